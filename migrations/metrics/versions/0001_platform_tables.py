@@ -1,0 +1,21 @@
+"""Platform tables of the metrics service: API keys, outbox, worker heartbeats.
+
+Revision ID: metrics_0001
+Revises:
+Create Date: 2026-11-23
+"""
+
+from services.common.platform_schema import create_platform_tables_v1, drop_platform_tables_v1
+
+revision = "metrics_0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    create_platform_tables_v1()
+
+
+def downgrade() -> None:
+    drop_platform_tables_v1()

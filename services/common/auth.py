@@ -1,0 +1,105 @@
+"""Bearer-key authentication for every ``/v1`` route and per-route role checks."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, g, request
+
+from services.common.db import get_session
+from services.common.exceptions import DomainError
+from services.common.keys import authenticate
+from shared.auth import Principal, Role, parse_bearer, same_secret
+
+F = TypeVar("F", bound=Callable[..., Any])
+PUBLIC_PREFIXES = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/r/", "/unsubscribe/")
+CACHE_SECONDS = 30.0
+
+
+class UnauthenticatedError(DomainError):
+    """No key, or a key that is unknown or revoked (401)."""
+
+    status_code = 401
+
+
+class ForbiddenError(DomainError):
+    """A valid key whose role may not do this (403)."""
+
+    status_code = 403
+
+
+class _KeyCache:
+    """Recently verified keys, so a hot endpoint does not look its key up on every request.
+
+    A revoked key stops working everywhere within ``CACHE_SECONDS``.
+    """
+
+    def __init__(self, ttl: float = CACHE_SECONDS, size: int = 1024) -> None:
+        self.ttl, self.size = ttl, size
+        self._entries: dict[str, tuple[float, Principal]] = {}
+
+    def get(self, token: str) -> Principal | None:
+        entry = self._entries.get(token)
+        if entry and entry[0] > time.monotonic():
+            return entry[1]
+        return None
+
+    def put(self, token: str, principal: Principal) -> None:
+        if len(self._entries) >= self.size:
+            self._entries.clear()
+        self._entries[token] = (time.monotonic() + self.ttl, principal)
+
+
+def init_auth(app: Flask, tables) -> None:
+    """Require a valid key on every ``/v1`` path; the view then checks the role."""
+    cache = _KeyCache(ttl=0.0 if app.config.get("TESTING") else CACHE_SECONDS)
+
+    @app.before_request
+    def _authenticate() -> None:
+        if not request.path.startswith("/v1/") and request.path != "/v1":
+            return
+        token = parse_bearer(request.headers.get("Authorization"))
+        if token is None:
+            raise UnauthenticatedError("missing API key: send 'Authorization: Bearer <key>'")
+        principal = _principal_for(token, cache, tables)
+        if principal is None:
+            raise UnauthenticatedError("invalid or revoked API key")
+        g.principal = principal
+
+
+def _principal_for(token: str, cache: _KeyCache, tables) -> Principal | None:
+    admin_key = current_app.config.get("ADMIN_KEY")
+    if admin_key and same_secret(token, admin_key):
+        return Principal(key_id="env-admin", role=Role.ADMIN.value, subject="admin")
+    cached = cache.get(token)
+    if cached is not None:
+        return cached
+    principal = authenticate(get_session(), token, tables=tables)
+    if principal is not None:
+        cache.put(token, principal)
+    return principal
+
+
+def current_principal() -> Principal:
+    """The authenticated caller of this request."""
+    return g.principal
+
+
+def require_roles(*roles: str) -> Callable[[F], F]:
+    """Allow the view only to admins and the given roles (403 otherwise)."""
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            principal: Principal | None = g.get("principal")
+            if principal is None:
+                raise UnauthenticatedError("missing API key: send 'Authorization: Bearer <key>'")
+            if not principal.has_role(*roles):
+                allowed = ", ".join(("admin",) + roles)
+                raise ForbiddenError(f"role '{principal.role}' may not do this; allowed: {allowed}")
+            return view(*args, **kwargs)
+        wrapper._cx_roles = ("admin",) + roles  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+    return decorator

@@ -1,0 +1,71 @@
+"""Configuration, read from the environment in this one place.
+
+Each service subclasses ``ServiceConfig`` and sets ``SERVICE_NAME``; its settings come from
+``<SERVICE>_*`` variables, the cross-service ones from ``CX_*``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+SERVICE_NAMES = ("survey", "metrics", "notifier")
+DEFAULT_PORTS = {"survey": 8001, "metrics": 8002, "notifier": 8003}
+
+
+def var_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Folder for the embedded databases and demo mail (``CX_VAR_DIR``, default ``var``)."""
+    env = os.environ if environ is None else environ
+    return Path(env.get("CX_VAR_DIR", "var"))
+
+
+def database_url_for(service: str, environ: Mapping[str, str] | None = None) -> str:
+    """The database URL of a service: ``<SERVICE>_DATABASE_URL`` or a SQLite file under ``var/``."""
+    env = os.environ if environ is None else environ
+    url = env.get(f"{service.upper()}_DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{var_dir(env) / (service + '.db')}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Make plain ``postgresql://`` URLs use psycopg 3."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class ServiceConfig:
+    """Settings common to every service; subclasses add their own in ``load``."""
+
+    SERVICE_NAME = ""
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        env = dict(os.environ if environ is None else environ)
+        prefix = self.SERVICE_NAME.upper() + "_"
+        self.ENV = env
+        self.DATABASE_URL = database_url_for(self.SERVICE_NAME, env)
+        self.ADMIN_KEY = env.get("CX_ADMIN_KEY") or None
+        self.SERVICE_KEY = env.get("CX_SERVICE_KEY") or self.ADMIN_KEY
+        self.LOG_LEVEL = env.get("CX_LOG_LEVEL", "INFO")
+        self.VAR_DIR = str(var_dir(env))
+        self.PUBLIC_BASE_URL = env.get("CX_PUBLIC_BASE_URL",
+                                       f"http://127.0.0.1:{DEFAULT_PORTS[self.SERVICE_NAME]}")
+        self.HTTP_TIMEOUT_SECONDS = float(env.get("CX_HTTP_TIMEOUT_SECONDS", "5"))
+        self.OUTBOX_MAX_ATTEMPTS = int(env.get(prefix + "OUTBOX_MAX_ATTEMPTS", "12"))
+        self.OUTBOX_BATCH_SIZE = int(env.get(prefix + "OUTBOX_BATCH_SIZE", "100"))
+        self.OUTBOX_INTERVAL_SECONDS = float(env.get(prefix + "OUTBOX_INTERVAL_SECONDS", "1"))
+        self.HEARTBEAT_SECONDS = float(env.get(prefix + "HEARTBEAT_SECONDS", "10"))
+        self.MAX_CONTENT_LENGTH = int(env.get(prefix + "MAX_BODY_BYTES", str(1024 * 1024)))
+        self.TESTING = False
+        self.load(env, prefix)
+
+    def load(self, env: Mapping[str, str], prefix: str) -> None:
+        """Read the service's own settings; overridden by services."""
+
+    def service_url(self, service: str) -> str:
+        """Base URL of another service (``<THIS>_<OTHER>_URL``, default the local port)."""
+        key = f"{self.SERVICE_NAME.upper()}_{service.upper()}_URL"
+        return self.ENV.get(key, f"http://127.0.0.1:{DEFAULT_PORTS[service]}")

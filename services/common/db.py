@@ -1,0 +1,85 @@
+"""Engine and sessions: one engine per app, one session per request, closed on teardown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, g
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys, PostgreSQL psycopg 3."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 5)
+    kwargs.setdefault("max_overflow", 10)
+    return create_engine(url, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def is_postgres(engine_or_session) -> bool:
+    """True when the bind is PostgreSQL (claims then use SKIP LOCKED)."""
+    bind = engine_or_session.get_bind() if isinstance(engine_or_session, Session) else engine_or_session
+    return bind.dialect.name == "postgresql"
+
+
+class Database:
+    """The Flask extension holding the engine and the session factory."""
+
+    def __init__(self, app: Flask | None = None, *, engine: Engine | None = None,
+                 bind: Connection | None = None) -> None:
+        """``bind``: run every session inside this connection's transaction (tests roll it back)."""
+        self.engine: Engine | None = bind.engine if bind is not None else engine
+        self.bind = bind
+        self.session_factory: sessionmaker[Session] | None = None
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask) -> None:
+        """Build the engine from ``DATABASE_URL`` (unless one was given) and register teardown."""
+        if self.bind is not None:
+            self.session_factory = sessionmaker(bind=self.bind, expire_on_commit=False,
+                                                join_transaction_mode="create_savepoint")
+        else:
+            if self.engine is None:
+                self.engine = make_engine(app.config["DATABASE_URL"])
+            self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        app.extensions["db"] = self
+        app.teardown_appcontext(_close_session)
+
+    def ping(self) -> None:
+        """Raise if the database cannot be reached."""
+        assert self.session_factory is not None
+        with self.session_factory() as session:
+            session.execute(text("SELECT 1"))
+
+
+def get_session() -> Session:
+    """The request's session, created on first use."""
+    if "db_session" not in g:
+        database: Database = current_app.extensions["db"]
+        assert database.session_factory is not None
+        g.db_session = database.session_factory()
+    return g.db_session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,14 @@
+"""Tables of the survey service (its own database)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import DeclarativeBase
+
+from services.common.tables import define_platform_tables
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the survey service's own metadata."""
+
+
+PLATFORM = define_platform_tables(Base.metadata)

@@ -1,0 +1,1 @@
+"""Marshmallow schemas of every HTTP contract, one module per resource family."""

@@ -6,7 +6,7 @@ import importlib.resources
 from collections.abc import Iterable
 
 from flask import Blueprint, Flask
-from flask_smorest import Blueprint as ApiBlueprint
+from services.common.blueprint import ApiBlueprint
 
 from services.common.auth import init_auth
 from services.common.clock import SystemClock

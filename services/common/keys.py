@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine, MetaData, insert, select, update
+from sqlalchemy.orm import Session
 
 from services.common.tables import PlatformTables, define_platform_tables
 from shared.auth import ROLE_NAMES, NewKey, Principal, hash_key, mint_key, parse_key_id
@@ -40,13 +41,19 @@ def create_key(engines: Iterable[Engine], *, role: str, subject: str, now: datet
     new_key = mint_key()
     for engine in engines:
         with engine.begin() as connection:
-            connection.execute(insert(tables.api_keys).values(
-                key_id=new_key.key_id, key_hash=new_key.key_hash, role=role,
-                subject=subject.strip(), created_at=now, revoked_at=None))
+            store_key(connection, new_key, role=role, subject=subject, now=now, tables=tables)
     return new_key
 
 
-def list_keys(connection: Connection, *, tables: PlatformTables = _STANDALONE) -> list[KeyRecord]:
+def store_key(connection: Connection | Session, new_key: NewKey, *, role: str, subject: str,
+              now: datetime, tables: PlatformTables = _STANDALONE) -> None:
+    """Insert one key's hash in the caller's transaction (never commits)."""
+    connection.execute(insert(tables.api_keys).values(
+        key_id=new_key.key_id, key_hash=new_key.key_hash, role=role, subject=subject.strip(),
+        created_at=now, revoked_at=None))
+
+
+def list_keys(connection: Connection | Session, *, tables: PlatformTables = _STANDALONE) -> list[KeyRecord]:
     """All keys of one database, newest first."""
     rows = connection.execute(select(tables.api_keys).order_by(tables.api_keys.c.created_at.desc()))
     return [KeyRecord(r.key_id, r.role, r.subject, r.created_at, r.revoked_at) for r in rows]
@@ -58,15 +65,21 @@ def revoke_key(engines: Iterable[Engine], *, key_id: str, now: datetime,
     found = 0
     for engine in engines:
         with engine.begin() as connection:
-            result = connection.execute(
-                update(tables.api_keys)
-                .where(tables.api_keys.c.key_id == key_id, tables.api_keys.c.revoked_at.is_(None))
-                .values(revoked_at=now))
-            found += 1 if result.rowcount else 0
+            found += mark_revoked(connection, key_id=key_id, now=now, tables=tables)
     return found
 
 
-def authenticate(connection: Connection, token: str, *, tables: PlatformTables = _STANDALONE) -> Principal | None:
+def mark_revoked(connection: Connection | Session, *, key_id: str, now: datetime,
+                 tables: PlatformTables = _STANDALONE) -> int:
+    """Revoke one key in the caller's transaction; 1 if it was active, else 0."""
+    result = connection.execute(
+        update(tables.api_keys)
+        .where(tables.api_keys.c.key_id == key_id, tables.api_keys.c.revoked_at.is_(None))
+        .values(revoked_at=now))
+    return 1 if result.rowcount else 0
+
+
+def authenticate(connection: Connection | Session, token: str, *, tables: PlatformTables = _STANDALONE) -> Principal | None:
     """The principal of a presented key, or None if it is malformed, unknown or revoked."""
     key_id = parse_key_id(token)
     if key_id is None:

@@ -50,8 +50,19 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+_base_record_factory = logging.getLogRecordFactory()
+
+
+def _record_with_request_id(*args, **kwargs) -> logging.LogRecord:
+    record = _base_record_factory(*args, **kwargs)
+    if not hasattr(record, "request_id"):
+        record.request_id = current_request_id()
+    return record
+
+
 def configure_logging(service: str, level: str = "INFO") -> None:
-    """Send the root logger's output as JSON lines to stderr (idempotent)."""
+    """Send the root logger's output as JSON lines to stderr, each record tagged with the request id."""
+    logging.setLogRecordFactory(_record_with_request_id)
     root = logging.getLogger()
     for handler in root.handlers:
         if getattr(handler, "_cx_json", False):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from services.common.blueprint import ApiBlueprint as Blueprint
 
 from services.common.auth import current_principal, require_roles
 from services.common.clock import SystemClock

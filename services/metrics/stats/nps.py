@@ -101,8 +101,8 @@ def nps(
 
     clipped to [-100, 100]: the variance of a difference of two multinomial shares
     (Rocks 2016). It is centred on the adjusted NPS, which is shrunk towards 0, so with a
-    handful of answers the plain NPS can lie outside it (e.g. one promoter: NPS 100,
-    interval about [-49, 98]); from about 10 answers on it does not in practice.
+    single answer the plain NPS lies outside it (one promoter: NPS 100, interval about
+    [-48.5, 98.5]); from two answers on it lies inside (checked exhaustively up to n = 40).
     """
     counts = _checked((promoters, passives, detractors))
     z = two_sided_z(confidence)

@@ -1,0 +1,22 @@
+"""The blueprint class every API module uses: strict about unknown fields, 422 for malformed JSON."""
+
+from __future__ import annotations
+
+import flask_smorest
+from flask_smorest import abort
+from webargs.flaskparser import FlaskParser
+
+
+class StrictParser(FlaskParser):
+    """Unknown fields are an error in every location (query, JSON, form), as the schemas say."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION: dict = {}
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        abort(422, message="the request body is not valid JSON", errors={"json": [str(error)]})
+
+
+class ApiBlueprint(flask_smorest.Blueprint):
+    """flask-smorest's Blueprint with the strict parser."""
+
+    ARGUMENTS_PARSER = StrictParser()

@@ -130,7 +130,7 @@ class OutboxRelay:
             for name in ("claimed", "delivered", "retried", "dead"):
                 setattr(total, name, getattr(total, name) + getattr(step, name))
             total.errors.extend(step.errors)
-            if step.claimed < self.batch_size:
+            if step.claimed == 0:
                 break
         return total
 

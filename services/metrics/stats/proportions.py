@@ -60,8 +60,10 @@ def _wilson(k: int, n: int, z: float) -> tuple[float, float]:
     denominator = 1.0 + z2 / n
     centre = (p + z2 / (2.0 * n)) / denominator
     half_width = z * math.sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n)) / denominator
-    # The bounds touch 0 (k = 0) or 1 (k = n) exactly; clipping removes rounding dust.
-    return max(0.0, centre - half_width), min(1.0, centre + half_width)
+    # Exactly 0 when k = 0 and 1 when k = n; the subtraction would leave rounding dust.
+    low = 0.0 if k == 0 else max(0.0, centre - half_width)
+    high = 1.0 if k == n else min(1.0, centre + half_width)
+    return low, high
 
 
 def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:

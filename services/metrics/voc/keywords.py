@@ -160,7 +160,9 @@ def analyze_keywords(
         tally = tallies.get(comment.group)
         if tally is None:
             if groups is not None:
-                raise ValueError(f"comment {comment.comment_id!r} is in unknown group {comment.group!r}")
+                raise ValueError(
+                    f"comment {comment.comment_id!r} is in unknown group {comment.group!r}"
+                )
             tally = tallies[comment.group] = _GroupTally()
         text = comment.text
         if text is None or not text.strip():
@@ -179,7 +181,9 @@ def analyze_keywords(
     )
 
 
-def _summarize(group, tally: _GroupTally, top_k, max_rising, min_count, alpha, confidence, min_comments):
+def _summarize(
+    group, tally: _GroupTally, top_k, max_rising, min_count, alpha, confidence, min_comments
+) -> GroupKeywords:
     n1, n0 = tally.n_comments[CURRENT], tally.n_comments[PREVIOUS]
     current, previous = tally.mentions[CURRENT], tally.mentions[PREVIOUS]
     ranked = sorted(current.items(), key=lambda item: (-item[1], item[0]))[:top_k]
@@ -212,8 +216,8 @@ def _summarize(group, tally: _GroupTally, top_k, max_rising, min_count, alpha, c
                     keyword=keyword,
                     count=int(x1[i]),
                     previous_count=int(x0[i]),
-                    share=x1[i] / n1,
-                    previous_share=x0[i] / n0,
+                    share=float(x1[i] / n1),
+                    previous_share=float(x0[i] / n0),
                     ratio=float(test.ratio[i]),
                     ratio_ci_low=float(test.ratio_ci_low[i]),
                     z=float(test.z[i]),

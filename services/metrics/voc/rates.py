@@ -6,6 +6,7 @@ so a window is a binomial sample of comments and two windows form a 2x2 table pe
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,7 +48,7 @@ def share_interval(count: int, n: int, confidence: float) -> tuple[float, float]
     share = count / n
     denominator = 1.0 + z * z / n
     centre = (share + z * z / (2.0 * n)) / denominator
-    half_width = z * np.sqrt(share * (1.0 - share) / n + z * z / (4.0 * n * n)) / denominator
+    half_width = z * math.sqrt(share * (1.0 - share) / n + z * z / (4.0 * n * n)) / denominator
     return max(0.0, centre - half_width), min(1.0, centre + half_width)
 
 
@@ -95,10 +96,10 @@ def rise_test(
         raise ValueError("both windows need at least one comment to compare shares")
     if np.any(x1 < 0) or np.any(x0 < 0) or np.any(x1 > n_current) or np.any(x0 > n_previous):
         raise ValueError("keyword counts must lie between 0 and the number of comments")
-    log_ratio = np.log((x1 + _HALF) / (n_current + _HALF)) - np.log((x0 + _HALF) / (n_previous + _HALF))
-    se = np.sqrt(
-        1.0 / (x1 + _HALF) - 1.0 / (n_current + _HALF) + 1.0 / (x0 + _HALF) - 1.0 / (n_previous + _HALF)
-    )
+    a1, m1 = x1 + _HALF, n_current + _HALF
+    a0, m0 = x0 + _HALF, n_previous + _HALF
+    log_ratio = np.log(a1 / m1) - np.log(a0 / m0)
+    se = np.sqrt(1.0 / a1 - 1.0 / m1 + 1.0 / a0 - 1.0 / m0)
     z = log_ratio / se
     z_conf = float(stats.norm.ppf(confidence))
     p_value = stats.hypergeom.sf(x1 - 1, n_current + n_previous, x1 + x0, n_current)

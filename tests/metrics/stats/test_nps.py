@@ -1,0 +1,144 @@
+"""NPS with the adjusted Wald interval of Rocks (2016), and the change between two NPS."""
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.metrics.stats.nps import (
+    NpsCounts,
+    nps,
+    nps_difference,
+    nps_from_answer_counts,
+    nps_from_scores,
+)
+
+# Hand arithmetic below is carried to 4 decimals of a point.
+HAND_POINTS = 2e-4
+HAND_P_VALUE = 2e-6
+FLOAT = 1e-9
+
+nps_counts = st.tuples(st.integers(0, 400), st.integers(0, 400), st.integers(0, 400))
+
+
+def test_nps_by_hand():
+    # 50 promoters, 30 passives, 20 detractors: NPS = 100 * (50 - 20) / 100 = 30
+    # adjusted: n~ = 103, p~ = 50.75 / 103 = 0.492718, d~ = 20.75 / 103 = 0.201456
+    # centre = 0.291262; variance = (0.694175 - 0.291262^2) / 103 = 0.609341 / 103 = 0.00591593
+    # se = 0.0769151; half = 1.959964 * 0.0769151 = 0.150751
+    # interval = 100 * (0.291262 -+ 0.150751) = (14.0511, 44.2013)
+    estimate = nps(50, 30, 20)
+    assert estimate.value == pytest.approx(30.0, abs=FLOAT)
+    assert estimate.ci_low == pytest.approx(14.0511, abs=HAND_POINTS)
+    assert estimate.ci_high == pytest.approx(44.2013, abs=HAND_POINTS)
+    assert estimate.method == "adjusted_wald" and estimate.n == 100 and not estimate.insufficient
+    assert estimate.parts == {
+        "promoters": 50, "passives": 30, "detractors": 20,
+        "promoters_pct": 50.0, "passives_pct": 30.0, "detractors_pct": 20.0,
+    }
+
+
+def test_interval_is_clipped_at_100():
+    # 30 promoters only: p~ = 30.75 / 33 = 0.931818, d~ = 0.75 / 33 = 0.022727
+    # centre = 0.909091; variance = (0.954545 - 0.826446) / 33 = 0.00388178; se = 0.0623040
+    # half = 0.122114: interval 100 * (0.786977, 1.031205), upper clipped to 100
+    estimate = nps(30, 0, 0)
+    assert estimate.value == 100.0 and estimate.ci_high == 100.0
+    assert estimate.ci_low == pytest.approx(78.6977, abs=HAND_POINTS)
+
+
+def test_grouping_of_answers():
+    # answers 0..10; 0-6 detractors, 7-8 passives, 9-10 promoters
+    counts = [1, 0, 2, 0, 3, 0, 4, 5, 6, 7, 8]
+    assert NpsCounts.from_answer_counts(counts) == NpsCounts(promoters=15, passives=11, detractors=10)
+    scores = [answer for answer, count in enumerate(counts) for _ in range(count)]
+    assert nps_from_scores(scores) == nps_from_answer_counts(counts) == nps(15, 11, 10)
+    assert NpsCounts(15, 11, 10).n == 36
+
+
+def test_min_n_and_empty_sample():
+    assert nps(10, 5, 5).insufficient and not nps(10, 5, 5, min_n=20).insufficient
+    empty = nps_from_scores([])
+    assert empty.insufficient and empty.n == 0
+    assert all(math.isnan(x) for x in (empty.value, empty.ci_low, empty.ci_high, empty.parts["promoters_pct"]))
+    change = nps_difference((0, 0, 0), (5, 5, 5))
+    assert change.insufficient and math.isnan(change.value) and math.isnan(change.parts["p_value"])
+
+
+@given(nps_counts.filter(lambda c: sum(c) > 0), st.sampled_from([0.8, 0.9, 0.95, 0.99]))
+def test_interval_is_ordered_and_within_range(counts, confidence):
+    estimate = nps(*counts, confidence=confidence)
+    assert -100.0 <= estimate.ci_low <= estimate.ci_high <= 100.0
+
+
+def test_plain_nps_lies_in_interval_from_two_answers_on():
+    # The interval is centred on the shrunk adjusted NPS; the docstring promises the plain NPS
+    # still lies inside from n = 2 on. Check every sample of 2..40 answers.
+    for n in range(2, 41):
+        for promoters in range(n + 1):
+            for detractors in range(n + 1 - promoters):
+                estimate = nps(promoters, n - promoters - detractors, detractors)
+                assert estimate.ci_low <= estimate.value <= estimate.ci_high, (promoters, detractors)
+    lone_promoter = nps(1, 0, 0)
+    assert lone_promoter.ci_high == pytest.approx(98.4986, abs=HAND_POINTS)
+
+
+def test_difference_by_hand():
+    # current (50, 30, 20): centre 0.291262, variance 0.00591593 (see test_nps_by_hand)
+    # previous (40, 30, 30): p~ = 40.75 / 103 = 0.395631, d~ = 30.75 / 103 = 0.298544
+    #   centre 0.097087; variance = (0.694175 - 0.009426) / 103 = 0.00664805
+    # delta = 100 * (0.291262 - 0.097087) = 19.4175
+    # se = 100 * sqrt(0.00591593 + 0.00664805) = 100 * 0.1120892 = 11.2089
+    # z = 19.4175 / 11.2089 = 1.732324; interval 19.4175 -+ 1.959964 * 11.2089 = (-2.5516, 41.3865)
+    # p: two-sided 2 * (1 - Phi(1.732324)) = 0.083216, greater 0.041608, less 0.958392
+    change = nps_difference(NpsCounts(50, 30, 20), (40, 30, 30))
+    assert change.value == pytest.approx(20.0, abs=FLOAT)
+    assert change.ci_low == pytest.approx(-2.5516, abs=HAND_POINTS)
+    assert change.ci_high == pytest.approx(41.3865, abs=HAND_POINTS)
+    assert change.parts["z"] == pytest.approx(1.732324, abs=HAND_P_VALUE)
+    assert change.parts["p_value"] == pytest.approx(0.083216, abs=HAND_P_VALUE)
+    assert change.parts["current"] == pytest.approx(30.0) and change.parts["previous"] == pytest.approx(10.0)
+    greater = nps_difference((50, 30, 20), (40, 30, 30), alternative="greater")
+    less = nps_difference((50, 30, 20), (40, 30, 30), alternative="less")
+    assert greater.parts["p_value"] == pytest.approx(0.041608, abs=HAND_P_VALUE)
+    assert less.parts["p_value"] == pytest.approx(0.958392, abs=HAND_P_VALUE)
+    assert (greater.ci_low, greater.ci_high) == (change.ci_low, change.ci_high)
+
+
+def test_difference_variances_add():
+    first, second = nps(50, 30, 20), nps(40, 30, 30)
+    change = nps_difference((50, 30, 20), (40, 30, 30))
+    z = 1.959963984540054
+    half_first, half_second = (first.ci_high - first.ci_low) / 2, (second.ci_high - second.ci_low) / 2
+    assert (change.ci_high - change.ci_low) / 2 == pytest.approx(math.hypot(half_first, half_second), rel=FLOAT)
+    assert change.parts["se"] == pytest.approx(math.hypot(half_first, half_second) / z, rel=FLOAT)
+
+
+@given(nps_counts.filter(lambda c: sum(c) > 0), nps_counts.filter(lambda c: sum(c) > 0))
+def test_two_sided_test_rejects_exactly_when_interval_excludes_zero(current, previous):
+    change = nps_difference(current, previous, min_n=0)
+    excludes_zero = change.ci_low > 0 or change.ci_high < 0
+    # Stay off the boundary, where rounding decides.
+    if abs(change.parts["p_value"] - 0.05) > 1e-9:
+        assert (change.parts["p_value"] < 0.05) == excludes_zero
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: nps(-1, 0, 0),
+        lambda: nps(1.5, 0, 0),
+        lambda: nps(1, 2, 3, confidence=1.2),
+        lambda: nps(1, 2, 3, min_n=2.5),
+        lambda: nps_from_answer_counts([1] * 10),
+        lambda: nps_from_scores([0, 5, 11]),
+        lambda: nps_from_scores([-1, 5]),
+        lambda: nps_from_scores(["9", "10"]),
+        lambda: nps_difference((1, 2), (1, 2, 3)),
+        lambda: nps_difference((1, 2, 3), (1, 2, 3), alternative="two_sided"),
+    ],
+)
+def test_invalid_input_raises_value_error(call):
+    with pytest.raises(ValueError):
+        call()

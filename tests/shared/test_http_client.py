@@ -1,0 +1,145 @@
+"""The inter-service HTTP client against a real local server that fails and recovers."""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from marshmallow import fields
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from shared.contracts.base import ReplySchema
+from shared.http_client import (RetryPolicy, ServiceClient, ServiceRejectedError,
+                                ServiceUnavailableError)
+
+
+class FlakyServer:
+    """A WSGI server whose next answers are scripted: status codes, or 'slow' for a timeout."""
+
+    def __init__(self) -> None:
+        self.script: list[int | str] = []
+        self.seen: list[dict] = []
+        self._server = make_server("127.0.0.1", 0, self, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        self.seen.append({"headers": dict(request.headers), "body": request.get_data(as_text=True),
+                          "path": request.path})
+        step = self.script.pop(0) if self.script else 200
+        if step == "slow":
+            time.sleep(1.0)
+            step = 200
+        body = {"ok": True, "echo": request.path, "extra_field": "ignored by clients"}
+        if step >= 400:
+            body = {"code": step, "status": "error", "message": "scripted failure"}
+        headers = {"Retry-After": "0"} if step == 429 else {}
+        return Response(json.dumps(body), status=step, mimetype="application/json",
+                        headers=headers)(environ, start_response)
+
+    def __enter__(self) -> "FlakyServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._server.shutdown()
+
+
+class EchoReplySchema(ReplySchema):
+    ok = fields.Boolean(required=True)
+    echo = fields.String(required=True)
+
+
+@pytest.fixture
+def server() -> Iterator[FlakyServer]:
+    with FlakyServer() as flaky:
+        yield flaky
+
+
+def _client(url: str, **kwargs) -> ServiceClient:
+    sleeps: list[float] = []
+    client = ServiceClient(url, api_key="svc-key", timeout=kwargs.pop("timeout", 2.0),
+                           retry=RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.05),
+                           sleep=sleeps.append, rng=random.Random(7), **kwargs)
+    client.sleeps = sleeps  # type: ignore[attr-defined]
+    return client
+
+
+def test_retries_5xx_and_429_then_succeeds_with_the_same_idempotency_key(server):
+    server.script = [503, 500, 429]
+    with _client(server.url) as client:
+        reply = client.request("POST", "/v1/things", json={"a": 1}, request_id="req-9",
+                               reply_schema=EchoReplySchema())
+    assert reply == {"ok": True, "echo": "/v1/things"}  # unknown field dropped
+    assert len(server.seen) == 4
+    keys = {seen["headers"]["Idempotency-Key"] for seen in server.seen}
+    assert len(keys) == 1 and keys.pop()
+    assert all(seen["headers"]["X-Request-Id"] == "req-9" for seen in server.seen)
+    assert all(seen["headers"]["Authorization"] == "Bearer svc-key" for seen in server.seen)
+    assert len(client.sleeps) == 3 and all(0 <= s <= 0.05 for s in client.sleeps)
+
+
+def test_gives_up_after_max_attempts(server):
+    server.script = [502] * 10
+    with _client(server.url) as client, pytest.raises(ServiceUnavailableError, match="4 attempts"):
+        client.request("GET", "/v1/x")
+    assert len(server.seen) == 4
+
+
+@pytest.mark.parametrize("status", [400, 401, 404, 409, 422])
+def test_client_errors_are_not_retried(server, status):
+    server.script = [status]
+    with _client(server.url) as client, pytest.raises(ServiceRejectedError) as caught:
+        client.request("POST", "/v1/x", json={}, idempotency_key="fixed")
+    assert caught.value.status_code == status
+    assert caught.value.body["message"] == "scripted failure"
+    assert len(server.seen) == 1
+    assert server.seen[0]["headers"]["Idempotency-Key"] == "fixed"
+
+
+def test_timeout_is_retried(server):
+    server.script = ["slow", 200]
+    with _client(server.url, timeout=0.3) as client:
+        assert client.request("GET", "/v1/slow")["ok"] is True
+    assert len(server.seen) == 2
+
+
+def test_refused_connection_then_recovery():
+    from tests.support import free_port
+
+    port = free_port()
+    attempts = {"n": 0}
+    holder: dict = {}
+
+    def sleep_and_start(_seconds: float) -> None:
+        attempts["n"] += 1
+        if attempts["n"] == 2 and "server" not in holder:
+            holder["server"] = make_server("127.0.0.1", port, FlakyServer())
+            threading.Thread(target=holder["server"].serve_forever, daemon=True).start()
+
+    client = ServiceClient(f"http://127.0.0.1:{port}", api_key=None, timeout=1.0,
+                           retry=RetryPolicy(max_attempts=5, base_delay=0.01, max_delay=0.02),
+                           sleep=sleep_and_start)
+    try:
+        assert client.request("GET", "/v1/back")["echo"] == "/v1/back"
+    finally:
+        client.close()
+        holder["server"].shutdown()
+    assert attempts["n"] == 2
+
+
+def test_backoff_grows_exponentially_and_is_capped():
+    policy = RetryPolicy(max_attempts=10, base_delay=1.0, max_delay=8.0)
+    rng = random.Random(1)
+    draws = [[policy.delay(attempt, rng) for _ in range(200)] for attempt in range(6)]
+    ceilings = [max(d) for d in draws]
+    assert ceilings[0] <= 1.0 and ceilings[1] <= 2.0 and ceilings[2] <= 4.0
+    assert all(c <= 8.0 for c in ceilings)
+    assert ceilings[3] > 4.0  # the ceiling really grew to the cap
+    assert min(draws[5]) < 1.0  # full jitter: small waits remain possible

@@ -41,9 +41,12 @@ def main(argv: list[str] | None = None) -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("action", choices=["upgrade", "downgrade"])
-    parser.add_argument("services", nargs="*", default=list(SERVICE_NAMES), choices=[*SERVICE_NAMES, []])
+    parser.add_argument("services", nargs="*", help=f"any of {', '.join(SERVICE_NAMES)} (default: all)")
     parser.add_argument("--revision", default=None)
     args = parser.parse_args(argv)
+    unknown = set(args.services) - set(SERVICE_NAMES)
+    if unknown:
+        parser.error(f"unknown service(s): {', '.join(sorted(unknown))}")
     for service in args.services or SERVICE_NAMES:
         if args.action == "upgrade":
             upgrade(service, revision=args.revision or "head")

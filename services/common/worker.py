@@ -65,6 +65,7 @@ def _guarded(job: Job) -> Callable[[], None]:
 
 def run_worker(service: str, jobs: list[Job]) -> None:
     """Start the scheduler with the given jobs and block until SIGTERM or SIGINT."""
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
     scheduler = BlockingScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
     for job in jobs:
         scheduler.add_job(_guarded(job), "interval", seconds=job.seconds, id=job.name, name=job.name,

@@ -47,6 +47,10 @@ def check_level_counts(counts: Any, n_levels: int, name: str = "counts") -> np.n
     array = np.asarray(counts)
     if array.ndim != 1 or array.shape[0] != n_levels:
         raise ValueError(f"{name} must be a 1-D sequence of {n_levels} counts, got shape {array.shape}")
+    if np.issubdtype(array.dtype, np.integer):  # the common case, checked without a Python loop
+        if array.min(initial=0) < 0:
+            raise ValueError(f"{name} must be non-negative, got {array.tolist()!r}")
+        return array.astype(np.int64)
     return np.array([check_count(c, f"{name}[{i}]") for i, c in enumerate(array.tolist())], dtype=np.int64)
 
 

@@ -100,7 +100,8 @@ def rise_test(
     a0, m0 = x0 + _HALF, n_previous + _HALF
     log_ratio = np.log(a1 / m1) - np.log(a0 / m0)
     se = np.sqrt(1.0 / a1 - 1.0 / m1 + 1.0 / a0 - 1.0 / m0)
-    z = log_ratio / se
+    # se is 0 only when every comment of both windows mentions the keyword: then log_ratio is 0.
+    z = np.divide(log_ratio, se, out=np.zeros_like(log_ratio), where=se > 0)
     z_conf = float(stats.norm.ppf(confidence))
     p_value = stats.hypergeom.sf(x1 - 1, n_current + n_previous, x1 + x0, n_current)
     return RiseTest(

@@ -150,26 +150,21 @@ def test_rising_is_about_shares_not_raw_counts():
     assert group.rising == ()
 
 
-def test_large_supported_rise_ranks_above_small_or_thin_ones():
-    def window(period, n, counts, first_id):
-        comments, i = [], 0
-        for word, k in counts.items():
-            comments += [Comment(first_id + i + j, f"{word} problem", "d", period) for j in range(k)]
-            i += k
-        comments += [Comment(first_id + j, "ok", "d", period) for j in range(i, n)]
-        return comments
+def test_large_supported_rise_ranks_above_thin_ones():
+    def window(period, counts, first_id):
+        texts = [word for word, k in counts.items() for _ in range(k)]
+        texts += ["ok"] * (600 - len(texts))  # "ok" is a stop word: comments without keywords
+        return [Comment(first_id + i, text, "d", period) for i, text in enumerate(texts)]
 
-    comments = window(PREVIOUS, 600, {"crash": 10, "price": 100, "login": 0}, 0)
-    comments += window(CURRENT, 600, {"crash": 60, "price": 150, "login": 6}, 10_000)
+    comments = window(PREVIOUS, {"crash": 10, "price": 100, "login": 0}, 0)
+    comments += window(CURRENT, {"crash": 60, "price": 150, "login": 6}, 10_000)
     rising = analyze_keywords(comments, min_count=5).get_group("d").rising
-    keywords = [item.keyword for item in rising]
-    assert keywords[:2] == ["crash", "price"]
-    assert "problem" not in keywords  # in every comment with a word: share 110/600 -> 216/600? no
-    thin = [item for item in rising if item.keyword == "login"]
-    # Six mentions from zero has the largest point ratio, yet it cannot outrank crash.
-    if thin:
-        assert thin[0].ratio > rising[0].ratio
-        assert thin[0].ratio_ci_low < rising[0].ratio_ci_low
+    assert [item.keyword for item in rising] == ["crash", "price", "login"]
+    crash, price, login = rising
+    # Six mentions from none: the largest point ratio, yet last, below its lower bound's rivals.
+    assert login.ratio > crash.ratio > price.ratio
+    assert crash.ratio_ci_low > price.ratio_ci_low > login.ratio_ci_low
+    assert login.p_value == pytest.approx(stats.hypergeom.sf(5, 1200, 6, 600))
 
 
 def test_without_previous_window_nothing_rises():
@@ -283,6 +278,13 @@ def test_rise_ratio_and_bound_follow_the_corrected_log_ratio():
     assert test.ratio_ci_low[0] == pytest.approx(math.exp(log_ratio - 1.6448536269514722 * se))
 
 
+def test_rise_test_when_every_comment_mentions_the_keyword():
+    test = rise_test(np.array([40]), 40, np.array([10]), 10, 0.95)
+    assert test.z.tolist() == [0.0]
+    assert test.ratio.tolist() == [1.0]
+    assert test.p_value.tolist() == [1.0]
+
+
 def test_rise_test_rejects_impossible_counts():
     with pytest.raises(ValueError):
         rise_test(np.array([5]), 4, np.array([0]), 10, 0.95)
@@ -317,7 +319,9 @@ def test_nps_group(score, label):
     assert nps_group(score) == label
 
 
-@pytest.mark.parametrize(("score", "label"), [(1, "unsatisfied"), (3, "unsatisfied"), (4, "satisfied"), (5, "satisfied")])
+@pytest.mark.parametrize(
+    ("score", "label"), [(1, "unsatisfied"), (3, "unsatisfied"), (4, "satisfied"), (5, "satisfied")]
+)
 def test_csat_group(score, label):
     assert csat_group(score) == label
 

@@ -1,0 +1,200 @@
+"""Simulated coverage of the 95 % intervals for NPS, CSAT and CES, with fixed seeds.
+
+Each cell draws ``REPS`` survey samples from a known answer distribution, computes the interval
+through the public function and counts how often it covers the true score; the share must lie
+in ``COVERAGE_BAND``. Samples are drawn as grouped counts, as SQL returns them, and each distinct
+sample is estimated once (small samples repeat a lot), which keeps the run short.
+
+Scenario grid, and why:
+
+- sizes 30 (the default ``min_n``: the smallest sample we report without a flag), 100 (a
+  typical monthly segment) and 1000 (a whole product); differences also 100 vs 1000 (a small
+  segment against last quarter's whole base);
+- NPS mixes from -50 to +82: published company NPS lie mostly between -30 and +80, with the
+  passive share rarely below 10 %; "middle" (+10) and "polarised" shares cover the widest
+  intervals, "extreme" (+82, 3 % detractors) the most skewed one;
+- CSAT 50 %, 80 % (typical) and 95 % (best-in-class);
+- CES on 1-7 with mean 4.2 (roughly symmetric), 5.5 (typical, skewed towards 7) and 6.5
+  (75 % answer 7: an effortless flow, the most skewed case).
+
+Cells where a method genuinely misses the band are marked ``xfail(strict=True)`` with the
+measured share in the reason, so they stay visible in every run and flag if they change.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import pytest
+
+from services.metrics.stats.ces import ces, ces_difference
+from services.metrics.stats.csat import csat, csat_difference
+from services.metrics.stats.estimate import Estimate
+from services.metrics.stats.nps import nps, nps_difference
+
+SEED = 20240607
+REPS = 10_000  # binomial standard error of a 95 % share: 0.22 points
+BCA_REPS = {30: 2_000, 100: 1_000, 1000: 1_000}  # 1-1.3 ms per BCa interval
+COVERAGE_BAND = (0.93, 0.97)
+SIZES = (30, 100, 1000)
+PAIRS = ((30, 30), (100, 100), (1000, 1000), (100, 1000))
+
+# (promoters, passives, detractors) shares
+NPS_MIXES = {
+    "negative-50": (0.10, 0.30, 0.60),
+    "middle+10": (0.40, 0.30, 0.30),
+    "typical+30": (0.50, 0.30, 0.20),
+    "high+60": (0.70, 0.20, 0.10),
+    "extreme+82": (0.85, 0.12, 0.03),
+}
+CSAT_SHARES = (0.50, 0.80, 0.95)
+CES_MIXES = {
+    "middle4.2": (0.05, 0.10, 0.15, 0.30, 0.20, 0.12, 0.08),
+    "typical5.5": (0.02, 0.03, 0.05, 0.10, 0.20, 0.30, 0.30),
+    "extreme6.5": (0.01, 0.01, 0.01, 0.02, 0.05, 0.15, 0.75),
+}
+CES_LEVELS = np.arange(1, 8)
+
+
+def _rng(*key: int) -> np.random.Generator:
+    return np.random.default_rng([SEED, *key])
+
+
+def _coverage(estimate_of: Callable[[np.ndarray], Estimate], draws: np.ndarray, truth: float) -> float:
+    """Share of simulated samples (rows of ``draws``) whose interval covers ``truth``."""
+    distinct, which = np.unique(draws, axis=0, return_inverse=True)
+    covered = np.array([(lambda e: e.ci_low <= truth <= e.ci_high)(estimate_of(row)) for row in distinct])
+    return float(covered[which.reshape(-1)].mean())
+
+
+def _nps_truth(mix: tuple[float, ...]) -> float:
+    return 100.0 * (mix[0] - mix[2])
+
+
+def _ces_truth(mix: tuple[float, ...]) -> float:
+    return float(np.asarray(mix) @ CES_LEVELS)
+
+
+def nps_coverage(mix: str, n: int) -> float:
+    """Coverage of :func:`nps` for one mix and sample size."""
+    draws = _rng(1, list(NPS_MIXES).index(mix), n).multinomial(n, NPS_MIXES[mix], size=REPS)
+    return _coverage(lambda row: nps(*row), draws, _nps_truth(NPS_MIXES[mix]))
+
+
+def csat_coverage(share: float, n: int) -> float:
+    """Coverage of :func:`csat` (Wilson) for one true share and sample size."""
+    draws = _rng(2, CSAT_SHARES.index(share), n).binomial(n, share, size=(REPS, 1))
+    return _coverage(lambda row: csat(row[0], n), draws, 100.0 * share)
+
+
+def ces_coverage(mix: str, n: int, method: str) -> float:
+    """Coverage of :func:`ces` with the t (``"t"``) or BCa (``"bca"``) interval."""
+    rng = _rng(3, list(CES_MIXES).index(mix), n, method == "bca")
+    truth = _ces_truth(CES_MIXES[mix])
+    if method == "t":
+        return _coverage(ces, rng.multinomial(n, CES_MIXES[mix], size=REPS), truth)
+    draws = rng.multinomial(n, CES_MIXES[mix], size=BCA_REPS[n])
+    covered = [(lambda e: e.ci_low <= truth <= e.ci_high)(ces(row, method="bca", rng=rng)) for row in draws]
+    return float(np.mean(covered))
+
+
+def nps_difference_coverage(current: str, previous: str, n1: int, n2: int) -> float:
+    """Coverage of :func:`nps_difference` for two mixes and sample sizes."""
+    rng = _rng(4, list(NPS_MIXES).index(current), list(NPS_MIXES).index(previous), n1, n2)
+    draws = np.hstack([rng.multinomial(n1, NPS_MIXES[current], size=REPS),
+                       rng.multinomial(n2, NPS_MIXES[previous], size=REPS)])
+    truth = _nps_truth(NPS_MIXES[current]) - _nps_truth(NPS_MIXES[previous])
+    return _coverage(lambda row: nps_difference(tuple(row[:3]), tuple(row[3:])), draws, truth)
+
+
+def csat_difference_coverage(current: float, previous: float, n1: int, n2: int) -> float:
+    """Coverage of :func:`csat_difference` (Newcombe) for two true shares and sample sizes."""
+    rng = _rng(5, round(100 * current), round(100 * previous), n1, n2)
+    draws = np.column_stack([rng.binomial(n1, current, REPS), rng.binomial(n2, previous, REPS)])
+    return _coverage(lambda row: csat_difference((row[0], n1), (row[1], n2)), draws,
+                     100.0 * (current - previous))
+
+
+def ces_difference_coverage(current: str, previous: str, n1: int, n2: int) -> float:
+    """Coverage of :func:`ces_difference` (Welch) for two mixes and sample sizes."""
+    rng = _rng(6, list(CES_MIXES).index(current), list(CES_MIXES).index(previous), n1, n2)
+    draws = np.hstack([rng.multinomial(n1, CES_MIXES[current], size=REPS),
+                       rng.multinomial(n2, CES_MIXES[previous], size=REPS)])
+    truth = _ces_truth(CES_MIXES[current]) - _ces_truth(CES_MIXES[previous])
+    return _coverage(lambda row: ces_difference(row[:7], row[7:]), draws, truth)
+
+
+def _cells(grid, shortfalls: dict) -> list:
+    """Parametrize ``grid``; cells listed in ``shortfalls`` become strict xfails with a reason."""
+    return [
+        pytest.param(*cell, id="-".join(map(str, cell)),
+                     marks=[pytest.mark.xfail(strict=True, reason=shortfalls[cell])] if cell in shortfalls else [])
+        for cell in grid
+    ]
+
+
+def _assert_in_band(coverage: float) -> None:
+    low, high = COVERAGE_BAND
+    assert low <= coverage <= high, f"coverage {coverage:.4f} outside [{low}, {high}]"
+
+
+# Cells outside the band with these seeds (numbers in the reasons are the measured shares).
+CES_T_SHORTFALLS = {
+    ("extreme6.5", 30): "t interval under strong left skew at n=30: 0.886 (symmetric interval)",
+    ("extreme6.5", 100): "t interval under strong left skew at n=100: 0.9275 (0.929 with 40k reps)",
+}
+CES_BCA_SHORTFALLS = {
+    ("middle4.2", 30, "bca"): "BCa at n=30 is too narrow (bootstrap variance has 1/n): 0.9225",
+    ("extreme6.5", 30, "bca"): "BCa at n=30 under strong skew: 0.9055 (t: 0.886)",
+}
+NPS_DIFFERENCE_SHORTFALLS = {
+    ("extreme+82", "high+60", 30, 30): "conservative: 0.9707 (0.969 with 40k reps); pseudo-counts"
+    " pull both adjusted shares away from the boundary and widen the interval",
+}
+CSAT_DIFFERENCE_SHORTFALLS = {
+    (0.95, 0.85, 30, 30): "Newcombe interval conservative near p=1 at n=30: 0.9745",
+}
+NPS_DIFFERENCES = (("middle+10", "middle+10"), ("high+60", "typical+30"), ("extreme+82", "high+60"))
+CSAT_DIFFERENCES = ((0.80, 0.80), (0.95, 0.85), (0.50, 0.60))
+CES_DIFFERENCES = (("middle4.2", "middle4.2"), ("typical5.5", "middle4.2"), ("extreme6.5", "typical5.5"))
+
+
+@pytest.mark.parametrize(("mix", "n"), _cells([(m, n) for m in NPS_MIXES for n in SIZES], {}))
+def test_nps_adjusted_wald_coverage(mix, n):
+    _assert_in_band(nps_coverage(mix, n))
+
+
+@pytest.mark.parametrize(("share", "n"), _cells([(p, n) for p in CSAT_SHARES for n in SIZES], {}))
+def test_csat_wilson_coverage(share, n):
+    _assert_in_band(csat_coverage(share, n))
+
+
+@pytest.mark.parametrize(("mix", "n"), _cells([(m, n) for m in CES_MIXES for n in SIZES], CES_T_SHORTFALLS))
+def test_ces_t_coverage(mix, n):
+    _assert_in_band(ces_coverage(mix, n, "t"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("mix", "n", "method"),
+                         _cells([(m, n, "bca") for m in CES_MIXES for n in SIZES], CES_BCA_SHORTFALLS))
+def test_ces_bca_coverage(mix, n, method):
+    _assert_in_band(ces_coverage(mix, n, method))
+
+
+@pytest.mark.parametrize(("current", "previous", "n1", "n2"),
+                         _cells([(*d, *p) for d in NPS_DIFFERENCES for p in PAIRS], NPS_DIFFERENCE_SHORTFALLS))
+def test_nps_difference_coverage(current, previous, n1, n2):
+    _assert_in_band(nps_difference_coverage(current, previous, n1, n2))
+
+
+@pytest.mark.parametrize(("current", "previous", "n1", "n2"),
+                         _cells([(*d, *p) for d in CSAT_DIFFERENCES for p in PAIRS], CSAT_DIFFERENCE_SHORTFALLS))
+def test_csat_difference_coverage(current, previous, n1, n2):
+    _assert_in_band(csat_difference_coverage(current, previous, n1, n2))
+
+
+@pytest.mark.parametrize(("current", "previous", "n1", "n2"),
+                         _cells([(*d, *p) for d in CES_DIFFERENCES for p in PAIRS], {}))
+def test_ces_difference_coverage(current, previous, n1, n2):
+    _assert_in_band(ces_difference_coverage(current, previous, n1, n2))

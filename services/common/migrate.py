@@ -23,7 +23,7 @@ def alembic_config(service: str, url: str | None = None) -> AlembicConfig:
     return config
 
 
-def upgrade(service: str, url: str | None = None, revision: str = "head") -> None:
+def upgrade(service: str, url: str | None = None, revision: str = "heads") -> None:
     """Upgrade one service database."""
     from services.common.db import make_engine
 
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"unknown service(s): {', '.join(sorted(unknown))}")
     for service in args.services or SERVICE_NAMES:
         if args.action == "upgrade":
-            upgrade(service, revision=args.revision or "head")
+            upgrade(service, revision=args.revision or "heads")
         else:
             downgrade(service, revision=args.revision or "base")
         print(f"{service}: {args.action} done")

@@ -3,4 +3,7 @@
 
 def blueprints() -> list:
     """The service's API blueprints, registered by the app factory."""
-    return []
+    from services.metrics.api.finance import finance_blueprints
+    from services.metrics.api.scores import score_blueprints
+
+    return [*score_blueprints(), *finance_blueprints()]

@@ -1,4 +1,4 @@
-"""Tables of the metrics service (its own database)."""
+"""Declarative base and platform tables of the metrics service."""
 
 from __future__ import annotations
 

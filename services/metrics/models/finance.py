@@ -1,0 +1,1 @@
+"""Transactions, contracts and CLV fits (finance)."""

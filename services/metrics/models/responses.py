@@ -1,0 +1,1 @@
+"""Copies of survey responses received from the survey service."""

@@ -15,6 +15,7 @@ worker_class = "sync"
 timeout = int(os.environ.get("CX_WEB_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # heartbeat file off the disk
 accesslog = None  # the app writes one JSON line per request itself
 errorlog = "-"
 loglevel = os.environ.get("CX_LOG_LEVEL", "info").lower()

@@ -1,6 +1,99 @@
-"""Score routes: responses in, scores, comparisons, voice of the customer."""
+"""Score routes: responses in from survey, scores, comparisons and keywords out."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+
+from services.common.auth import require_roles
+from services.common.blueprint import ApiBlueprint
+from services.common.csv_reply import csv_response, wants_csv
+from services.common.db import get_session
+from services.metrics.scores.ingest import store_responses
+from services.metrics.scores.keywords import keyword_report
+from services.metrics.scores.reports import compare_report, score_report
+from services.metrics.voc.tokenize import keywords_of
+from shared.contracts.responses import ResponseBatchResultSchema, ResponseBatchSchema
+from shared.contracts.scores import (CompareQueryArgsSchema, CompareReplySchema, ScoreQueryArgsSchema,
+                                     ScoresReplySchema)
+from shared.contracts.voc import KeywordQueryArgsSchema, KeywordReplySchema
+
+READERS = ("marketer", "analyst", "team_lead", "service", "finance")
+ESTIMATE_COLUMNS = ("value", "ci_low", "ci_high", "n", "confidence", "method", "insufficient")
+
+responses_blp = ApiBlueprint("responses", __name__, url_prefix="/v1/responses",
+                             description="Responses delivered by the survey service")
+scores_blp = ApiBlueprint("scores", __name__, url_prefix="/v1/scores",
+                          description="NPS, CSAT and CES with confidence intervals")
+voc_blp = ApiBlueprint("voc", __name__, url_prefix="/v1/voc", description="Voice of the customer")
+
+
+def _now():
+    return current_app.extensions["clock"].now()
+
+
+@responses_blp.route("/batch")
+class ResponseBatch(MethodView):
+    @require_roles("service")
+    @responses_blp.arguments(ResponseBatchSchema)
+    @responses_blp.response(200, ResponseBatchResultSchema)
+    def post(self, body):
+        """Store responses; each once, replaced only by a newer version (service)."""
+        results = store_responses(get_session(), body["responses"], now=_now(), keywords_of=keywords_of)
+        return {"results": results}
+
+
+@scores_blp.route("")
+class Scores(MethodView):
+    @require_roles(*READERS)
+    @scores_blp.arguments(ScoreQueryArgsSchema, location="query")
+    @scores_blp.response(200, ScoresReplySchema)
+    def get(self, args):
+        """Scores per group with intervals and sample sizes; trend series when grouped by period.
+
+        Send `Accept: text/csv` for one CSV line per cell."""
+        report = score_report(get_session(), args, now=_now())
+        if wants_csv():
+            group_by = report["group_by"]
+            rows = ([cell["group"][g] for g in group_by] + [cell[c] for c in ESTIMATE_COLUMNS]
+                    for cell in report["cells"])
+            return csv_response([*group_by, *ESTIMATE_COLUMNS], rows, f"{args['metric']}-scores.csv")
+        return report
+
+
+@scores_blp.route("/compare")
+class CompareScores(MethodView):
+    @require_roles(*READERS)
+    @scores_blp.arguments(CompareQueryArgsSchema, location="query")
+    @scores_blp.response(200, CompareReplySchema)
+    def get(self, args):
+        """The current window against the previous one or a baseline of N windows, per group.
+
+        Send `Accept: text/csv` for one CSV line per group."""
+        report = compare_report(get_session(), args, now=_now())
+        if wants_csv():
+            group_by = report["group_by"]
+            columns = [*group_by, "current", "current_ci_low", "current_ci_high", "current_n",
+                       "baseline", "baseline_ci_low", "baseline_ci_high", "baseline_n",
+                       "difference", "difference_ci_low", "difference_ci_high", "p_value", "significant"]
+            rows = ([c["group"][g] for g in group_by]
+                    + [c[part][k] for part in ("current", "baseline") for k in ("value", "ci_low", "ci_high", "n")]
+                    + [c["difference"][k] for k in ("value", "ci_low", "ci_high")]
+                    + [c["p_value"], c["significant"]] for c in report["cells"])
+            return csv_response(columns, rows, f"{args['metric']}-compare.csv")
+        return report
+
+
+@voc_blp.route("/keywords")
+class Keywords(MethodView):
+    @require_roles(*READERS)
+    @voc_blp.arguments(KeywordQueryArgsSchema, location="query")
+    @voc_blp.response(200, KeywordReplySchema)
+    def get(self, args):
+        """Most frequent and fastest-rising keywords of free-text answers, per group."""
+        return keyword_report(get_session(), args, now=_now())
 
 
 def score_blueprints() -> list:
     """Blueprints of the scores API."""
-    return []
+    return [responses_blp, scores_blp, voc_blp]

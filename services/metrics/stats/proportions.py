@@ -95,10 +95,26 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
 
 
 def proportion(successes: int, n: int, *, confidence: float = 0.95, min_n: int = 30) -> Estimate:
-    """Sample proportion with its Wilson interval (see :func:`wilson_interval`).
+    """Sample proportion with its Wilson interval.
 
-    ``n == 0`` gives NaN value and bounds, flagged ``insufficient``; so does ``n < min_n``
-    (with the value still given). Parts: ``successes`` and ``failures``.
+    Parameters
+    ----------
+    successes, n : int
+        Number of successes and of trials, ``0 <= successes <= n``.
+    confidence : float
+        Two-sided confidence level in (0, 1).
+    min_n : int
+        Below this sample size the estimate is flagged ``insufficient`` (value still given).
+
+    Returns
+    -------
+    Estimate
+        ``value`` = successes / n in [0, 1], ``method="wilson"``; parts ``successes`` and
+        ``failures``. With ``n == 0`` value and bounds are NaN and ``insufficient`` is set.
+
+    Notes
+    -----
+    Wilson (1927) score interval; formula in :func:`wilson_interval`.
     """
     k, total = _checked(successes, n)
     low, high = wilson_interval(k, total, confidence)

@@ -72,7 +72,9 @@ class _GroupTally:
         # worst kept example, so a better one replaces it in O(log N).
         self.examples: dict[str, list[tuple]] = {}
 
-    def add(self, period: str, keywords: list[str], comment_id, text: str, seq: int, limit: int):
+    def add(
+        self, period: str, keywords: list[str], comment_id, text: str, seq: int, limit: int
+    ) -> None:
         self.n_comments[period] += 1
         self.mentions[period].update(keywords)
         if period != CURRENT or limit == 0:
@@ -165,6 +167,8 @@ def analyze_keywords(
                 )
             tally = tallies[comment.group] = _GroupTally()
         text = comment.text
+        if text is not None and not isinstance(text, str):
+            raise ValueError(f"comment {comment.comment_id!r}: text must be a string or None")
         if text is None or not text.strip():
             continue
         text = text.strip()[:MAX_TEXT_CHARS]

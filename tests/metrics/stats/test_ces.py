@@ -77,7 +77,8 @@ def test_degenerate_samples():
 def test_difference_from_counts_is_welch():
     previous = [5, 5, 10, 20, 20, 20, 20]
     change = ces_difference(COUNTS, previous, alternative="greater")
-    reference = mean_difference(MeanStats.from_counts(COUNTS, LEVELS), MeanStats.from_counts(previous, LEVELS),
+    reference = mean_difference(MeanStats.from_counts(COUNTS, LEVELS),
+                                MeanStats.from_counts(previous, LEVELS),
                                 scale=(1, 7), alternative="greater")
     assert change == reference
     assert change.value == pytest.approx(5.53 - 4.85, abs=1e-12)

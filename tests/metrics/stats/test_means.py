@@ -76,7 +76,8 @@ def test_welch_by_hand():
 @pytest.mark.parametrize("alternative", ["two-sided", "less", "greater"])
 def test_welch_matches_scipy_from_stats(alternative):
     change = mean_difference((10, 60, 396), (20, 100, 538), alternative=alternative)
-    reference = sps.ttest_ind_from_stats(6, 2, 10, 5, math.sqrt(2), 20, equal_var=False, alternative=alternative)
+    reference = sps.ttest_ind_from_stats(6, 2, 10, 5, math.sqrt(2), 20, equal_var=False,
+                                         alternative=alternative)
     assert change.parts["t"] == pytest.approx(reference.statistic, abs=SCIPY)
     assert change.parts["p_value"] == pytest.approx(reference.pvalue, abs=SCIPY)
 

@@ -61,7 +61,8 @@ def test_min_n_and_empty_sample():
     assert nps(10, 5, 5).insufficient and not nps(10, 5, 5, min_n=20).insufficient
     empty = nps_from_scores([])
     assert empty.insufficient and empty.n == 0
-    assert all(math.isnan(x) for x in (empty.value, empty.ci_low, empty.ci_high, empty.parts["promoters_pct"]))
+    nan_fields = (empty.value, empty.ci_low, empty.ci_high, empty.parts["promoters_pct"])
+    assert all(math.isnan(x) for x in nan_fields)
     change = nps_difference((0, 0, 0), (5, 5, 5))
     assert change.insufficient and math.isnan(change.value) and math.isnan(change.parts["p_value"])
 
@@ -111,7 +112,8 @@ def test_difference_variances_add():
     change = nps_difference((50, 30, 20), (40, 30, 30))
     z = 1.959963984540054
     half_first, half_second = (first.ci_high - first.ci_low) / 2, (second.ci_high - second.ci_low) / 2
-    assert (change.ci_high - change.ci_low) / 2 == pytest.approx(math.hypot(half_first, half_second), rel=FLOAT)
+    half_change = (change.ci_high - change.ci_low) / 2
+    assert half_change == pytest.approx(math.hypot(half_first, half_second), rel=FLOAT)
     assert change.parts["se"] == pytest.approx(math.hypot(half_first, half_second) / z, rel=FLOAT)
 
 

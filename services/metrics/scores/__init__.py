@@ -1,0 +1,1 @@
+"""Experience scores: responses in, grouped scores with intervals out, comparisons, keywords."""

@@ -1,0 +1,118 @@
+"""Use cases behind ``GET /v1/scores`` and ``GET /v1/scores/compare``."""
+
+from __future__ import annotations
+
+import math
+import zoneinfo
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from services.common.exceptions import InvalidInputError
+from services.metrics.scores.metric_defs import difference, estimate
+from services.metrics.scores.query import COLUMNS, Scope, grouped_counts
+
+DEFAULT_RANGE = timedelta(days=90)
+
+
+def resolve_moment(value: date | datetime | None, tz_name: str, default: datetime) -> datetime:
+    """A query's date or date-time as an aware UTC datetime (dates and naive times are local)."""
+    if value is None:
+        return default
+    tz = zoneinfo.ZoneInfo(tz_name)
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time.min)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(UTC)
+
+
+def scope_from_args(args: dict[str, Any], *, metric: str, start: datetime, end: datetime) -> Scope:
+    """The filters of a query as a ``Scope``."""
+    segments: dict[str, list[str]] = defaultdict(list)
+    for item in args.get("segment", []):
+        attribute, _, value = item.partition(":")
+        segments[attribute].append(value)
+    filters = {name: list(args.get(name, [])) for name in COLUMNS}
+    return Scope(metric=metric, start=start, end=end, filters=filters, segments=dict(segments))
+
+
+def _group_dict(group_by: list[str], keys: tuple) -> dict[str, str | None]:
+    return {name: (None if key is None else str(key)) for name, key in zip(group_by, keys, strict=True)}
+
+
+def score_report(session: Session, args: dict[str, Any], *, now: datetime) -> dict[str, Any]:
+    """Scores per group with intervals, plus trend series when grouped by period."""
+    end = resolve_moment(args.get("to"), args["tz"], now)
+    start = resolve_moment(args.get("from_"), args["tz"], end - DEFAULT_RANGE)
+    if start >= end:
+        raise InvalidInputError("'from' must be before 'to'", errors={"from": ["must be before 'to'"]})
+    if args["method"] == "bca" and args["metric"] != "ces":
+        raise InvalidInputError("method=bca applies to CES only", errors={"method": ["CES only"]})
+    group_by = list(dict.fromkeys(args["group_by"]))
+    scope = scope_from_args(args, metric=args["metric"], start=start, end=end)
+    counts = grouped_counts(session, scope, group_by, period=args["period"], tz_name=args["tz"])
+    rng = np.random.default_rng(20261123)  # reproducible bootstrap intervals
+    cells = []
+    for keys in sorted(counts, key=lambda k: tuple("" if v is None else str(v) for v in k)):
+        result = estimate(args["metric"], counts[keys], confidence=args["confidence"],
+                          min_n=args["min_n"], method=args["method"], rng=rng)
+        cells.append({"group": _group_dict(group_by, keys), **result.as_dict()})
+    return {"metric": args["metric"], "from_": start, "to": end, "tz": args["tz"],
+            "period": args["period"] if "period" in group_by else None, "group_by": group_by,
+            "confidence": args["confidence"], "min_n": args["min_n"], "cells": cells,
+            "series": _series(cells, group_by)}
+
+
+def _series(cells: list[dict[str, Any]], group_by: list[str]) -> list[dict[str, Any]]:
+    if "period" not in group_by:
+        return []
+    lines: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
+    for cell in cells:
+        rest = {k: v for k, v in cell["group"].items() if k != "period"}
+        point = {k: v for k, v in cell.items() if k != "group"}
+        lines[tuple(sorted(rest.items(), key=str))].append({**point, "period": cell["group"]["period"]})
+    return [{"group": dict(key), "points": sorted(points, key=lambda p: p["period"])}
+            for key, points in lines.items()]
+
+
+def compare_report(session: Session, args: dict[str, Any], *, now: datetime) -> dict[str, Any]:
+    """The current window against the previous window or the last N windows, per group."""
+    end = resolve_moment(args.get("end"), args["tz"], now)
+    window: timedelta = args["window"]
+    current = (end - window, end)
+    windows = args["baseline_windows"] if args["baseline"] == "last_n" else 1
+    baseline = (end - window * (windows + 1), end - window)
+    group_by = list(dict.fromkeys(args["group_by"]))
+    now_counts = grouped_counts(session, scope_from_args(args, metric=args["metric"], start=current[0],
+                                                         end=current[1]), group_by)
+    before_counts = grouped_counts(session, scope_from_args(args, metric=args["metric"],
+                                                            start=baseline[0], end=baseline[1]), group_by)
+    cells = []
+    keys = sorted(set(now_counts) | set(before_counts),
+                  key=lambda k: tuple("" if v is None else str(v) for v in k))
+    for key in keys:
+        cells.append(_compare_cell(args, _group_dict(group_by, key), now_counts.get(key, {}),
+                                   before_counts.get(key, {})))
+    return {"metric": args["metric"], "current_window": {"from_": current[0], "to": current[1]},
+            "baseline_window": {"from_": baseline[0], "to": baseline[1]}, "baseline": args["baseline"],
+            "alternative": args["alternative"], "alpha": args["alpha"],
+            "confidence": args["confidence"], "group_by": group_by, "cells": cells}
+
+
+def _compare_cell(args, group, now_counts, before_counts) -> dict[str, Any]:
+    options = {"confidence": args["confidence"], "min_n": args["min_n"]}
+    change = difference(args["metric"], now_counts, before_counts, alternative=args["alternative"],
+                        **options)
+    p_value = change.parts.get("p_value", math.nan)
+    significant = bool(not change.insufficient and math.isfinite(p_value) and p_value < args["alpha"])
+    direction = "none"
+    if significant:
+        direction = "down" if change.value < 0 else "up"
+    return {"group": group, "current": estimate(args["metric"], now_counts, **options).as_dict(),
+            "baseline": estimate(args["metric"], before_counts, **options).as_dict(),
+            "difference": change.as_dict(), "p_value": p_value, "significant": significant,
+            "direction": direction}

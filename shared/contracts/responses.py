@@ -1,0 +1,85 @@
+"""A survey response as survey sends it to metrics (``POST /v1/responses/batch``)."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from shared.contracts.base import ReplySchema, StrictSchema
+
+QUESTION_TYPES = ("nps", "csat", "ces", "rating", "single_choice", "multi_choice", "text")
+SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+DIMENSIONS = ("sense", "feel", "think", "act", "relate")
+DRIVERS = ("people", "process", "product")
+CHANNELS = ("email", "webhook", "in_app", "link")
+MAX_BATCH = 500
+MAX_TEXT = 5000
+
+_id = dict(validate=validate.Length(min=1, max=64))
+
+
+class AnswerSchema(StrictSchema):
+    """One answer of a response."""
+
+    question_key = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    type = fields.String(required=True, validate=validate.OneOf(QUESTION_TYPES))
+    value = fields.Integer(allow_none=True, load_default=None, strict=True)
+    scale_max = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(2, 10))
+    choices = fields.List(fields.String(validate=validate.Length(max=100)), load_default=list,
+                          validate=validate.Length(max=50))
+    text = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=MAX_TEXT))
+    dimension = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(DIMENSIONS))
+    driver = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(DRIVERS))
+
+    @validates_schema
+    def _value_in_scale(self, data, **_kwargs) -> None:
+        kind, value = data["type"], data.get("value")
+        if value is None:
+            return
+        low, high = SCORE_RANGES.get(kind, (1, data.get("scale_max") or 5))
+        if kind in ("single_choice", "multi_choice", "text"):
+            raise ValidationError("only score questions carry a value", "value")
+        if not low <= value <= high:
+            raise ValidationError(f"{kind} answers lie in {low}..{high}", "value")
+
+
+class ResponseRecordSchema(StrictSchema):
+    """One response, complete or partial; ``version`` grows with every update of the response."""
+
+    response_id = fields.String(required=True, **_id)
+    version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    survey_id = fields.String(required=True, **_id)
+    survey_version = fields.Integer(required=True, validate=validate.Range(min=1))
+    touchpoint = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=64))
+    channel = fields.String(allow_none=True, load_default=None, validate=validate.OneOf(CHANNELS))
+    customer_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=128))
+    invitation_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=64))
+    event_type = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=100))
+    event_at = fields.AwareDateTime(allow_none=True, load_default=None)
+    lang = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=16))
+    attributes = fields.Dict(keys=fields.String(validate=validate.Length(max=64)),
+                             values=fields.Raw(allow_none=True), load_default=dict)
+    completed = fields.Boolean(required=True)
+    created_at = fields.AwareDateTime(required=True)
+    updated_at = fields.AwareDateTime(required=True)
+    completed_at = fields.AwareDateTime(allow_none=True, load_default=None)
+    answers = fields.List(fields.Nested(AnswerSchema), required=True, validate=validate.Length(max=100))
+
+
+class ResponseBatchSchema(StrictSchema):
+    """``POST /v1/responses/batch`` body."""
+
+    responses = fields.List(fields.Nested(ResponseRecordSchema), required=True,
+                            validate=validate.Length(min=1, max=MAX_BATCH))
+
+
+class ResponseBatchItemResultSchema(ReplySchema):
+    """Outcome of one response of a batch: stored, updated, unchanged (same or older version)."""
+
+    response_id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(["stored", "updated", "unchanged"]))
+
+
+class ResponseBatchResultSchema(ReplySchema):
+    """``POST /v1/responses/batch`` reply."""
+
+    results = fields.List(fields.Nested(ResponseBatchItemResultSchema), required=True)

@@ -1,0 +1,158 @@
+"""Scores with confidence intervals: ``GET /v1/scores`` and ``GET /v1/scores/compare``."""
+
+from __future__ import annotations
+
+import re
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from shared.contracts.base import ReplySchema, StrictSchema
+from shared.contracts.fields import CommaList, Duration, FiniteFloat, JsonSafeDict, Moment, TimeZoneName
+
+METRICS = ("nps", "csat", "ces")
+GROUPS = ("period", "touchpoint", "survey", "question", "channel", "dimension", "driver")
+PERIODS = ("day", "week", "month")
+ATTRIBUTE_GROUP = re.compile(r"^attr\.[A-Za-z0-9_\-]{1,64}$")
+SEGMENT_FILTER = re.compile(r"^[A-Za-z0-9_\-]{1,64}:.{1,200}$")
+
+
+def _check_group(name: str) -> None:
+    if name not in GROUPS and not ATTRIBUTE_GROUP.match(name):
+        raise ValidationError(f"unknown group {name!r}; use {', '.join(GROUPS)} or attr.<attribute>")
+
+
+def _check_segment(text: str) -> None:
+    if not SEGMENT_FILTER.match(text):
+        raise ValidationError("segment filters look like attribute:value, e.g. region:Seoul")
+
+
+class ScopeArgsSchema(StrictSchema):
+    """Filters shared by scores, comparisons and keywords."""
+
+    touchpoint = CommaList(fields.String(validate=validate.Length(max=64)), load_default=list)
+    survey = CommaList(fields.String(validate=validate.Length(max=64)), load_default=list)
+    channel = CommaList(fields.String(validate=validate.Length(max=32)), load_default=list)
+    question = CommaList(fields.String(validate=validate.Length(max=100)), load_default=list)
+    dimension = CommaList(fields.String(validate=validate.Length(max=16)), load_default=list)
+    driver = CommaList(fields.String(validate=validate.Length(max=16)), load_default=list)
+    segment = fields.List(fields.String(validate=_check_segment), load_default=list,
+                          metadata={"description": "attribute:value, repeatable"})
+
+
+class ScoreQueryArgsSchema(ScopeArgsSchema):
+    """``GET /v1/scores`` query."""
+
+    metric = fields.String(required=True, validate=validate.OneOf(METRICS))
+    from_ = Moment(data_key="from", load_default=None, metadata={"description": "start (inclusive); default: 90 days before `to`"})
+    to = Moment(load_default=None, metadata={"description": "end (exclusive); default: now"})
+    group_by = CommaList(fields.String(validate=_check_group), load_default=list,
+                           validate=validate.Length(max=4))
+    period = fields.String(load_default="week", validate=validate.OneOf(PERIODS))
+    tz = TimeZoneName(load_default="UTC")
+    confidence = fields.Float(load_default=0.95, validate=validate.Range(0, 1, min_inclusive=False, max_inclusive=False))
+    min_n = fields.Integer(load_default=30, validate=validate.Range(min=0, max=1_000_000))
+    method = fields.String(load_default="default", validate=validate.OneOf(["default", "bca"]),
+                           metadata={"description": "bca: BCa bootstrap interval (CES only)"})
+
+
+class CompareQueryArgsSchema(ScopeArgsSchema):
+    """``GET /v1/scores/compare`` query."""
+
+    metric = fields.String(required=True, validate=validate.OneOf(METRICS))
+    window = Duration(load_default="7d")
+    end = Moment(load_default=None, metadata={"description": "end of the current window; default now"})
+    baseline = fields.String(load_default="previous", validate=validate.OneOf(["previous", "last_n"]))
+    baseline_windows = fields.Integer(load_default=4, validate=validate.Range(1, 52))
+    group_by = CommaList(fields.String(validate=_check_group), load_default=list,
+                           validate=validate.Length(max=3))
+    tz = TimeZoneName(load_default="UTC")
+    confidence = fields.Float(load_default=0.95, validate=validate.Range(0, 1, min_inclusive=False, max_inclusive=False))
+    alpha = fields.Float(load_default=0.05, validate=validate.Range(0, 1, min_inclusive=False, max_inclusive=False),
+                         metadata={"description": "significance level of the test"})
+    alternative = fields.String(load_default="two-sided", validate=validate.OneOf(["two-sided", "less", "greater"]))
+    min_n = fields.Integer(load_default=30, validate=validate.Range(min=0, max=1_000_000))
+
+    @validates_schema
+    def _no_period(self, data, **_kwargs) -> None:
+        if "period" in data.get("group_by", []):
+            raise ValidationError("compare windows are given by window/end; do not group by period", "group_by")
+
+
+class EstimateSchema(ReplySchema):
+    """A value with its interval, sample size and method."""
+
+    value = FiniteFloat(allow_none=True)
+    ci_low = FiniteFloat(allow_none=True)
+    ci_high = FiniteFloat(allow_none=True)
+    n = fields.Integer(required=True)
+    confidence = fields.Float(required=True)
+    method = fields.String(required=True)
+    insufficient = fields.Boolean(required=True)
+    parts = JsonSafeDict(keys=fields.String(), values=fields.Raw())
+
+
+class ScoreCellSchema(EstimateSchema):
+    """One group's score."""
+
+    group = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True)
+
+
+class SeriesPointSchema(EstimateSchema):
+    """One period of a trend line."""
+
+    period = fields.String(required=True)
+
+
+class SeriesSchema(ReplySchema):
+    """A trend: the periods of one group, in order."""
+
+    group = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True)
+    points = fields.List(fields.Nested(SeriesPointSchema), required=True)
+
+
+class ScoresReplySchema(ReplySchema):
+    """``GET /v1/scores`` reply."""
+
+    metric = fields.String(required=True)
+    from_ = fields.DateTime(data_key="from", required=True)
+    to = fields.DateTime(required=True)
+    tz = fields.String(required=True)
+    period = fields.String(allow_none=True)
+    group_by = fields.List(fields.String(), required=True)
+    confidence = fields.Float(required=True)
+    min_n = fields.Integer(required=True)
+    cells = fields.List(fields.Nested(ScoreCellSchema), required=True)
+    series = fields.List(fields.Nested(SeriesSchema), load_default=list)
+
+
+class WindowSchema(ReplySchema):
+    """A time window [from, to)."""
+
+    from_ = fields.DateTime(data_key="from", required=True)
+    to = fields.DateTime(required=True)
+
+
+class CompareCellSchema(ReplySchema):
+    """One group's comparison of the current window against the baseline."""
+
+    group = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True)
+    current = fields.Nested(EstimateSchema, required=True)
+    baseline = fields.Nested(EstimateSchema, required=True)
+    difference = fields.Nested(EstimateSchema, required=True)
+    p_value = FiniteFloat(allow_none=True)
+    significant = fields.Boolean(required=True)
+    direction = fields.String(required=True, validate=validate.OneOf(["up", "down", "none"]))
+
+
+class CompareReplySchema(ReplySchema):
+    """``GET /v1/scores/compare`` reply."""
+
+    metric = fields.String(required=True)
+    current_window = fields.Nested(WindowSchema, required=True)
+    baseline_window = fields.Nested(WindowSchema, required=True)
+    baseline = fields.String(required=True)
+    alternative = fields.String(required=True)
+    alpha = fields.Float(required=True)
+    confidence = fields.Float(required=True)
+    group_by = fields.List(fields.String(), required=True)
+    cells = fields.List(fields.Nested(CompareCellSchema), required=True)

@@ -18,8 +18,10 @@ def make_engine(url: str, **kwargs) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite defers BEGIN until the first write, which breaks SAVEPOINTs and makes reads
-        # non-transactional; let SQLAlchemy emit BEGIN itself (the documented recipe).
-        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+        # non-transactional; SQLAlchemy emits BEGIN itself (the documented recipe). IMMEDIATE takes
+        # the write lock at once, so concurrent writers queue on busy_timeout instead of failing
+        # with SQLITE_BUSY when a read transaction tries to upgrade (one node, short transactions).
+        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 5)

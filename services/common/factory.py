@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.resources
 from collections.abc import Iterable
 
+import flask_smorest
 from flask import Blueprint, Flask
 from services.common.blueprint import ApiBlueprint
 
@@ -24,7 +25,7 @@ DOCS_ASSETS_PATH = "/docs-assets"
 
 
 def build_app(import_name: str, config: ServiceConfig, *, title: str, description: str,
-              tables: PlatformTables, blueprints: Iterable[ApiBlueprint] = (),
+              tables: PlatformTables, blueprints: Iterable[Blueprint] = (),
               database: Database | None = None, clock=None) -> Flask:
     """Create a Flask app with config, database, auth, errors, logs, metrics, health and OpenAPI."""
     app = Flask(import_name)
@@ -54,7 +55,10 @@ def build_app(import_name: str, config: ServiceConfig, *, title: str, descriptio
     app.register_blueprint(_docs_assets_blueprint())
     api.register_blueprint(ops_blueprint)
     for blueprint in blueprints:
-        api.register_blueprint(blueprint)
+        if isinstance(blueprint, flask_smorest.Blueprint):
+            api.register_blueprint(blueprint)
+        else:  # plain Flask blueprints (HTML pages) stay out of the OpenAPI document
+            app.register_blueprint(blueprint)
     app.cli.add_command(keys_cli)
     app.cli.add_command(outbox_cli)
     return app

@@ -83,3 +83,23 @@ class ResponseBatchResultSchema(ReplySchema):
     """``POST /v1/responses/batch`` reply."""
 
     results = fields.List(fields.Nested(ResponseBatchItemResultSchema), required=True)
+
+
+class ResponseQueryArgsSchema(StrictSchema):
+    """``GET /v1/responses`` filters; pages are ordered by last update, oldest first."""
+
+    survey = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    touchpoint = fields.String(load_default=None, validate=validate.Length(max=64))
+    completed = fields.Boolean(load_default=None)
+    created_since = fields.AwareDateTime(load_default=None)
+    created_until = fields.AwareDateTime(load_default=None)
+    updated_since = fields.AwareDateTime(load_default=None, metadata={"description": "for incremental exports"})
+    cursor = fields.String(load_default=None, validate=validate.Length(max=200))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class ResponsePageSchema(ReplySchema):
+    """A page of responses and the cursor of the next one (null at the end)."""
+
+    responses = fields.List(fields.Nested(ResponseRecordSchema(unknown="exclude")), required=True)
+    next_cursor = fields.String(allow_none=True, required=True)

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
+from pathlib import Path
+
 from services.common.config import ServiceConfig
+
+log = logging.getLogger("cxloop.survey.config")
+_DEV_SECRET = "cxloop-development-token-secret"
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 class Config(ServiceConfig):
@@ -15,7 +27,29 @@ class Config(ServiceConfig):
         self.NOTIFIER_URL = self.service_url("notifier")
         self.SMTP_HOST = env.get(prefix + "SMTP_HOST") or None
         self.SMTP_PORT = int(env.get(prefix + "SMTP_PORT", "25"))
+        self.SMTP_TIMEOUT_SECONDS = float(env.get(prefix + "SMTP_TIMEOUT_SECONDS", "10"))
         self.MAIL_FROM = env.get(prefix + "MAIL_FROM", "cxloop <surveys@cxloop.invalid>")
+        self.MAIL_DIR = env.get(prefix + "MAIL_DIR") or str(Path(self.VAR_DIR) / "mail")
+        # Link tokens are HMACs of a stored nonce under this secret: every process must share it.
+        self.TOKEN_SECRET = env.get(prefix + "TOKEN_SECRET") or self.SERVICE_KEY or _DEV_SECRET
+        if self.TOKEN_SECRET == _DEV_SECRET:
+            log.warning("SURVEY_TOKEN_SECRET is not set: survey links use a development secret")
+        self.WEBHOOK_SECRET = env.get(prefix + "WEBHOOK_SECRET") or hmac.new(
+            self.TOKEN_SECRET.encode(), b"webhook-signing", hashlib.sha256).hexdigest()
+        self.ALLOW_PRIVATE_WEBHOOKS = _flag(env.get(prefix + "ALLOW_PRIVATE_WEBHOOKS"))
+        self.WEBHOOK_TIMEOUT_SECONDS = float(env.get(prefix + "WEBHOOK_TIMEOUT_SECONDS", "5"))
+        self.CONTACT_BUDGET_MAX = int(env.get(prefix + "CONTACT_BUDGET_MAX", "3"))
+        self.CONTACT_BUDGET_DAYS = int(env.get(prefix + "CONTACT_BUDGET_DAYS", "30"))
+        self.DEFAULT_TIME_ZONE = env.get(prefix + "DEFAULT_TIME_ZONE", "UTC")
+        self.DELIVERY_MAX_ATTEMPTS = int(env.get(prefix + "DELIVERY_MAX_ATTEMPTS", "8"))
+        self.DELIVERY_BACKOFF_SECONDS = float(env.get(prefix + "DELIVERY_BACKOFF_SECONDS", "30"))
+        self.DISPATCH_INTERVAL_SECONDS = float(env.get(prefix + "DISPATCH_INTERVAL_SECONDS", "1"))
+        self.MATCH_INTERVAL_SECONDS = float(env.get(prefix + "MATCH_INTERVAL_SECONDS", "1"))
+        # A score at or below these is low: it also goes to notifier for a close-the-loop notice.
+        self.LOW_SCORES = {"nps": int(env.get(prefix + "LOW_SCORE_NPS", "6")),
+                           "csat": int(env.get(prefix + "LOW_SCORE_CSAT", "2")),
+                           "ces": int(env.get(prefix + "LOW_SCORE_CES", "3"))}
+        self.EXPIRY_INTERVAL_SECONDS = float(env.get(prefix + "EXPIRY_INTERVAL_SECONDS", "60"))
 
 
 class TestConfig(Config):

@@ -1,18 +1,85 @@
-"""Worker process of the survey service: `python -m services.survey.worker`."""
+"""Worker process of the survey service: `python -m services.survey.worker`.
+
+Jobs: match new journey events to triggers, deliver due invitations, send reminders, expire old
+invitations, plus the platform heartbeat and outbox relay. Every job claims its rows from the
+database, so several workers on PostgreSQL are safe.
+"""
 
 from __future__ import annotations
 
+from sqlalchemy.orm import sessionmaker
+
+from services.common.clock import SystemClock
 from services.common.db import make_engine
 from services.common.observability import configure_logging
 from services.common.worker import Job, platform_jobs, run_worker
+from services.survey.clients.downstream import metrics_handler, notifier_handler
 from services.survey.config import Config
+from services.survey.delivery.mail import FileMailer, SmtpMailer
+from services.survey.delivery.webhook import WebhookSender, in_app_sender
+from services.survey.dispatch import Sender, dispatch_due
+from services.survey.lifecycle import expire_invitations, remind_next
+from services.survey.matching import match_pending_events
 from services.survey.models import PLATFORM
+from services.survey.runtime import dispatch_settings, planning_rules
+from shared.http_client import RetryPolicy, ServiceClient
 
 
-def build_jobs(config: Config, engine, clock=None) -> list[Job]:
+def build_senders(config: Config) -> dict[str, Sender]:
+    """One sender per channel: SMTP when configured, else .eml files; signed webhooks; in-app."""
+    if config.SMTP_HOST:
+        mailer: Sender = SmtpMailer(config.SMTP_HOST, config.SMTP_PORT, sender=config.MAIL_FROM,
+                                    timeout=config.SMTP_TIMEOUT_SECONDS)
+    else:
+        mailer = FileMailer(config.MAIL_DIR, sender=config.MAIL_FROM)
+    webhook = WebhookSender(secret=config.WEBHOOK_SECRET, allow_private=config.ALLOW_PRIVATE_WEBHOOKS,
+                            timeout=config.WEBHOOK_TIMEOUT_SECONDS)
+    return {"email": mailer, "webhook": webhook, "in_app": in_app_sender}
+
+
+def downstream_handlers(config: Config) -> dict:
+    """Outbox handlers: responses to metrics, low-score signals to notifier (service key, timeouts)."""
+    def client(url: str) -> ServiceClient:
+        return ServiceClient(url, api_key=config.SERVICE_KEY, timeout=config.HTTP_TIMEOUT_SECONDS,
+                             retry=RetryPolicy(max_attempts=2), user_agent="cxloop-survey-worker")
+
+    return {"metrics": metrics_handler(client(config.METRICS_URL)),
+            "notifier": notifier_handler(client(config.NOTIFIER_URL))}
+
+
+def build_jobs(config: Config, engine, clock=None, senders: dict[str, Sender] | None = None) -> list[Job]:
     """The jobs this worker runs."""
-    handlers: dict = {}
-    return platform_jobs("survey", config, engine, PLATFORM, handlers, clock)
+    clock = clock or SystemClock()
+    sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    settings_map = vars(config)
+    rules, settings = planning_rules(settings_map), dispatch_settings(settings_map)
+    senders = senders or build_senders(config)
+
+    def match() -> None:
+        for _ in range(20):
+            with sessions() as session:
+                if match_pending_events(session, now=clock.now(), rules=rules,
+                                        token_secret=config.TOKEN_SECRET).events == 0:
+                    return
+
+    def dispatch() -> None:
+        dispatch_due(sessions, now_fn=clock.now, settings=settings, senders=senders)
+
+    def remind() -> None:
+        for _ in range(200):
+            with sessions() as session:
+                if remind_next(session, now=clock.now(), settings=settings, senders=senders) is None:
+                    return
+
+    def expire() -> None:
+        with sessions() as session:
+            expire_invitations(session, now=clock.now())
+
+    jobs = platform_jobs("survey", config, engine, PLATFORM, downstream_handlers(config), clock)
+    return jobs + [Job("match_events", match, config.MATCH_INTERVAL_SECONDS),
+                   Job("dispatch_invitations", dispatch, config.DISPATCH_INTERVAL_SECONDS),
+                   Job("send_reminders", remind, config.DISPATCH_INTERVAL_SECONDS),
+                   Job("expire_invitations", expire, config.EXPIRY_INTERVAL_SECONDS)]
 
 
 def main() -> None:

@@ -42,7 +42,9 @@ class ScopeArgsSchema(StrictSchema):
 class ScoreQueryArgsSchema(ScopeArgsSchema):
     """``GET /v1/scores`` query."""
 
-    metric = fields.String(required=True, validate=validate.OneOf(METRICS))
+    metric = CommaList(fields.String(validate=validate.OneOf(METRICS)), required=True,
+                       validate=validate.Length(min=1, max=3),
+                       metadata={"description": "nps, csat or ces; several (nps,csat,ces) are computed in one pass"})
     from_ = Moment(data_key="from", load_default=None, metadata={"description": "start (inclusive); default: 90 days before `to`"})
     to = Moment(load_default=None, metadata={"description": "end (exclusive); default: now"})
     group_by = CommaList(fields.String(validate=_check_group), load_default=list,
@@ -94,6 +96,7 @@ class EstimateSchema(ReplySchema):
 class ScoreCellSchema(EstimateSchema):
     """One group's score."""
 
+    metric = fields.String(required=True)
     group = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True)
 
 
@@ -106,6 +109,7 @@ class SeriesPointSchema(EstimateSchema):
 class SeriesSchema(ReplySchema):
     """A trend: the periods of one group, in order."""
 
+    metric = fields.String(required=True)
     group = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True)
     points = fields.List(fields.Nested(SeriesPointSchema), required=True)
 
@@ -113,7 +117,7 @@ class SeriesSchema(ReplySchema):
 class ScoresReplySchema(ReplySchema):
     """``GET /v1/scores`` reply."""
 
-    metric = fields.String(required=True)
+    metric = fields.String(required=True, metadata={"description": "the metric(s) asked for, comma-separated"})
     from_ = fields.DateTime(data_key="from", required=True)
     to = fields.DateTime(required=True)
     tz = fields.String(required=True)

@@ -151,7 +151,7 @@ def test_csv_export(metrics):
                              headers={**auth(ADMIN_KEY), "Accept": "text/csv"})
     assert reply.status_code == 200 and reply.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(reply.get_data(as_text=True))))
-    assert rows[0]["touchpoint"] == "delivery" and float(rows[0]["value"]) == 50.0 and rows[0]["n"] == "4"
+    assert rows[0]["metric"] == "nps" and rows[0]["touchpoint"] == "delivery" and float(rows[0]["value"]) == 50.0 and rows[0]["n"] == "4"
 
 
 def test_compare_detects_a_drop_and_not_noise(metrics):
@@ -203,3 +203,14 @@ def test_roles_that_may_read_scores(metrics):
         reply = metrics.http.get("/v1/scores", query_string={"metric": "nps"},
                                  headers=auth(metrics.key_for(role)))
         assert (reply.status_code == 200) is allowed, role
+
+
+def test_several_metrics_in_one_pass(metrics):
+    post(metrics, [response(nps=10, csat=5, ces=6), response(nps=2, csat=1, ces=2)])
+    reply = scores(metrics, metric="nps,csat,ces", group_by="touchpoint,period", min_n=1)
+    assert reply.status_code == 200
+    by_metric = {c["metric"]: c for c in reply.json["cells"]}
+    assert set(by_metric) == {"nps", "csat", "ces"}
+    assert by_metric["nps"]["value"] == 0.0 and by_metric["csat"]["value"] == 50.0
+    assert by_metric["ces"]["value"] == 4.0
+    assert {s["metric"] for s in reply.json["series"]} == {"nps", "csat", "ces"}

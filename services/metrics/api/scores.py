@@ -55,9 +55,9 @@ class Scores(MethodView):
         report = score_report(get_session(), args, now=_now())
         if wants_csv():
             group_by = report["group_by"]
-            rows = ([cell["group"][g] for g in group_by] + [cell[c] for c in ESTIMATE_COLUMNS]
+            rows = ([cell["metric"]] + [cell["group"][g] for g in group_by] + [cell[c] for c in ESTIMATE_COLUMNS]
                     for cell in report["cells"])
-            return csv_response([*group_by, *ESTIMATE_COLUMNS], rows, f"{args['metric']}-scores.csv")
+            return csv_response(["metric", *group_by, *ESTIMATE_COLUMNS], rows, "scores.csv")
         return report
 
 

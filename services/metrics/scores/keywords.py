@@ -27,7 +27,7 @@ def keyword_report(session: Session, args: dict[str, Any], *, now: datetime) -> 
     if start >= end:
         raise InvalidInputError("'from' must be before 'to'", errors={"from": ["must be before 'to'"]})
     previous_start = start - (end - start)
-    scope = scope_from_args(args, metric="comments", start=previous_start, end=end)
+    scope = scope_from_args(args, metrics=(), start=previous_start, end=end)
     query = (select(ResponseComment.response_id, ResponseComment.text, ResponseComment.keywords,
                     ResponseComment.nps_group, ResponseComment.csat_group, ResponseComment.touchpoint,
                     ResponseComment.answered_at)

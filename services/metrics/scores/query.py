@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, String, func, select
 from sqlalchemy.orm import Session
 
 from services.metrics.models.responses import ScoreAnswer
+from services.metrics.scores.ingest import SCORE_METRICS
 
 COLUMNS = {"touchpoint": ScoreAnswer.touchpoint, "survey": ScoreAnswer.survey_id,
            "question": ScoreAnswer.question_key, "channel": ScoreAnswer.channel,
@@ -26,9 +27,9 @@ COLUMNS = {"touchpoint": ScoreAnswer.touchpoint, "survey": ScoreAnswer.survey_id
 
 @dataclass(frozen=True)
 class Scope:
-    """Which answers count: the metric, a time range [start, end) and filters."""
+    """Which answers count: the metrics, a time range [start, end) and filters."""
 
-    metric: str
+    metrics: tuple[str, ...]
     start: datetime
     end: datetime
     filters: dict[str, list[str]] = field(default_factory=dict)
@@ -43,8 +44,9 @@ def group_expression(name: str) -> ColumnElement:
 
 
 def _where(scope: Scope) -> list[ColumnElement]:
-    conditions = [ScoreAnswer.metric == scope.metric, ScoreAnswer.answered_at >= scope.start,
-                  ScoreAnswer.answered_at < scope.end]
+    conditions = [ScoreAnswer.answered_at >= scope.start, ScoreAnswer.answered_at < scope.end]
+    if set(scope.metrics) != set(SCORE_METRICS):  # the table holds only these: no need to test
+        conditions.append(ScoreAnswer.metric.in_(scope.metrics))
     for name, values in scope.filters.items():
         if values:
             conditions.append(COLUMNS[name].in_(values))
@@ -71,7 +73,10 @@ def period_start(moment: datetime, period: str, tz: zoneinfo.ZoneInfo) -> date:
 
 def grouped_counts(session: Session, scope: Scope, group_by: Sequence[str], *, period: str = "week",
                    tz_name: str = "UTC") -> dict[tuple, dict[int, int]]:
-    """``{group values: {answer value: count}}``; a period group is the ISO date of its first day."""
+    """``{(metric, *group values): {answer value: count}}``; a period is the ISO date of its first day.
+
+    One scan serves every metric of the scope: the metric is the first grouping column.
+    """
     names = list(group_by)
     expressions = [group_expression(n) for n in names if n != "period"]
     postgres = session.get_bind().dialect.name == "postgresql"
@@ -84,17 +89,17 @@ def grouped_counts(session: Session, scope: Scope, group_by: Sequence[str], *, p
             width = 13 if _offset_is_whole_hours(tz, scope.start, scope.end) else 16
             period_expr = func.substr(ScoreAnswer.answered_at, 1, width, type_=String)
     selected = ([period_expr] if period_expr is not None else []) + expressions
-    query = (select(*selected, ScoreAnswer.value, func.count())
-             .where(*_where(scope)).group_by(*selected, ScoreAnswer.value))
+    query = (select(ScoreAnswer.metric, *selected, ScoreAnswer.value, func.count())
+             .where(*_where(scope)).group_by(ScoreAnswer.metric, *selected, ScoreAnswer.value))
     result: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for row in session.execute(query):
-        *keys, value, count = row
+        metric, *keys, value, count = row
         if period_expr is not None:
             bucket, rest = keys[0], keys[1:]
             label = (bucket.date() if postgres else
                      period_start(_bucket_time(bucket), period, tz)).isoformat()
             keys = _insert_period(names, label, rest)
-        result[tuple(keys)][int(value)] += int(count)
+        result[(metric, *keys)][int(value)] += int(count)
     return result
 
 

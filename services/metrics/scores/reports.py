@@ -30,14 +30,14 @@ def resolve_moment(value: date | datetime | None, tz_name: str, default: datetim
     return value.astimezone(UTC)
 
 
-def scope_from_args(args: dict[str, Any], *, metric: str, start: datetime, end: datetime) -> Scope:
+def scope_from_args(args: dict[str, Any], *, metrics: tuple[str, ...], start: datetime, end: datetime) -> Scope:
     """The filters of a query as a ``Scope``."""
     segments: dict[str, list[str]] = defaultdict(list)
     for item in args.get("segment", []):
         attribute, _, value = item.partition(":")
         segments[attribute].append(value)
     filters = {name: list(args.get(name, [])) for name in COLUMNS}
-    return Scope(metric=metric, start=start, end=end, filters=filters, segments=dict(segments))
+    return Scope(metrics=metrics, start=start, end=end, filters=filters, segments=dict(segments))
 
 
 def _group_dict(group_by: list[str], keys: tuple) -> dict[str, str | None]:
@@ -50,18 +50,19 @@ def score_report(session: Session, args: dict[str, Any], *, now: datetime) -> di
     start = resolve_moment(args.get("from_"), args["tz"], end - DEFAULT_RANGE)
     if start >= end:
         raise InvalidInputError("'from' must be before 'to'", errors={"from": ["must be before 'to'"]})
-    if args["method"] == "bca" and args["metric"] != "ces":
+    metrics = tuple(dict.fromkeys(args["metric"]))
+    if args["method"] == "bca" and metrics != ("ces",):
         raise InvalidInputError("method=bca applies to CES only", errors={"method": ["CES only"]})
     group_by = list(dict.fromkeys(args["group_by"]))
-    scope = scope_from_args(args, metric=args["metric"], start=start, end=end)
+    scope = scope_from_args(args, metrics=metrics, start=start, end=end)
     counts = grouped_counts(session, scope, group_by, period=args["period"], tz_name=args["tz"])
     rng = np.random.default_rng(20261123)  # reproducible bootstrap intervals
     cells = []
-    for keys in sorted(counts, key=lambda k: tuple("" if v is None else str(v) for v in k)):
-        result = estimate(args["metric"], counts[keys], confidence=args["confidence"],
+    for metric, *keys in sorted(counts, key=lambda k: tuple("" if v is None else str(v) for v in k)):
+        result = estimate(metric, counts[(metric, *keys)], confidence=args["confidence"],
                           min_n=args["min_n"], method=args["method"], rng=rng)
-        cells.append({"group": _group_dict(group_by, keys), **result.as_dict()})
-    return {"metric": args["metric"], "from_": start, "to": end, "tz": args["tz"],
+        cells.append({"metric": metric, "group": _group_dict(group_by, tuple(keys)), **result.as_dict()})
+    return {"metric": ",".join(metrics), "from_": start, "to": end, "tz": args["tz"],
             "period": args["period"] if "period" in group_by else None, "group_by": group_by,
             "confidence": args["confidence"], "min_n": args["min_n"], "cells": cells,
             "series": _series(cells, group_by)}
@@ -73,10 +74,11 @@ def _series(cells: list[dict[str, Any]], group_by: list[str]) -> list[dict[str, 
     lines: dict[tuple, list[dict[str, Any]]] = defaultdict(list)
     for cell in cells:
         rest = {k: v for k, v in cell["group"].items() if k != "period"}
-        point = {k: v for k, v in cell.items() if k != "group"}
-        lines[tuple(sorted(rest.items(), key=str))].append({**point, "period": cell["group"]["period"]})
-    return [{"group": dict(key), "points": sorted(points, key=lambda p: p["period"])}
-            for key, points in lines.items()]
+        point = {k: v for k, v in cell.items() if k not in ("group", "metric")}
+        key = (cell["metric"], tuple(sorted(rest.items(), key=str)))
+        lines[key].append({**point, "period": cell["group"]["period"]})
+    return [{"metric": metric, "group": dict(group), "points": sorted(points, key=lambda p: p["period"])}
+            for (metric, group), points in lines.items()]
 
 
 def compare_report(session: Session, args: dict[str, Any], *, now: datetime) -> dict[str, Any]:
@@ -87,15 +89,16 @@ def compare_report(session: Session, args: dict[str, Any], *, now: datetime) -> 
     windows = args["baseline_windows"] if args["baseline"] == "last_n" else 1
     baseline = (end - window * (windows + 1), end - window)
     group_by = list(dict.fromkeys(args["group_by"]))
-    now_counts = grouped_counts(session, scope_from_args(args, metric=args["metric"], start=current[0],
+    metrics = (args["metric"],)
+    now_counts = grouped_counts(session, scope_from_args(args, metrics=metrics, start=current[0],
                                                          end=current[1]), group_by)
-    before_counts = grouped_counts(session, scope_from_args(args, metric=args["metric"],
+    before_counts = grouped_counts(session, scope_from_args(args, metrics=metrics,
                                                             start=baseline[0], end=baseline[1]), group_by)
     cells = []
     keys = sorted(set(now_counts) | set(before_counts),
                   key=lambda k: tuple("" if v is None else str(v) for v in k))
     for key in keys:
-        cells.append(_compare_cell(args, _group_dict(group_by, key), now_counts.get(key, {}),
+        cells.append(_compare_cell(args, _group_dict(group_by, key[1:]), now_counts.get(key, {}),
                                    before_counts.get(key, {})))
     return {"metric": args["metric"], "current_window": {"from_": current[0], "to": current[1]},
             "baseline_window": {"from_": baseline[0], "to": baseline[1]}, "baseline": args["baseline"],

@@ -1,0 +1,44 @@
+"""Journey event routes: one event, or a batch with a status per item."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from services.common.auth import require_roles
+from services.common.blueprint import ApiBlueprint
+from services.common.db import get_session
+from services.survey import events
+from services.survey.api.context import limit_body, now
+from shared.contracts.events import (MAX_BATCH_BYTES, MAX_EVENT_BYTES, EventBatchResultSchema, EventBatchSchema,
+                                     EventResultSchema, EventSchema)
+
+blp = ApiBlueprint("events", __name__, url_prefix="/v1", description="Journey events")
+WRITERS = ("ingest", "service")
+
+
+@blp.route("/events")
+class Events(MethodView):
+    @require_roles(*WRITERS)
+    @limit_body(MAX_EVENT_BYTES)
+    @blp.arguments(EventSchema)
+    @blp.response(201, EventResultSchema)
+    @blp.alt_response(200, schema=EventResultSchema, description="the same id and body was accepted before")
+    def post(self, event):
+        """Record one journey event (ingest, service); acknowledged means committed."""
+        result = events.ingest_event(get_session(), event=event, now=now())
+        if result.replayed:
+            return result, 200, {"Idempotent-Replayed": "true"}
+        return result
+
+
+@blp.route("/events/batch")
+class EventBatch(MethodView):
+    @require_roles(*WRITERS)
+    @limit_body(MAX_BATCH_BYTES)
+    @blp.arguments(EventBatchSchema)
+    @blp.response(200, EventBatchResultSchema)
+    def post(self, batch):
+        """Record up to 500 events; each item gets its own status (ingest, service)."""
+        result = events.ingest_batch(get_session(), raw_events=batch["events"], now=now())
+        return {"accepted": result.count("accepted"), "replayed": result.count("replayed"),
+                "rejected": result.count("rejected"), "results": result.results}

@@ -1,0 +1,43 @@
+"""``/v1/responses``: responses with filters and cursor pages; ``Accept: text/csv`` exports them."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from services.common.auth import require_roles
+from services.common.blueprint import ApiBlueprint
+from services.common.csv_reply import csv_response, wants_csv
+from services.common.db import get_session
+from services.survey.responding.listing import csv_rows, get_response, list_responses
+from shared.contracts.responses import ResponsePageSchema, ResponseQueryArgsSchema, ResponseRecordSchema
+
+READERS = ("marketer", "analyst", "service")
+blp = ApiBlueprint("responses", __name__, url_prefix="/v1/responses", description="Survey responses")
+
+
+@blp.route("")
+class Responses(MethodView):
+    @require_roles(*READERS)
+    @blp.arguments(ResponseQueryArgsSchema, location="query")
+    @blp.response(200, ResponsePageSchema)
+    def get(self, args):
+        """Responses by survey, touchpoint, time and completion, oldest update first, in cursor pages.
+
+        With `Accept: text/csv`: the same page as CSV, one column per question."""
+        records, next_cursor = list_responses(get_session(), args)
+        if wants_csv():
+            columns, rows = csv_rows(records)
+            response = csv_response(columns, rows, "responses.csv")
+            if next_cursor:
+                response.headers["X-Next-Cursor"] = next_cursor
+            return response
+        return {"responses": records, "next_cursor": next_cursor}
+
+
+@blp.route("/<response_id>")
+class ResponseItem(MethodView):
+    @require_roles(*READERS)
+    @blp.response(200, ResponseRecordSchema(unknown="exclude"))
+    def get(self, response_id: str):
+        """One response."""
+        return get_response(get_session(), response_id)

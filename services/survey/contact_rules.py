@@ -1,0 +1,69 @@
+"""Contact-frequency rules: a per-survey recontact window and a per-customer budget.
+
+The budget allows at most ``max_contacts`` sends in any window of ``days`` days (half-open
+``[s, s + days)``): a send at ``now`` is allowed when fewer than ``max_contacts`` sends happened in
+``(now - days, now]``. When the budget is full, the invitation is postponed to the moment the oldest
+counted send leaves the window; among invitations due at once, higher priority goes first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.survey.models import Invitation
+
+
+@dataclass(frozen=True)
+class ContactPolicy:
+    """The per-customer budget: at most ``max_contacts`` invitations in ``days`` days."""
+
+    max_contacts: int = 3
+    days: int = 30
+
+
+def recontact_blocked(last_sent: datetime | None, recontact_days: int, now: datetime) -> bool:
+    """Whether the same survey was sent to the customer within the recontact window."""
+    return last_sent is not None and recontact_days > 0 and now - last_sent < timedelta(days=recontact_days)
+
+
+def budget_free_at(sent_times: Sequence[datetime], policy: ContactPolicy, now: datetime) -> datetime | None:
+    """None when a send fits now, else the earliest moment one fits (no new sends assumed)."""
+    window = timedelta(days=policy.days)
+    recent = sorted(moment for moment in sent_times if moment > now - window)
+    if len(recent) < policy.max_contacts:
+        return None
+    return recent[len(recent) - policy.max_contacts] + window
+
+
+def budget_room(sent_times: Sequence[datetime], policy: ContactPolicy, now: datetime) -> int:
+    """How many more sends fit now."""
+    window = timedelta(days=policy.days)
+    return max(0, policy.max_contacts - sum(1 for moment in sent_times if moment > now - window))
+
+
+def recent_sends(session: Session, *, customer_id: str, policy: ContactPolicy, now: datetime) -> list[datetime]:
+    """Send times of the customer's invitations inside the budget window."""
+    since = now - timedelta(days=policy.days)
+    return list(session.scalars(select(Invitation.sent_at).where(
+        Invitation.customer_id == customer_id, Invitation.sent_at.is_not(None), Invitation.sent_at > since)))
+
+
+def last_sent_of_survey(session: Session, *, customer_id: str, survey_id: int) -> datetime | None:
+    """When this survey was last sent to the customer (any version)."""
+    return session.scalar(select(func.max(Invitation.sent_at)).where(
+        Invitation.customer_id == customer_id, Invitation.survey_id == survey_id))
+
+
+def higher_priority_due(session: Session, *, invitation: Invitation, now: datetime) -> int:
+    """Other open invitations of the customer, due now, that go before this one."""
+    before = (Invitation.priority > invitation.priority) | (
+        (Invitation.priority == invitation.priority) & (Invitation.id < invitation.id))
+    return session.scalar(select(func.count()).select_from(Invitation).where(
+        Invitation.customer_id == invitation.customer_id, Invitation.id != invitation.id,
+        Invitation.status.in_(("scheduled", "postponed")), Invitation.due_at <= now,
+        Invitation.expires_at > now, before)) or 0

@@ -1,0 +1,54 @@
+"""Set-based customer upsert from events: known fields overwrite, attributes merge, erasure sticks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, literal_column
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from services.survey.models import Customer
+
+CONTACT_FIELDS = ("email", "phone", "locale", "time_zone")
+
+
+def merge_customers(customers: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per customer id (later events win, attributes merge), sorted by id to avoid deadlocks."""
+    merged: dict[str, dict[str, Any]] = {}
+    for customer in customers:
+        row = merged.setdefault(customer["id"], {"id": customer["id"], "attributes": {},
+                                                 **{name: None for name in CONTACT_FIELDS}})
+        for name in CONTACT_FIELDS:
+            if customer.get(name) is not None:
+                row[name] = customer[name]
+        row["attributes"].update(customer.get("attributes") or {})
+    return [merged[key] for key in sorted(merged)]
+
+
+def upsert_customers(session: Session, rows: list[dict[str, Any]], *, now: datetime) -> None:
+    """Insert new customers and update known ones, in one executemany (never commits)."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    table = Customer.__table__
+    statement = module.insert(table)
+    excluded = statement.excluded
+    erased = table.c.erased_at.is_not(None)
+    updates: dict[str, Any] = {
+        name: case((erased, None), else_=func.coalesce(getattr(excluded, name), table.c[name]))
+        for name in CONTACT_FIELDS
+    }
+    if dialect == "postgresql":
+        merged_attributes = table.c.attributes.op("||")(excluded.attributes)
+    else:
+        merged_attributes = func.json_patch(table.c.attributes, excluded.attributes)
+    updates["attributes"] = case((erased, literal_column("'{}'")), else_=merged_attributes)
+    updates["updated_at"] = excluded.updated_at
+    statement = statement.on_conflict_do_update(index_elements=[table.c.id], set_=updates)
+    payload = [{**row, "unsubscribed_at": None, "erased_at": None, "created_at": now, "updated_at": now}
+               for row in rows]
+    session.connection().execute(statement, payload)

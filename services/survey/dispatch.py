@@ -1,0 +1,165 @@
+"""The worker's delivery step: claim one due invitation, apply the contact rules, deliver it.
+
+Each call handles one invitation in its own transaction: the invitation row is claimed with
+``FOR UPDATE SKIP LOCKED`` (so two workers never take the same row) and the customer row is locked
+before the budget is counted (so two workers never both use the customer's last slot). Only one
+customer is locked per transaction, so workers cannot deadlock. Delivery happens inside the
+transaction: if the process dies between sending and committing, the invitation is sent again
+later (at least once), never lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.survey.contact_rules import (budget_free_at, budget_room, higher_priority_due,
+                                           last_sent_of_survey, recent_sends, recontact_blocked)
+from services.survey.delivery import DeliveryError, OutgoingInvitation
+from services.survey.invitations import record_decision
+from services.survey.models import Customer, Invitation, Survey, SurveyVersion, Trigger
+from services.survey.outgoing import build_outgoing
+from services.survey.planning import PlanningRules
+from services.survey.schedule import customer_zone, next_in_window
+
+log = logging.getLogger("cxloop.survey.dispatch")
+OPEN = ("scheduled", "postponed")
+PRIORITY_STEP = timedelta(minutes=1)
+Sender = Callable[[OutgoingInvitation], None]
+
+
+@dataclass(frozen=True)
+class DispatchSettings:
+    """What delivery needs besides the database."""
+
+    public_base_url: str
+    token_secret: str
+    rules: PlanningRules
+    max_attempts: int = 8
+    backoff_seconds: float = 30.0
+
+
+def retry_delay(attempts: int, base_seconds: float, rng: random.Random) -> timedelta:
+    """Exponential backoff with jitter in [0.5, 1], capped at six hours."""
+    return timedelta(seconds=min(6 * 3600, base_seconds * 2 ** max(attempts - 1, 0)) * rng.uniform(0.5, 1.0))
+
+
+def dispatch_next(session: Session, *, now: datetime, settings: DispatchSettings, senders: Mapping[str, Sender],
+                  rng: random.Random | None = None) -> str | None:
+    """Handle the next due invitation; returns its decision, or None when nothing is due. One commit."""
+    invitation = session.scalar(
+        select(Invitation).where(Invitation.status.in_(OPEN), Invitation.due_at <= now)
+        .order_by(Invitation.due_at, Invitation.priority.desc(), Invitation.id).limit(1)
+        .with_for_update(skip_locked=True))
+    if invitation is None:
+        session.rollback()
+        return None
+    customer = session.scalar(select(Customer).where(Customer.id == invitation.customer_id).with_for_update())
+    decision = _decide_and_deliver(session, invitation, customer, now, settings, senders, rng or random.Random())
+    session.commit()
+    return decision
+
+
+def _postpone(session: Session, invitation: Invitation, until: datetime, reason: str, now: datetime) -> str:
+    if until >= invitation.expires_at:
+        record_decision(session, invitation, decision="expired", status="expired", now=now,
+                        reason=f"expired: {reason} until after the expiry")
+        return "expired"
+    invitation.due_at = until
+    record_decision(session, invitation, decision="postponed", status="postponed", now=now,
+                    reason=f"postponed: {reason} until {until:%Y-%m-%d %H:%M} UTC")
+    return "postponed"
+
+
+def _decide_and_deliver(session: Session, invitation: Invitation, customer: Customer | None, now: datetime,
+                        settings: DispatchSettings, senders: Mapping[str, Sender], rng: random.Random) -> str:
+    def stop(decision: str, status: str, reason: str) -> str:
+        record_decision(session, invitation, decision=decision, status=status, reason=reason, now=now)
+        return decision
+
+    if now >= invitation.expires_at:
+        return stop("expired", "expired", "expired before it could be sent")
+    if customer is None or customer.unsubscribed_at is not None or customer.erased_at is not None:
+        return stop("unsubscribed", "unsubscribed", "the customer unsubscribed")
+    survey = session.get(Survey, invitation.survey_id)
+    if survey is None or survey.status == "archived":
+        return stop("cancelled", "cancelled", "the survey was archived")
+    if invitation.channel == "email" and not customer.email:
+        return stop("undeliverable", "undeliverable", "the customer has no email address")
+    last = last_sent_of_survey(session, customer_id=customer.id, survey_id=survey.id)
+    if recontact_blocked(last, survey.recontact_days, now):
+        return stop("suppressed_recontact", "suppressed",
+                    f"survey already sent {last:%Y-%m-%d %H:%M} UTC, within {survey.recontact_days} days")
+    trigger = session.get(Trigger, invitation.trigger_id) if invitation.trigger_id else None
+    start, end = (trigger.window_start, trigger.window_end) if trigger else (None, None)
+    zone = customer_zone(customer.time_zone, settings.rules.default_time_zone)
+    opening = next_in_window(now, start, end, zone)
+    if opening != now:
+        return _postpone(session, invitation, opening, "outside the send window", now)
+    policy = settings.rules.policy
+    sends = recent_sends(session, customer_id=customer.id, policy=policy, now=now)
+    free_at = budget_free_at(sends, policy, now)
+    if free_at is not None:
+        return _postpone(session, invitation, next_in_window(free_at, start, end, zone),
+                         f"contact budget full ({policy.max_contacts} in {policy.days} days)", now)
+    if higher_priority_due(session, invitation=invitation, now=now) >= budget_room(sends, policy, now):
+        return _postpone(session, invitation, now + PRIORITY_STEP, "higher-priority invitations take the budget", now)
+    return _deliver(session, invitation, customer, survey, trigger, now, settings, senders, rng)
+
+
+def _deliver(session: Session, invitation: Invitation, customer: Customer, survey: Survey, trigger: Trigger | None,
+             now: datetime, settings: DispatchSettings, senders: Mapping[str, Sender], rng: random.Random) -> str:
+    version = session.get(SurveyVersion, (invitation.survey_id, invitation.survey_version))
+    assert version is not None
+    outgoing = build_outgoing(invitation, customer, version.definition, trigger, settings=settings, reminder=False)
+    invitation.language = outgoing.language
+    invitation.attempts += 1
+    try:
+        senders[invitation.channel](outgoing)
+    except Exception as exc:  # every failure is recorded on the invitation, never lost
+        return _failed(session, invitation, exc, now, settings, rng)
+    invitation.sent_at, invitation.attempts, invitation.last_error = now, 0, None
+    if trigger and trigger.reminder_after_minutes and invitation.channel != "in_app":
+        reminder_at = now + timedelta(minutes=trigger.reminder_after_minutes)
+        invitation.reminder_due_at = reminder_at if reminder_at < invitation.expires_at else None
+    invitation.due_at = None
+    record_decision(session, invitation, decision="sent", status="sent", now=now,
+                    reason=f"sent by {invitation.channel} in '{outgoing.language}'")
+    return "sent"
+
+
+def _failed(session: Session, invitation: Invitation, exc: Exception, now: datetime,
+            settings: DispatchSettings, rng: random.Random) -> str:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    invitation.last_error = error
+    if not isinstance(exc, DeliveryError):
+        log.warning("delivery crashed", exc_info=exc)
+    permanent = isinstance(exc, DeliveryError) and exc.permanent
+    if permanent or invitation.attempts >= settings.max_attempts:
+        invitation.due_at = None
+        record_decision(session, invitation, decision="failed", status="failed", now=now,
+                        reason=f"delivery failed for good after {invitation.attempts} attempt(s): {error}"[:300])
+        return "failed"
+    invitation.due_at = now + retry_delay(invitation.attempts, settings.backoff_seconds, rng)
+    record_decision(session, invitation, decision="retry", now=now,
+                    reason=f"attempt {invitation.attempts} failed, retry at {invitation.due_at:%H:%M:%S}: {error}"[:300])
+    return "retry"
+
+
+def dispatch_due(session_factory: Callable[[], Session], *, now_fn: Callable[[], datetime],
+                 settings: DispatchSettings, senders: Mapping[str, Sender], limit: int = 200) -> dict[str, int]:
+    """Handle due invitations one transaction at a time, up to ``limit``; counts per decision."""
+    counts: dict[str, int] = {}
+    for _ in range(limit):
+        with session_factory() as session:
+            decision = dispatch_next(session, now=now_fn(), settings=settings, senders=senders)
+        if decision is None:
+            break
+        counts[decision] = counts.get(decision, 0) + 1
+    return counts

@@ -1,0 +1,143 @@
+"""Journey event ingestion: idempotent by client id, set-based for batches, customers upserted.
+
+"Accepted" means committed. The same id with the same body is replayed (the original result); the
+same id with another body is rejected (422). Trigger matching happens later, in the worker, so
+ingestion stays a couple of inserts per batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from marshmallow import ValidationError
+from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.survey.customer_upsert import merge_customers, upsert_customers
+from services.survey.exceptions import EventIdReusedError
+from services.survey.models import JourneyEvent
+from services.common.exceptions import PayloadTooLargeError
+from shared.contracts.events import MAX_BATCH_EVENTS, EventSchema
+
+_EVENT_SCHEMA = EventSchema()
+_RACE_RETRIES = 3
+
+
+@dataclass
+class EventResult:
+    """The outcome of one event."""
+
+    id: str | None
+    status: str
+    received_at: datetime | None = None
+    code: int | None = None
+    message: str | None = None
+    errors: Any = None
+    replayed: bool = False
+
+
+@dataclass
+class BatchResult:
+    """Per-item outcomes of a batch, in input order."""
+
+    results: list[EventResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for result in self.results if result.status == status)
+
+
+def body_hash(event: dict[str, Any]) -> str:
+    """SHA-256 of the event's canonical JSON (loaded form, times in UTC)."""
+    canonical = {**event, "occurred_at": event["occurred_at"].astimezone(UTC).isoformat()}
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _event_row(event: dict[str, Any], digest: str, now: datetime) -> dict[str, Any]:
+    return {"event_id": event["id"], "type": event["type"], "occurred_at": event["occurred_at"],
+            "customer_id": event["customer"]["id"], "attributes": event["attributes"],
+            "body_hash": digest, "received_at": now, "matched_at": None}
+
+
+def ingest_event(session: Session, *, event: dict[str, Any], now: datetime) -> EventResult:
+    """Store one validated event and upsert its customer; replay or reject a reused id."""
+    digest = body_hash(event)
+    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (module.insert(JourneyEvent).values(**_event_row(event, digest, now))
+                 .on_conflict_do_nothing(index_elements=[JourneyEvent.event_id])
+                 .returning(JourneyEvent.received_at))
+    received_at = session.execute(statement).scalar()
+    if received_at is None:
+        existing = session.execute(select(JourneyEvent.body_hash, JourneyEvent.received_at)
+                                   .where(JourneyEvent.event_id == event["id"])).one()
+        session.rollback()
+        if existing.body_hash != digest:
+            raise EventIdReusedError(f"event id '{event['id']}' was accepted earlier with a different body")
+        return EventResult(id=event["id"], status="accepted", received_at=existing.received_at, replayed=True)
+    upsert_customers(session, merge_customers([event["customer"]]), now=now)
+    session.commit()
+    return EventResult(id=event["id"], status="accepted", received_at=received_at)
+
+
+def ingest_batch(session: Session, *, raw_events: list[Any], now: datetime) -> BatchResult:
+    """Validate each item, store the new ones in bulk, and report a status per item."""
+    if len(raw_events) > MAX_BATCH_EVENTS:
+        raise PayloadTooLargeError(f"at most {MAX_BATCH_EVENTS} events per batch")
+    result = BatchResult()
+    valid: list[tuple[int, dict[str, Any], str]] = []
+    for index, raw in enumerate(raw_events):
+        try:
+            event = _EVENT_SCHEMA.load(raw)
+        except ValidationError as exc:
+            event_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+            result.results.append(EventResult(id=event_id, status="rejected", code=422,
+                                              message="the event did not pass validation", errors=exc.messages))
+            continue
+        result.results.append(EventResult(id=event["id"], status="pending"))
+        valid.append((index, event, body_hash(event)))
+    for attempt in range(_RACE_RETRIES):
+        try:
+            _store_batch(session, valid, result, now)
+            session.commit()
+            return result
+        except IntegrityError:  # another request stored one of these ids meanwhile: look again
+            session.rollback()
+            if attempt == _RACE_RETRIES - 1:
+                raise
+    return result
+
+
+def _store_batch(session: Session, valid: list[tuple[int, dict[str, Any], str]], result: BatchResult,
+                 now: datetime) -> None:
+    ids = list({event["id"] for _, event, _ in valid})
+    known = {row.event_id: row for row in session.execute(
+        select(JourneyEvent.event_id, JourneyEvent.body_hash, JourneyEvent.received_at)
+        .where(JourneyEvent.event_id.in_(ids)))} if ids else {}
+    first_in_batch: dict[str, str] = {}
+    new_rows, customers = [], []
+    for index, event, digest in valid:
+        event_id = event["id"]
+        seen = known.get(event_id)
+        earlier_digest = seen.body_hash if seen is not None else first_in_batch.get(event_id)
+        if earlier_digest is None:
+            first_in_batch[event_id] = digest
+            new_rows.append(_event_row(event, digest, now))
+            customers.append(event["customer"])
+            result.results[index] = EventResult(id=event_id, status="accepted", received_at=now)
+        elif earlier_digest == digest:
+            received = seen.received_at if seen is not None else now
+            result.results[index] = EventResult(id=event_id, status="replayed", received_at=received,
+                                                replayed=True)
+        else:
+            result.results[index] = EventResult(
+                id=event_id, status="rejected", code=422,
+                message=f"event id '{event_id}' was accepted earlier with a different body")
+    if new_rows:
+        upsert_customers(session, merge_customers(customers), now=now)
+        session.connection().execute(insert(JourneyEvent.__table__), new_rows)

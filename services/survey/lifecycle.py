@@ -1,0 +1,85 @@
+"""Reminders for unanswered invitations and expiry of invitations whose time has passed."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from services.survey.delivery import DeliveryError
+from services.survey.dispatch import DispatchSettings, Sender, retry_delay
+from services.survey.invitations import record_decision
+from services.survey.models import Customer, Invitation, SurveyVersion, Trigger
+from services.survey.outgoing import build_outgoing
+
+REMINDER_ATTEMPTS = 3
+
+
+def remind_next(session: Session, *, now: datetime, settings: DispatchSettings, senders: Mapping[str, Sender],
+                rng: random.Random | None = None) -> str | None:
+    """Send the next due reminder (same link as the invitation); None when none is due. One commit."""
+    invitation = session.scalar(
+        select(Invitation).where(Invitation.status == "sent", Invitation.reminder_due_at <= now)
+        .order_by(Invitation.reminder_due_at, Invitation.id).limit(1).with_for_update(skip_locked=True))
+    if invitation is None:
+        session.rollback()
+        return None
+    customer = session.get(Customer, invitation.customer_id)
+    outcome = _remind(session, invitation, customer, now, settings, senders, rng or random.Random())
+    session.commit()
+    return outcome
+
+
+def _remind(session: Session, invitation: Invitation, customer: Customer | None, now: datetime,
+            settings: DispatchSettings, senders: Mapping[str, Sender], rng: random.Random) -> str:
+    skip = None
+    if invitation.responded_at is not None:
+        skip = "answered"
+    elif now >= invitation.expires_at:
+        skip = "expired"
+    elif customer is None or customer.unsubscribed_at is not None or customer.erased_at is not None:
+        skip = "unsubscribed"
+    elif invitation.channel == "email" and not customer.email:
+        skip = "no email address"
+    if skip:
+        invitation.reminder_due_at = None
+        record_decision(session, invitation, decision="reminder_skipped", reason=f"no reminder: {skip}", now=now)
+        return "reminder_skipped"
+    assert customer is not None
+    version = session.get(SurveyVersion, (invitation.survey_id, invitation.survey_version))
+    trigger = session.get(Trigger, invitation.trigger_id) if invitation.trigger_id else None
+    outgoing = build_outgoing(invitation, customer, version.definition, trigger, settings=settings, reminder=True)
+    invitation.attempts += 1
+    try:
+        senders[invitation.channel](outgoing)
+    except Exception as exc:  # recorded; retried a few times, then given up
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        invitation.last_error = error
+        if (isinstance(exc, DeliveryError) and exc.permanent) or invitation.attempts >= REMINDER_ATTEMPTS:
+            invitation.reminder_due_at = None
+            record_decision(session, invitation, decision="reminder_failed", reason=error, now=now)
+            return "reminder_failed"
+        invitation.reminder_due_at = now + retry_delay(invitation.attempts, settings.backoff_seconds, rng)
+        record_decision(session, invitation, decision="reminder_retry", reason=error, now=now)
+        return "reminder_retry"
+    invitation.reminded_at, invitation.reminder_due_at, invitation.attempts = now, None, 0
+    record_decision(session, invitation, decision="reminded", reason="reminder sent", now=now)
+    return "reminded"
+
+
+def expire_invitations(session: Session, *, now: datetime, limit: int = 1000) -> int:
+    """Mark invitations past their expiry: unsent ones and sent-but-unanswered ones. One commit."""
+    invitations = list(session.scalars(
+        select(Invitation).where(Invitation.expires_at <= now, or_(
+            Invitation.status.in_(("scheduled", "postponed")),
+            (Invitation.status == "sent") & Invitation.responded_at.is_(None)))
+        .order_by(Invitation.id).limit(limit).with_for_update(skip_locked=True)))
+    for invitation in invitations:
+        reason = "expired unanswered" if invitation.status == "sent" else "expired before it could be sent"
+        invitation.due_at = invitation.reminder_due_at = None
+        record_decision(session, invitation, decision="expired", status="expired", reason=reason, now=now)
+    session.commit()
+    return len(invitations)

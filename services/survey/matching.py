@@ -1,0 +1,132 @@
+"""The worker's matching step: new journey events -> cancellations and invitations, in event order."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.survey.customer_upsert import merge_customers
+from services.survey.invitations import attach_token, record_decision
+from services.survey.models import Customer, Invitation, JourneyEvent, Survey, SurveyVersion, Trigger
+from services.survey.planning import Plan, PlanningRules, plan_invitation
+from services.survey.surveys import get_trigger_context
+from services.survey.triggers import get_trigger
+
+OPEN = ("scheduled", "postponed")
+
+
+@dataclass
+class MatchReport:
+    """What one matching pass did."""
+
+    events: int = 0
+    invitations: int = 0
+    cancelled: int = 0
+
+
+def customer_view(customer: Customer | None, customer_id: str) -> dict[str, Any]:
+    """The customer as conditions and rules see it."""
+    if customer is None:
+        return {"id": customer_id, "attributes": {}}
+    return {"id": customer.id, "email": customer.email, "phone": customer.phone, "locale": customer.locale,
+            "time_zone": customer.time_zone, "attributes": dict(customer.attributes or {}),
+            "unsubscribed_at": customer.unsubscribed_at, "erased_at": customer.erased_at}
+
+
+def _event_view(event: JourneyEvent) -> dict[str, Any]:
+    return {"id": event.event_id, "type": event.type, "occurred_at": event.occurred_at,
+            "attributes": dict(event.attributes or {}), "customer_id": event.customer_id}
+
+
+def match_pending_events(session: Session, *, now: datetime, rules: PlanningRules, token_secret: str,
+                         limit: int = 500) -> MatchReport:
+    """Claim unmatched events (SKIP LOCKED), apply cancel-on and triggers, mark them matched; one commit."""
+    events = list(session.scalars(select(JourneyEvent).where(JourneyEvent.matched_at.is_(None))
+                                  .order_by(JourneyEvent.seq).limit(limit)
+                                  .with_for_update(skip_locked=True)))
+    report = MatchReport(events=len(events))
+    if not events:
+        session.rollback()
+        return report
+    triggers = list(session.scalars(select(Trigger).where(Trigger.active.is_(True))))
+    by_type: dict[str, list[Trigger]] = defaultdict(list)
+    cancelled_by: dict[str, list[Trigger]] = defaultdict(list)
+    for trigger in triggers:
+        by_type[trigger.event_type].append(trigger)
+        for event_type in trigger.cancel_on or []:
+            cancelled_by[event_type].append(trigger)
+    contexts = {trigger.survey_id: get_trigger_context(session, trigger.survey_id) for trigger in triggers}
+    customer_ids = {event.customer_id for event in events}
+    customers = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))}
+    for event in events:
+        view = _event_view(event)
+        customer = customer_view(customers.get(event.customer_id), event.customer_id)
+        for trigger in cancelled_by.get(event.type, []):
+            report.cancelled += _cancel_for(session, trigger, view, now)
+        for trigger in sorted(by_type.get(event.type, []), key=lambda t: (-t.priority, t.id)):
+            survey, definition = contexts[trigger.survey_id]
+            plan = plan_invitation(session, trigger=trigger, survey=survey, definition=definition, event=view,
+                                   customer=customer, now=now, rules=rules)
+            if plan.fire:
+                _create_invitation(session, trigger, survey, view, plan, now, token_secret)
+                report.invitations += 1
+        event.matched_at = now
+    session.commit()
+    return report
+
+
+def _correlation(trigger: Trigger, event: dict[str, Any]) -> str | None:
+    if not trigger.cancel_match_attribute:
+        return None
+    value = event["attributes"].get(trigger.cancel_match_attribute)
+    return None if value is None else str(value)
+
+
+def _cancel_for(session: Session, trigger: Trigger, event: dict[str, Any], now: datetime) -> int:
+    query = select(Invitation).where(Invitation.trigger_id == trigger.id, Invitation.status.in_(OPEN),
+                                     Invitation.customer_id == event["customer_id"])
+    correlation = _correlation(trigger, event)
+    if correlation is not None:
+        query = query.where(Invitation.correlation_value == correlation)
+    cancelled = 0
+    for invitation in session.scalars(query):
+        record_decision(session, invitation, decision="cancelled", status="cancelled", now=now,
+                        reason=f"cancelled by {event['type']} event {event['id']}"[:300])
+        cancelled += 1
+    return cancelled
+
+
+def _create_invitation(session: Session, trigger: Trigger, survey: Survey, event: dict[str, Any], plan: Plan,
+                       now: datetime, token_secret: str) -> Invitation:
+    invitation = Invitation(
+        survey_id=survey.id, survey_version=survey.live_version, trigger_id=trigger.id,
+        customer_id=event["customer_id"], event_id=event["id"], correlation_value=_correlation(trigger, event),
+        channel=trigger.channel, priority=trigger.priority, status=plan.status, reason=plan.reason,
+        language=plan.language, due_at=plan.due_at if plan.will_send else None,
+        expires_at=plan.expires_at, attempts=0, created_at=now, updated_at=now)
+    if plan.will_send:
+        attach_token(invitation, token_secret=token_secret)
+    session.add(invitation)
+    decision = plan.status if plan.status != "suppressed" else "suppressed_recontact"
+    record_decision(session, invitation, decision=decision, reason=plan.reason, now=now)
+    return invitation
+
+
+def preview_trigger(session: Session, *, trigger_id: int, event: dict[str, Any], now: datetime,
+                    rules: PlanningRules) -> Plan:
+    """What the trigger would do with this event and the customer as it would be; writes nothing."""
+    trigger = get_trigger(session, trigger_id)
+    survey, definition = get_trigger_context(session, trigger.survey_id)
+    stored = customer_view(session.get(Customer, event["customer"]["id"]), event["customer"]["id"])
+    incoming = merge_customers([event["customer"]])[0]
+    customer = {**stored, **{k: v for k, v in incoming.items() if v is not None and k != "attributes"},
+                "attributes": {**stored.get("attributes", {}), **incoming["attributes"]}}
+    view = {"id": event["id"], "type": event["type"], "occurred_at": event["occurred_at"],
+            "attributes": event.get("attributes") or {}, "customer_id": customer["id"]}
+    return plan_invitation(session, trigger=trigger, survey=survey, definition=definition, event=view,
+                           customer=customer, now=now, rules=rules)

@@ -1,0 +1,48 @@
+"""Customers (contacts, upserted from events) and the journey events themselves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.survey.models.base import Base, BigId, JsonDoc, UtcDateTime
+
+
+class Customer(Base):
+    """A customer by the client's own id; contact details and attributes are personal data."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    locale: Mapped[str | None] = mapped_column(String(20))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class JourneyEvent(Base):
+    """A journey event as received; ``matched_at`` is set once the worker has matched triggers."""
+
+    __tablename__ = "journey_events"
+    __table_args__ = (
+        Index("ix_journey_events_unmatched", "seq", postgresql_where=text("matched_at IS NULL"),
+              sqlite_where=text("matched_at IS NULL")),
+    )
+
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(200), unique=True)
+    type: Mapped[str] = mapped_column(String(100))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    customer_id: Mapped[str] = mapped_column(String(200), index=True)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    body_hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    matched_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -1,0 +1,44 @@
+"""Responses: one per invitation, partial until submitted, pinned to the invitation's survey version."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.survey.models.base import Base, JsonDoc, UtcDateTime
+
+
+class Response(Base):
+    """What a customer answered, with the context that slices it later.
+
+    ``version`` grows with every change, so metrics keeps the newest copy whatever order the
+    outbox delivers retries in. ``attributes`` is a snapshot of the customer's attributes when the
+    invitation was answered (segments must not move when a customer's plan changes later).
+    """
+
+    __tablename__ = "responses"
+    __table_args__ = (Index("ix_responses_updated", "updated_at"),
+                      Index("ix_responses_survey_created", "survey_id", "created_at"))
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id"), unique=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
+    survey_version: Mapped[int] = mapped_column(Integer)
+    customer_id: Mapped[str | None] = mapped_column(String(200))
+    touchpoint: Mapped[str | None] = mapped_column(String(50))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    event_type: Mapped[str | None] = mapped_column(String(100))
+    event_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    lang: Mapped[str | None] = mapped_column(String(20))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    answers: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    version: Mapped[int] = mapped_column(Integer)
+    completed: Mapped[bool] = mapped_column(Boolean)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    first_answer_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,0 +1,100 @@
+"""Deciding what a trigger does with one event: fire or not, when, and which rule stops or delays it.
+
+The same function serves the worker (which then writes an invitation) and the side-effect-free
+preview endpoint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.survey.conditions import ConditionResult, evaluate
+from services.survey.contact_rules import (ContactPolicy, budget_free_at, last_sent_of_survey,
+                                           recent_sends, recontact_blocked)
+from services.survey.models import Survey, Trigger
+from services.survey.schedule import customer_zone, first_send_time, next_in_window, sampled_in
+from services.survey.survey_definition import pick_language
+
+
+@dataclass
+class Plan:
+    """The outcome for one (trigger, event): ``status`` is the invitation's first status."""
+
+    fire: bool
+    status: str | None = None
+    stopped_by: str | None = None
+    reason: str | None = None
+    due_at: datetime | None = None
+    expires_at: datetime | None = None
+    language: str | None = None
+    postponed_by: list[str] = field(default_factory=list)
+    conditions: list[ConditionResult] = field(default_factory=list)
+
+    @property
+    def will_send(self) -> bool:
+        return self.status in ("scheduled", "postponed")
+
+
+@dataclass(frozen=True)
+class PlanningRules:
+    """Service-wide settings the plan needs."""
+
+    policy: ContactPolicy
+    default_time_zone: str = "UTC"
+
+
+def _stop(plan: Plan, status: str | None, rule: str, reason: str) -> Plan:
+    plan.status, plan.stopped_by, plan.reason = status, rule, reason
+    plan.fire = status is not None
+    return plan
+
+
+def plan_invitation(session: Session, *, trigger: Trigger, survey: Survey, definition: dict[str, Any] | None,
+                    event: dict[str, Any], customer: dict[str, Any], now: datetime,
+                    rules: PlanningRules) -> Plan:
+    """Evaluate every rule in order; reads the send history but writes nothing."""
+    plan = Plan(fire=False)
+    if not trigger.active:
+        return _stop(plan, None, "trigger_inactive", "the trigger is switched off")
+    if survey.status != "published" or definition is None:
+        return _stop(plan, None, "survey_not_live", f"survey {survey.id} is {survey.status}")
+    if event["type"] != trigger.event_type:
+        return _stop(plan, None, "event_type", f"the trigger listens to '{trigger.event_type}'")
+    plan.conditions = evaluate(trigger.conditions or [], event, customer)
+    failed = [c for c in plan.conditions if not c.passed]
+    if failed:
+        return _stop(plan, None, "conditions", f"condition on {failed[0].field} ({failed[0].op}) does not hold")
+    plan.language = pick_language(definition, customer.get("locale"))
+    due = first_send_time(event["occurred_at"], trigger.delay_minutes, now)
+    plan.expires_at = event["occurred_at"] + timedelta(minutes=trigger.delay_minutes + trigger.expires_after_minutes)
+    if not sampled_in(trigger.id or 0, event["id"], trigger.sampling_rate):
+        return _stop(plan, "sampled_out", "sampling", f"sampled out at rate {trigger.sampling_rate:g}")
+    if customer.get("unsubscribed_at") is not None or customer.get("erased_at") is not None:
+        return _stop(plan, "unsubscribed", "unsubscribed", "the customer unsubscribed")
+    if trigger.channel == "email" and not customer.get("email"):
+        return _stop(plan, "undeliverable", "no_email", "the customer has no email address")
+    last = last_sent_of_survey(session, customer_id=customer["id"], survey_id=survey.id)
+    if recontact_blocked(last, survey.recontact_days, due):
+        return _stop(plan, "suppressed", "recontact",
+                     f"survey already sent {last:%Y-%m-%d %H:%M} UTC, within {survey.recontact_days} days")
+    zone = customer_zone(customer.get("time_zone"), rules.default_time_zone)
+    windowed = next_in_window(due, trigger.window_start, trigger.window_end, zone)
+    if windowed != due:
+        plan.postponed_by.append("send_window")
+    free_at = budget_free_at(recent_sends(session, customer_id=customer["id"], policy=rules.policy, now=windowed),
+                             rules.policy, windowed)
+    if free_at is not None:
+        plan.postponed_by.append("budget")
+        windowed = next_in_window(free_at, trigger.window_start, trigger.window_end, zone)
+    plan.due_at = windowed
+    if windowed >= plan.expires_at:
+        rule = "budget" if free_at is not None else "expiry"
+        return _stop(plan, "expired", rule, "it could not be sent before it expires")
+    plan.fire = True
+    plan.status = "postponed" if "budget" in plan.postponed_by else "scheduled"
+    plan.reason = ("postponed: " + ", ".join(plan.postponed_by)) if plan.postponed_by else "scheduled"
+    return plan

@@ -1,0 +1,98 @@
+"""What a response becomes for metrics (every version) and notifier (a low score, once).
+
+Messages are written to the outbox in the caller's transaction; the worker delivers them. The
+ordering key keeps a response's versions in order; metrics keeps the newest version, and notifier
+stores a signal once per response.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.common.outbox import enqueue
+from services.survey.models import PLATFORM
+from services.survey.models.responses import Response
+from shared.contracts.responses import ResponseRecordSchema
+
+LOW_SCORE_METRICS = ("nps", "csat", "ces")
+
+
+@dataclass(frozen=True)
+class DownstreamSettings:
+    """Where links point and which scores are low (a score at or below the threshold is low)."""
+
+    public_base_url: str
+    low_scores: dict[str, int]
+
+
+_RECORD = ResponseRecordSchema()
+
+
+def answer_items(response: Response, definition: dict[str, Any]) -> list[dict[str, Any]]:
+    """The response's answers in the shared contract's form, in question order."""
+    items = []
+    for question in definition["questions"]:
+        if question["key"] not in response.answers:
+            continue
+        value = response.answers[question["key"]]
+        item = {"question_key": question["key"], "type": question["type"], "value": None,
+                "scale_max": question.get("scale_max"), "choices": [], "text": None,
+                "dimension": question.get("dimension"), "driver": question.get("driver")}
+        if question["type"] == "text":
+            item["text"] = value
+        elif question["type"] == "multi_choice":
+            item["choices"] = list(value)
+        elif question["type"] == "single_choice":
+            item["choices"] = [value]
+        else:
+            item["value"] = int(value)
+        items.append(item)
+    return items
+
+
+def response_record(response: Response, definition: dict[str, Any]) -> dict[str, Any]:
+    """The response's current version in the ``ResponseRecordSchema`` shape (datetimes as objects)."""
+    return {
+        "response_id": response.id, "version": response.version, "survey_id": str(response.survey_id),
+        "survey_version": response.survey_version, "touchpoint": response.touchpoint,
+        "channel": response.channel if response.channel in ("email", "webhook", "in_app") else "link",
+        "customer_id": response.customer_id, "invitation_id": str(response.invitation_id),
+        "event_type": response.event_type, "event_at": response.event_at, "lang": response.lang,
+        "attributes": response.attributes or {}, "completed": response.completed,
+        "created_at": response.created_at, "updated_at": response.updated_at,
+        "completed_at": response.completed_at, "answers": answer_items(response, definition),
+    }
+
+
+def low_score(items: list[dict[str, Any]], thresholds: dict[str, int]) -> dict[str, Any] | None:
+    """The first NPS/CSAT/CES answer at or below its threshold, if any."""
+    return next((i for i in items if i["type"] in thresholds and i["value"] is not None
+                 and i["value"] <= thresholds[i["type"]]), None)
+
+
+def send_downstream(session: Session, response: Response, definition: dict[str, Any], *,
+                    settings: DownstreamSettings, now: datetime) -> None:
+    """Queue the response's current version for metrics, and a signal when it completes low."""
+    record = _RECORD.dump(response_record(response, definition))
+    enqueue(session, PLATFORM, topic="response", destination="metrics", payload=record, now=now,
+            idempotency_key=f"response:{response.id}:v{response.version}",
+            ordering_key=f"response:{response.id}")
+    if not response.completed:
+        return
+    low = low_score(record["answers"], settings.low_scores)
+    if low is None:
+        return
+    comment = next((i["text"] for i in record["answers"] if i["type"] == "text" and i["text"]), None)
+    signal = {"response_id": response.id, "survey_id": record["survey_id"],
+              "survey_version": response.survey_version, "touchpoint": response.touchpoint,
+              "channel": record["channel"], "customer_id": response.customer_id, "metric": low["type"],
+              "score": low["value"], "comment": comment, "answers": record["answers"],
+              "lang": response.lang, "attributes": record["attributes"],
+              "answered_at": record["completed_at"],
+              "link": f"{settings.public_base_url.rstrip('/')}/v1/responses/{response.id}"}
+    enqueue(session, PLATFORM, topic="signal", destination="notifier", payload=signal, now=now,
+            idempotency_key=f"signal:{response.id}")

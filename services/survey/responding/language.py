@@ -1,0 +1,44 @@
+"""Which language a customer sees, and the page's own words in Korean and English."""
+
+from __future__ import annotations
+
+UI_LANGUAGES = ("ko", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "submit": "Submit", "next": "Next", "back": "Back", "required": "Required",
+        "optional": "Optional", "required_missing": "Please answer this question.",
+        "out_of_range": "Please choose one of the options.", "too_long": "Please shorten your answer to {limit} characters.",
+        "errors_summary": "Some answers need your attention.",
+        "thanks_title": "Thank you!", "thanks_body": "Your answers help us do better.",
+        "answered_title": "Already answered", "answered_body": "This survey has already been answered. Thank you!",
+        "neutral_title": "This survey is not available",
+        "neutral_body": "The link may be mistyped, or the survey is no longer open. Thank you for your time.",
+        "nps_low": "Not at all likely", "nps_high": "Extremely likely",
+        "csat_low": "Very dissatisfied", "csat_high": "Very satisfied",
+        "ces_low": "Very difficult", "ces_high": "Very easy",
+        "stars": "{n} of {max} stars", "characters_left": "characters left",
+        "progress": "Question {i} of {n}", "recorded": "Thanks, we recorded your score of {score}.",
+    },
+    "ko": {
+        "submit": "제출", "next": "다음", "back": "이전", "required": "필수",
+        "optional": "선택", "required_missing": "이 질문에 답해 주세요.",
+        "out_of_range": "보기 중 하나를 골라 주세요.", "too_long": "답변을 {limit}자 이내로 줄여 주세요.",
+        "errors_summary": "확인이 필요한 답변이 있습니다.",
+        "thanks_title": "감사합니다!", "thanks_body": "소중한 의견은 더 나은 서비스를 만드는 데 쓰입니다.",
+        "answered_title": "이미 응답하셨습니다", "answered_body": "이 설문에는 이미 응답하셨습니다. 감사합니다!",
+        "neutral_title": "설문을 이용할 수 없습니다",
+        "neutral_body": "링크가 잘못되었거나 설문이 종료되었습니다. 시간 내주셔서 감사합니다.",
+        "nps_low": "전혀 추천하지 않음", "nps_high": "매우 추천함",
+        "csat_low": "매우 불만족", "csat_high": "매우 만족",
+        "ces_low": "매우 어려움", "ces_high": "매우 쉬움",
+        "stars": "별 {max}개 중 {n}개", "characters_left": "자 남음",
+        "progress": "{n}개 중 {i}번째 질문", "recorded": "{score}점을 기록했습니다. 감사합니다.",
+    },
+}
+
+
+def messages_for(language: str | None) -> dict[str, str]:
+    """The page's own words; English when the language has none."""
+    base = (language or "en").replace("_", "-").split("-")[0].lower()
+    return MESSAGES.get(base, MESSAGES["en"])

@@ -1,0 +1,128 @@
+"""Survey use cases: draft, edit, publish (an immutable version), archive."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.survey.exceptions import (SurveyNotFoundError, SurveyStateError, SurveyVersionNotFoundError,
+                                        TouchpointNotFoundError)
+from services.survey.models import Survey, SurveyVersion, Touchpoint
+from services.survey.survey_definition import DEFINITION_FIELDS, check_definition
+
+
+def _definition_from(fields: dict[str, Any]) -> dict[str, Any]:
+    definition = {name: copy.deepcopy(fields[name]) for name in DEFINITION_FIELDS if name in fields}
+    definition.setdefault("intro", {})
+    definition.setdefault("fallback_languages", [])
+    return definition
+
+
+def _require_touchpoint(session: Session, key: str) -> None:
+    if session.get(Touchpoint, key) is None:
+        raise TouchpointNotFoundError(f"no touchpoint '{key}'; see /v1/touchpoints")
+
+
+def get_survey(session: Session, survey_id: int) -> Survey:
+    """The survey (raises ``SurveyNotFoundError``)."""
+    survey = session.get(Survey, survey_id)
+    if survey is None:
+        raise SurveyNotFoundError(f"no survey {survey_id}")
+    return survey
+
+
+def list_surveys(session: Session, *, status: str | None = None, touchpoint: str | None = None,
+                 limit: int = 100, offset: int = 0) -> list[Survey]:
+    """Surveys, newest first, optionally by status and touchpoint."""
+    query = select(Survey).order_by(Survey.id.desc()).limit(limit).offset(offset)
+    if status:
+        query = query.where(Survey.status == status)
+    if touchpoint:
+        query = query.where(Survey.touchpoint == touchpoint)
+    return list(session.scalars(query))
+
+
+def create_survey(session: Session, *, fields: dict[str, Any], now: datetime) -> Survey:
+    """Create a survey as a draft."""
+    definition = _definition_from(fields)
+    _require_touchpoint(session, definition["touchpoint"])
+    check_definition(definition)
+    survey = Survey(name=fields["name"], status="draft", touchpoint=definition["touchpoint"],
+                    recontact_days=fields.get("recontact_days", 30), live_version=None,
+                    draft=definition, created_at=now, updated_at=now)
+    session.add(survey)
+    session.commit()
+    return survey
+
+
+def update_survey(session: Session, *, survey_id: int, changes: dict[str, Any], now: datetime) -> Survey:
+    """Edit a survey: content changes go to its draft (a live version is never touched)."""
+    survey = get_survey(session, survey_id)
+    if survey.status == "archived":
+        raise SurveyStateError("an archived survey cannot be edited")
+    if "name" in changes:
+        survey.name = changes["name"]
+    if "recontact_days" in changes:
+        survey.recontact_days = changes["recontact_days"]
+    content_keys = set(changes) & set(DEFINITION_FIELDS)
+    if content_keys:
+        base = survey.draft or copy.deepcopy(live_definition(session, survey))
+        merged = {**base, **{key: copy.deepcopy(changes[key]) for key in content_keys}}
+        _require_touchpoint(session, merged["touchpoint"])
+        check_definition(merged)
+        survey.draft = merged
+        survey.touchpoint = merged["touchpoint"]
+    survey.updated_at = now
+    session.commit()
+    return survey
+
+
+def live_definition(session: Session, survey: Survey) -> dict[str, Any]:
+    """The definition of the survey's live version."""
+    if survey.live_version is None:
+        raise SurveyStateError(f"survey {survey.id} has never been published")
+    return get_version(session, survey_id=survey.id, version=survey.live_version).definition
+
+
+def get_version(session: Session, *, survey_id: int, version: int) -> SurveyVersion:
+    """A published version (raises ``SurveyVersionNotFoundError``)."""
+    found = session.get(SurveyVersion, (survey_id, version))
+    if found is None:
+        raise SurveyVersionNotFoundError(f"survey {survey_id} has no version {version}")
+    return found
+
+
+def publish_survey(session: Session, *, survey_id: int, now: datetime) -> SurveyVersion:
+    """Freeze the draft as the next version and make it live."""
+    survey = get_survey(session, survey_id)
+    if survey.draft is None:
+        raise SurveyStateError("nothing to publish: the survey has no draft")
+    check_definition(survey.draft)
+    number = (session.scalar(select(func.max(SurveyVersion.version))
+                             .where(SurveyVersion.survey_id == survey.id)) or 0) + 1
+    version = SurveyVersion(survey_id=survey.id, version=number, touchpoint=survey.draft["touchpoint"],
+                            definition=survey.draft, published_at=now)
+    session.add(version)
+    survey.live_version, survey.status, survey.draft, survey.updated_at = number, "published", None, now
+    session.commit()
+    return version
+
+
+def archive_survey(session: Session, *, survey_id: int, now: datetime) -> Survey:
+    """Stop the survey: its triggers no longer fire; versions and invitations stay."""
+    survey = get_survey(session, survey_id)
+    survey.status, survey.updated_at = "archived", now
+    session.commit()
+    return survey
+
+
+def get_trigger_context(session: Session, survey_id: int) -> tuple[Survey, dict[str, Any] | None]:
+    """A survey and the definition of its live version (None when never published)."""
+    survey = get_survey(session, survey_id)
+    if survey.live_version is None:
+        return survey, None
+    return survey, get_version(session, survey_id=survey.id, version=survey.live_version).definition

@@ -1,0 +1,119 @@
+"""Journey event ingestion contracts, and the customer record events upsert."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from marshmallow import ValidationError, fields, validate
+
+from shared.contracts.base import ReplySchema, StrictSchema
+
+MAX_BATCH_EVENTS = 500
+MAX_BATCH_BYTES = 512 * 1024
+MAX_EVENT_BYTES = 64 * 1024
+MAX_ATTRIBUTES = 100
+EVENT_TYPE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$", error="an event type such as 'order.delivered'")
+EXTERNAL_ID = validate.Length(min=1, max=200)
+EVENT_STATUSES = ("accepted", "replayed", "rejected")
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+class Attributes(fields.Dict):
+    """A flat mapping of names to scalars (or short lists of scalars); bounded in size."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(keys=fields.String(validate=validate.Length(min=1, max=100)), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        if len(result) > MAX_ATTRIBUTES:
+            raise ValidationError(f"at most {MAX_ATTRIBUTES} attributes")
+        for name, item in result.items():
+            if isinstance(item, list):
+                if len(item) > 100 or not all(_is_scalar(x) and not isinstance(x, list) for x in item):
+                    raise ValidationError(f"{name}: lists hold at most 100 scalars")
+            elif not _is_scalar(item):
+                raise ValidationError(f"{name}: values are strings, numbers, booleans, null or lists of them")
+            if isinstance(item, str) and len(item) > 2000:
+                raise ValidationError(f"{name}: at most 2000 characters")
+            if isinstance(item, float) and item != item:
+                raise ValidationError(f"{name}: not a number")
+        return result
+
+
+def _time_zone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError("an IANA time zone such as 'Asia/Seoul'") from exc
+
+
+class CustomerInSchema(StrictSchema):
+    """The customer an event is about; known fields overwrite, attributes merge."""
+
+    id = fields.String(required=True, validate=EXTERNAL_ID)
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=320))
+    phone = fields.String(load_default=None, allow_none=True,
+                          validate=validate.Regexp(r"^\+?[0-9 ()-]{4,32}$", error="a phone number"))
+    locale = fields.String(load_default=None, allow_none=True,
+                           validate=validate.Regexp(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$", error="a locale such as 'ko-KR'"))
+    time_zone = fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=64), _time_zone])
+    attributes = Attributes(load_default=dict)
+
+
+class EventSchema(StrictSchema):
+    """One journey event (``POST /v1/events``)."""
+
+    id = fields.String(required=True, validate=EXTERNAL_ID,
+                       metadata={"description": "client-chosen id; the same id and body is accepted once"})
+    type = fields.String(required=True, validate=EVENT_TYPE)
+    occurred_at = fields.AwareDateTime(required=True)
+    customer = fields.Nested(CustomerInSchema, required=True)
+    attributes = Attributes(load_default=dict)
+
+
+class EventBatchSchema(StrictSchema):
+    """Up to 500 events (``POST /v1/events/batch``); each item is validated on its own."""
+
+    events = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1),
+                         metadata={"description": f"1 to {MAX_BATCH_EVENTS} items with the shape of the single "
+                                                  f"event body (more: 413); at most {MAX_BATCH_BYTES} bytes"})
+
+
+class EventResultSchema(ReplySchema):
+    """What happened to one event: accepted, replayed (same id and body seen before) or rejected."""
+
+    id = fields.String(allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(EVENT_STATUSES))
+    received_at = fields.DateTime(allow_none=True)
+    code = fields.Integer(allow_none=True, metadata={"description": "HTTP-like code of a rejection"})
+    message = fields.String(allow_none=True)
+    errors = fields.Raw(allow_none=True)
+
+
+class EventBatchResultSchema(ReplySchema):
+    """A status per item, in the order sent, and the totals."""
+
+    accepted = fields.Integer(required=True)
+    replayed = fields.Integer(required=True)
+    rejected = fields.Integer(required=True)
+    results = fields.List(fields.Nested(EventResultSchema), required=True)
+
+
+class CustomerSchema(ReplySchema):
+    """A customer (contact) record; personal data."""
+
+    id = fields.String(required=True)
+    email = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    locale = fields.String(allow_none=True)
+    time_zone = fields.String(allow_none=True)
+    attributes = fields.Dict()
+    unsubscribed_at = fields.DateTime(allow_none=True)
+    erased_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)

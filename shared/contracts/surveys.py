@@ -1,0 +1,153 @@
+"""Survey design contracts: touchpoints, surveys with ordered multilingual questions, versions."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from shared.contracts.base import ReplySchema, StrictSchema
+
+QUESTION_TYPES = ("nps", "csat", "ces", "rating", "single_choice", "multi_choice", "text")
+SCORE_TYPES = ("nps", "csat", "ces", "rating")
+DIMENSIONS = ("sense", "feel", "think", "act", "relate")
+DRIVERS = ("people", "process", "product")
+SURVEY_STATUSES = ("draft", "published", "archived")
+LANGUAGE = validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", error="a language code such as 'ko' or 'en'")
+KEY = validate.Regexp(r"^[a-z0-9][a-z0-9_.-]{0,49}$", error="lowercase letters, digits, '_', '.', '-'")
+
+
+def _texts(**kwargs) -> fields.Dict:
+    """Translations: language code -> text."""
+    return fields.Dict(keys=fields.String(validate=LANGUAGE),
+                       values=fields.String(validate=validate.Length(min=1, max=2000)), **kwargs)
+
+
+class TouchpointCreateSchema(StrictSchema):
+    """A new journey stage / touchpoint."""
+
+    key = fields.String(required=True, validate=KEY)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class TouchpointSchema(ReplySchema):
+    """A touchpoint as stored."""
+
+    key = fields.String(required=True)
+    name = fields.String(required=True)
+    description = fields.String(allow_none=True)
+    created_at = fields.DateTime(required=True)
+
+
+class ChoiceSchema(StrictSchema):
+    """One choice of a single/multi choice question."""
+
+    key = fields.String(required=True, validate=KEY)
+    label = _texts(required=True, validate=validate.Length(min=1))
+
+
+class QuestionSchema(StrictSchema):
+    """One question of a survey, in one or more languages."""
+
+    key = fields.String(required=True, validate=KEY)
+    type = fields.String(required=True, validate=validate.OneOf(QUESTION_TYPES))
+    text = _texts(required=True, validate=validate.Length(min=1))
+    required = fields.Boolean(load_default=False)
+    scale_max = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=2, max=10),
+                               metadata={"description": "number of stars of a rating question (default 5)"})
+    choices = fields.List(fields.Nested(ChoiceSchema), load_default=None, allow_none=True,
+                          validate=validate.Length(min=2, max=50))
+    dimension = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(DIMENSIONS))
+    driver = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(DRIVERS))
+
+    @validates_schema
+    def _choices_match_type(self, data, **_kwargs):
+        has_choices = bool(data.get("choices"))
+        if data["type"] in ("single_choice", "multi_choice") and not has_choices:
+            raise ValidationError("choice questions need at least two choices", "choices")
+        if data["type"] not in ("single_choice", "multi_choice") and has_choices:
+            raise ValidationError("only choice questions have choices", "choices")
+        if data.get("scale_max") is not None and data["type"] != "rating":
+            raise ValidationError("only rating questions have scale_max", "scale_max")
+
+
+class SurveyCreateSchema(StrictSchema):
+    """A new survey (a draft)."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    touchpoint = fields.String(required=True, validate=KEY)
+    default_language = fields.String(required=True, validate=LANGUAGE)
+    fallback_languages = fields.List(fields.String(validate=LANGUAGE), load_default=list,
+                                     metadata={"description": "languages tried, in order, when the customer's is missing"})
+    recontact_days = fields.Integer(load_default=30, validate=validate.Range(min=0, max=3650),
+                                    metadata={"description": "do not ask one customer this survey again within N days"})
+    title = _texts(required=True, validate=validate.Length(min=1))
+    intro = _texts(load_default=dict)
+    questions = fields.List(fields.Nested(QuestionSchema), required=True,
+                            validate=validate.Length(min=1, max=100))
+
+
+class SurveyUpdateSchema(SurveyCreateSchema):
+    """Changes to a survey; any field may be left out. Editing a live survey makes a new draft."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)
+
+
+class SurveyQueryArgsSchema(StrictSchema):
+    """Filters of the survey listing."""
+
+    status = fields.String(validate=validate.OneOf(SURVEY_STATUSES))
+    touchpoint = fields.String(validate=KEY)
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class ChoiceReplySchema(ReplySchema):
+    key = fields.String(required=True)
+    label = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class QuestionReplySchema(ReplySchema):
+    key = fields.String(required=True)
+    type = fields.String(required=True)
+    text = fields.Dict(keys=fields.String(), values=fields.String())
+    required = fields.Boolean()
+    scale_max = fields.Integer(allow_none=True)
+    choices = fields.List(fields.Nested(ChoiceReplySchema), allow_none=True)
+    dimension = fields.String(allow_none=True)
+    driver = fields.String(allow_none=True)
+
+
+class SurveyDefinitionSchema(ReplySchema):
+    """The content of a survey: what a version freezes."""
+
+    touchpoint = fields.String(required=True)
+    default_language = fields.String(required=True)
+    fallback_languages = fields.List(fields.String())
+    title = fields.Dict(keys=fields.String(), values=fields.String())
+    intro = fields.Dict(keys=fields.String(), values=fields.String())
+    questions = fields.List(fields.Nested(QuestionReplySchema))
+
+
+class SurveySchema(ReplySchema):
+    """A survey: its live (published) version number and its draft, if any."""
+
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    status = fields.String(required=True)
+    touchpoint = fields.String(required=True)
+    recontact_days = fields.Integer(required=True)
+    live_version = fields.Integer(allow_none=True)
+    draft = fields.Nested(SurveyDefinitionSchema, allow_none=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+
+
+class SurveyVersionSchema(ReplySchema):
+    """An immutable published version."""
+
+    survey_id = fields.Integer(required=True)
+    version = fields.Integer(required=True)
+    definition = fields.Nested(SurveyDefinitionSchema, required=True)
+    published_at = fields.DateTime(required=True)

@@ -1,0 +1,160 @@
+"""The response page at app level on both databases: languages, one-click score, validation,
+single use, neutral page for unknown and expired links, and what goes downstream."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.common.clock import ManualClock
+from services.survey.models import PLATFORM, Invitation
+from services.survey.models.responses import Response
+from tests.survey.response_support import T0, publish_survey, send_invitation
+
+SECRET = "test-token-secret"
+
+
+@pytest.fixture
+def survey_app(make_service):
+    clock = ManualClock(T0 + timedelta(hours=1))
+    service = make_service("survey", clock=clock, env={"SURVEY_TOKEN_SECRET": SECRET})
+    service.clock = clock
+    service.session = Session(bind=service.connection, join_transaction_mode="create_savepoint",
+                              expire_on_commit=False)
+    service.survey = publish_survey(service.session)
+    service.session.commit()
+    service.http = service.client()
+    return service
+
+
+def invite(service, **kwargs):
+    invitation, token = send_invitation(service.session, service.survey, SECRET, **kwargs)
+    service.session.commit()
+    return invitation, token
+
+
+def outbox(service):
+    rows = service.connection.execute(select(PLATFORM.outbox).order_by(PLATFORM.outbox.c.id)).all()
+    return [(r.destination, r.payload) for r in rows]
+
+
+def stored(service, invitation) -> Response | None:
+    service.session.expire_all()
+    return service.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
+
+
+def test_korean_page_renders_every_question_type(survey_app):
+    _, token = invite(survey_app)
+    page = survey_app.http.get(f"/r/{token}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<html lang="ko">' in html
+    assert "친구에게 추천하실 가능성은 얼마나 되나요?" in html and "전혀 추천하지 않음" in html
+    assert re.findall(r'name="q_nps" value="(\d+)"', html) == [str(v) for v in range(11)]
+    assert re.findall(r'name="q_csat" value="(\d+)"', html) == [str(v) for v in range(1, 6)]
+    assert "별 5개 중 3개" in html  # stars carry an accessible label
+    assert 'type="checkbox" name="q_extras"' in html and 'type="radio" name="q_reason"' in html
+    assert 'maxlength="2000"' in html
+    assert page.headers["Cache-Control"] == "no-store" and page.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_lang_override_and_fallback(survey_app):
+    _, token = invite(survey_app, language="fr")  # no French: the survey's fallback order applies
+    french = survey_app.http.get(f"/r/{token}").get_data(as_text=True)
+    assert '<html lang="en">' in french and "How likely are you to recommend us?" in french
+    korean = survey_app.http.get(f"/r/{token}?lang=ko").get_data(as_text=True)
+    assert '<html lang="ko">' in korean
+
+
+def test_one_click_score_is_recorded_at_once_as_a_partial_response(survey_app):
+    invitation, token = invite(survey_app)
+    page = survey_app.http.get(f"/r/{token}?score=9&q=nps")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert re.search(r'name="q_nps" value="9" checked', html)
+    response = stored(survey_app, invitation)
+    assert response.answers == {"nps": 9} and response.completed is False
+    assert response.first_answer_at is not None and response.opened_at is not None
+    messages = outbox(survey_app)
+    assert [d for d, _ in messages] == ["metrics"]
+    assert messages[0][1]["completed"] is False and messages[0][1]["answers"][0]["value"] == 9
+    assert survey_app.http.get(f"/r/{token}?score=42&q=nps").status_code == 200  # ignored, not stored
+    assert stored(survey_app, invitation).answers == {"nps": 9}
+
+
+def test_missing_required_answer_keeps_what_was_entered(survey_app):
+    invitation, token = invite(survey_app)
+    reply = survey_app.http.post(f"/r/{token}", data={"q_nps": "8", "q_comment": "포장이 엉망이었어요"})
+    html = reply.get_data(as_text=True)
+    assert reply.status_code == 422
+    assert "이 질문에 답해 주세요." in html and 'href="#q-csat"' in html
+    assert "포장이 엉망이었어요</textarea>" in html
+    assert re.search(r'name="q_nps" value="8" checked', html)
+    response = stored(survey_app, invitation)
+    assert response.completed is False and response.answers["comment"] == "포장이 엉망이었어요"
+
+
+def test_submit_completes_once_and_sends_a_low_score_signal(survey_app):
+    invitation, token = invite(survey_app, attributes={"region": "Busan", "plan": "pro"})
+    form = {"q_nps": "3", "q_csat": "2", "q_stars": "4", "q_reason": "speed",
+            "q_extras": ["tracking", "chat"], "q_comment": "배송이 너무 늦었어요"}
+    thanks = survey_app.http.post(f"/r/{token}", data=form)
+    assert thanks.status_code == 200 and "감사합니다!" in thanks.get_data(as_text=True)
+    response = stored(survey_app, invitation)
+    assert response.completed and response.answers == {"nps": 3, "csat": 2, "stars": 4, "reason": "speed",
+                                                       "extras": ["tracking", "chat"], "comment": "배송이 너무 늦었어요"}
+    assert response.attributes == {"region": "Busan", "plan": "pro"}
+    survey_app.session.expire_all()
+    assert survey_app.session.get(Invitation, invitation.id).responded_at is not None
+    destinations = [d for d, _ in outbox(survey_app)]
+    assert destinations == ["metrics", "notifier"]
+    signal = outbox(survey_app)[1][1]
+    assert signal["metric"] == "nps" and signal["score"] == 3 and signal["comment"] == "배송이 너무 늦었어요"
+    again = survey_app.http.post(f"/r/{token}", data=form)
+    assert "이미 응답하셨습니다" in again.get_data(as_text=True)
+    assert len(outbox(survey_app)) == 2  # nothing stored or sent the second time
+    assert "이미 응답하셨습니다" in survey_app.http.get(f"/r/{token}").get_data(as_text=True)
+
+
+def test_high_score_sends_no_signal(survey_app):
+    _, token = invite(survey_app, language="en")
+    reply = survey_app.http.post(f"/r/{token}", data={"q_nps": "10", "q_csat": "5"})
+    assert "Thank you!" in reply.get_data(as_text=True)
+    assert [d for d, _ in outbox(survey_app)] == ["metrics"]
+
+
+def test_unknown_and_expired_links_look_the_same(survey_app):
+    _, token = invite(survey_app, expires_in=timedelta(minutes=30))  # expired one hour in
+    expired = survey_app.http.get(f"/r/{token}")
+    unknown = survey_app.http.get("/r/" + "x" * 43)
+    assert expired.status_code == unknown.status_code == 404
+    assert expired.get_data() == unknown.get_data()
+    assert survey_app.http.post(f"/r/{token}", data={"q_nps": "9"}).status_code == 404
+    assert outbox(survey_app) == []
+
+
+def test_responses_api_lists_pages_and_exports_csv(survey_app):
+    from tests.support import ADMIN_KEY, auth
+
+    tokens = [invite(survey_app, customer_id=f"c-{i}")[1] for i in range(3)]
+    for i, token in enumerate(tokens):
+        survey_app.clock.advance(minutes=1)
+        survey_app.http.post(f"/r/{token}", data={"q_nps": str(8 + i), "q_csat": "4", "q_comment": f"note {i}"})
+    first = survey_app.http.get("/v1/responses?limit=2", headers=auth(ADMIN_KEY)).json
+    assert len(first["responses"]) == 2 and first["next_cursor"]
+    second = survey_app.http.get(f"/v1/responses?limit=2&cursor={first['next_cursor']}",
+                                 headers=auth(ADMIN_KEY)).json
+    assert len(second["responses"]) == 1 and second["next_cursor"] is None
+    ids = [r["response_id"] for r in first["responses"] + second["responses"]]
+    assert len(set(ids)) == 3
+    export = survey_app.http.get("/v1/responses", headers={**auth(ADMIN_KEY), "Accept": "text/csv"})
+    lines = export.get_data(as_text=True).splitlines()
+    assert lines[0].endswith("nps,csat,comment") and len(lines) == 4
+    one = survey_app.http.get(f"/v1/responses/{ids[0]}", headers=auth(ADMIN_KEY))
+    assert one.status_code == 200 and one.json["completed"] is True
+    assert survey_app.http.get("/v1/responses/nope", headers=auth(ADMIN_KEY)).status_code == 404
+    assert survey_app.http.get("/v1/responses?cursor=%%%", headers=auth(ADMIN_KEY)).status_code == 422

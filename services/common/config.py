@@ -57,6 +57,8 @@ class ServiceConfig:
         self.OUTBOX_MAX_ATTEMPTS = int(env.get(prefix + "OUTBOX_MAX_ATTEMPTS", "12"))
         self.OUTBOX_BATCH_SIZE = int(env.get(prefix + "OUTBOX_BATCH_SIZE", "100"))
         self.OUTBOX_INTERVAL_SECONDS = float(env.get(prefix + "OUTBOX_INTERVAL_SECONDS", "1"))
+        self.OUTBOX_BACKOFF_BASE_SECONDS = float(env.get(prefix + "OUTBOX_BACKOFF_BASE_SECONDS", "2"))
+        self.OUTBOX_BACKOFF_CAP_SECONDS = float(env.get(prefix + "OUTBOX_BACKOFF_CAP_SECONDS", "600"))
         self.HEARTBEAT_SECONDS = float(env.get(prefix + "HEARTBEAT_SECONDS", "10"))
         self.MAX_CONTENT_LENGTH = int(env.get(prefix + "MAX_BODY_BYTES", str(1024 * 1024)))
         self.TESTING = False

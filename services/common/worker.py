@@ -83,11 +83,12 @@ def run_worker(service: str, jobs: list[Job]) -> None:
 
 def platform_jobs(service: str, config, engine: Engine, tables: PlatformTables, handlers, clock=None) -> list[Job]:
     """The heartbeat and the outbox relay, which every worker runs."""
-    from services.common.outbox import OutboxRelay
+    from services.common.outbox import Backoff, OutboxRelay
 
     clock = clock or SystemClock()
     heartbeat = Heartbeat(engine, tables, clock)
     relay = OutboxRelay(engine, tables, handlers, service=service, batch_size=config.OUTBOX_BATCH_SIZE,
-                        max_attempts=config.OUTBOX_MAX_ATTEMPTS)
+                        max_attempts=config.OUTBOX_MAX_ATTEMPTS,
+                        backoff=Backoff(config.OUTBOX_BACKOFF_BASE_SECONDS, config.OUTBOX_BACKOFF_CAP_SECONDS))
     return [Job("heartbeat", heartbeat.beat, config.HEARTBEAT_SECONDS),
             Job("outbox_relay", lambda: relay.drain(clock.now), config.OUTBOX_INTERVAL_SECONDS)]

@@ -10,6 +10,21 @@ class Config(ServiceConfig):
 
     SERVICE_NAME = "metrics"
 
+    def load(self, env, prefix) -> None:
+        """Finance settings: body limits of the bulk routes, CLV fit scheduling."""
+        super().load(env, prefix)
+        # 10,000 JSON transactions with attributes take a few MB; other routes keep the 1 MiB default.
+        self.BATCH_MAX_BODY_BYTES = int(env.get(prefix + "BATCH_MAX_BODY_BYTES", str(16 * 1024 * 1024)))
+        # The CSV import streams; 0 means no limit.
+        self.IMPORT_MAX_BODY_BYTES = int(env.get(prefix + "IMPORT_MAX_BODY_BYTES", "0"))
+        # Fits with at most this many customers run inside the request; larger ones in the worker.
+        self.CLV_INLINE_MAX_CUSTOMERS = int(env.get(prefix + "CLV_INLINE_MAX_CUSTOMERS", "50000"))
+        self.CLV_FIT_POLL_SECONDS = float(env.get(prefix + "CLV_FIT_POLL_SECONDS", "5"))
+        self.CLV_NIGHTLY_CHECK_SECONDS = float(env.get(prefix + "CLV_NIGHTLY_CHECK_SECONDS", "600"))
+        # The nightly refit: time unit of the fit, or empty to switch it off.
+        self.CLV_NIGHTLY_TIME_UNIT = env.get(prefix + "CLV_NIGHTLY_TIME_UNIT", "week")
+        self.CLV_DRAWS = int(env.get(prefix + "CLV_DRAWS", "200"))
+
 
 class TestConfig(Config):
     """Settings for tests."""

@@ -11,8 +11,11 @@ from services.metrics.models import PLATFORM
 
 def build_jobs(config: Config, engine, clock=None) -> list[Job]:
     """The jobs this worker runs."""
+    from services.metrics.finance.jobs import finance_jobs
+
     handlers: dict = {}
-    return platform_jobs("metrics", config, engine, PLATFORM, handlers, clock)
+    return [*platform_jobs("metrics", config, engine, PLATFORM, handlers, clock),
+            *finance_jobs(config, engine, clock)]
 
 
 def main() -> None:

@@ -7,7 +7,8 @@ import re
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
-from shared.contracts.fields import CommaList, Duration, FiniteFloat, JsonSafeDict, Moment, TimeZoneName
+from shared.contracts.estimates import EstimateSchema
+from shared.contracts.fields import CommaList, Duration, FiniteFloat, Moment, TimeZoneName
 
 METRICS = ("nps", "csat", "ces")
 GROUPS = ("period", "touchpoint", "survey", "question", "channel", "dimension", "driver")
@@ -78,19 +79,6 @@ class CompareQueryArgsSchema(ScopeArgsSchema):
     def _no_period(self, data, **_kwargs) -> None:
         if "period" in data.get("group_by", []):
             raise ValidationError("compare windows are given by window/end; do not group by period", "group_by")
-
-
-class EstimateSchema(ReplySchema):
-    """A value with its interval, sample size and method."""
-
-    value = FiniteFloat(allow_none=True)
-    ci_low = FiniteFloat(allow_none=True)
-    ci_high = FiniteFloat(allow_none=True)
-    n = fields.Integer(required=True)
-    confidence = fields.Float(required=True)
-    method = fields.String(required=True)
-    insufficient = fields.Boolean(required=True)
-    parts = JsonSafeDict(keys=fields.String(), values=fields.Raw())
 
 
 class ScoreCellSchema(EstimateSchema):

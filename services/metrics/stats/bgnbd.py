@@ -12,7 +12,7 @@ import numpy as np
 from scipy.special import digamma, expit, gammaln
 
 from .estimate import Estimate
-from .mle import LogParameterFit, maximize_log_likelihood
+from .mle import LogParameterFit, maximize_log_likelihood, weighted_sum as wsum
 from .rfm import unique_rows
 
 PARAMETER_NAMES = ("r", "alpha", "a", "b")
@@ -74,13 +74,17 @@ def bgnbd_log_likelihood(params: BGNBDParameters, frequency: Any, recency: Any, 
 def _weighted_log_likelihood(x: np.ndarray, t_x: np.ndarray, age: np.ndarray, w: np.ndarray):
     """Total log-likelihood and analytic gradient w.r.t. log-parameters, on merged rows.
 
-    Rows must be sorted by frequency (``unique_rows`` does it), so repeat buyers are a tail slice.
+    Rows are put in frequency order (``unique_rows`` already does it) so that repeat buyers are
+    a tail slice.
     """
+    if (np.diff(x) < 0).any():
+        order = np.argsort(x, kind="stable")
+        x, t_x, age, w = x[order], t_x[order], age[order], w[order]
     x_values, x_index = np.unique(x, return_inverse=True)
     w_x = np.bincount(x_index, weights=w)  # weight of each distinct frequency
     total = w.sum()
     rep = slice(int(np.searchsorted(x, 0.5)), None)
-    x_r, t_r, age_r, w_r = x[rep], t_x[rep], age[rep], w[rep]
+    x_r, t_r, w_r = x[rep], t_x[rep], w[rep]
     w_xr = w * x  # for sums of (r + x) * ... = r * sum(w ...) + sum(w x ...)
 
     def log_likelihood(log_theta: np.ndarray) -> tuple[float, np.ndarray]:
@@ -89,19 +93,19 @@ def _weighted_log_likelihood(x: np.ndarray, t_x: np.ndarray, age: np.ndarray, w:
         log_rec = np.log(alpha + t_r)
         d = np.log(a) - np.log(b + x_r - 1) + (r + x_r) * (log_age[rep] - log_rec)
         s = expit(d)  # share of the "dropped out after the last purchase" term
-        value = (w_x @ (gammaln(r + x_values) + gammaln(b + x_values) - gammaln(a + b + x_values))
+        value = (wsum(w_x, gammaln(r + x_values) + gammaln(b + x_values) - gammaln(a + b + x_values))
                  + total * (r * np.log(alpha) - gammaln(r) - gammaln(b) + gammaln(a + b))
-                 - r * (w @ log_age) - w_xr @ log_age + w_r @ np.logaddexp(0.0, d))
+                 - r * wsum(w, log_age) - wsum(w_xr, log_age) + wsum(w_r, np.logaddexp(0.0, d)))
         ws = w_r * s
         inv_age = 1.0 / (alpha + age)
         grad = np.array([
-            w_x @ digamma(r + x_values) + total * (np.log(alpha) - digamma(r)) - w @ log_age
-            + ws @ (log_age[rep] - log_rec),
-            total * r / alpha - r * (w @ inv_age) - w_xr @ inv_age
-            + ws @ ((r + x_r) * (inv_age[rep] - 1.0 / (alpha + t_r))),
-            -(w_x @ digamma(a + b + x_values)) + total * digamma(a + b) + ws.sum() / a,
-            w_x @ (digamma(b + x_values) - digamma(a + b + x_values))
-            - total * (digamma(b) - digamma(a + b)) - ws @ (1.0 / (b + x_r - 1)),
+            wsum(w_x, digamma(r + x_values)) + total * (np.log(alpha) - digamma(r)) - wsum(w, log_age)
+            + wsum(ws, log_age[rep] - log_rec),
+            total * r / alpha - r * wsum(w, inv_age) - wsum(w_xr, inv_age)
+            + wsum(ws, (r + x_r) * (inv_age[rep] - 1.0 / (alpha + t_r))),
+            -wsum(w_x, digamma(a + b + x_values)) + total * digamma(a + b) + ws.sum() / a,
+            wsum(w_x, digamma(b + x_values) - digamma(a + b + x_values))
+            - total * (digamma(b) - digamma(a + b)) - wsum(ws, 1.0 / (b + x_r - 1)),
         ])
         return float(value), grad * theta
 
@@ -115,15 +119,38 @@ class BGNBDFitter:
     the log-likelihood uses ``gammaln``/``digamma`` over the distinct frequencies only, and the
     analytic gradient drives L-BFGS-B on log-parameters (see :func:`mle.maximize_log_likelihood`).
 
-    Attributes (after ``fit``)
-    --------------------------
+    Parameters
+    ----------
+    gtol : float
+        Convergence threshold on the gradient norm of the mean log-likelihood.
+    max_iter : int
+        Iteration limit of L-BFGS-B.
+
+    Attributes
+    ----------
     params_ : BGNBDParameters
+        Maximum-likelihood estimates of (r, alpha, a, b).
     log_likelihood_ : float
-    converged_, message_, n_iter_, gradient_norm_ : convergence diagnostics
-    covariance_log_, covariance_ : ndarray, covariance of (r, alpha, a, b) on log / natural scale
-    standard_errors_ : ndarray, natural-scale standard errors
-    n_ : float, total weight (customers); n_unique_ : int, distinct rows fitted
-    fit_ : LogParameterFit, everything above in one object
+        Maximised log-likelihood.
+    converged_ : bool
+        Optimiser success, small gradient and no parameter on a bound.
+    message_ : str
+        Optimiser message, with the reason when not converged.
+    n_iter_ : int
+        L-BFGS-B iterations plus Newton polishing steps.
+    gradient_norm_ : float
+        Norm of the mean log-likelihood's gradient (log-parameters) at the estimate.
+    covariance_log_, covariance_ : ndarray
+        Parameter covariance on the log scale (inverse observed information) and on the natural
+        scale (delta method).
+    standard_errors_ : ndarray
+        Natural-scale standard errors.
+    fit_ : LogParameterFit
+        All of the above in one object.
+    n_ : float
+        Total weight (customers).
+    n_unique_ : int
+        Distinct (frequency, recency, age) rows fitted.
 
     References
     ----------
@@ -149,7 +176,7 @@ class BGNBDFitter:
         keep = w_merged > 0
         x, t_x, age_, w_merged = x[first][keep], t_x[first][keep], age_[first][keep], w_merged[keep]
         if initial is None:
-            rate = (w_merged @ (x + 1)) / max(w_merged @ age_, 1e-12)
+            rate = wsum(w_merged, x + 1) / max(wsum(w_merged, age_), 1e-12)
             initial = BGNBDParameters(r=1.0, alpha=1.0 / max(rate, 1e-12), a=1.0, b=1.0)
         fit = maximize_log_likelihood(
             _weighted_log_likelihood(x, t_x, age_, w_merged), initial.as_array(), PARAMETER_NAMES,

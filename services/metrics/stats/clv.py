@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.special import expit
 
 from .bgnbd import BGNBDFitter, BGNBDParameters, check_summary
 from .bgnbd_predict import discounted_alive_purchases, probability_alive
@@ -34,7 +35,8 @@ from .estimate import Estimate, check_confidence
 from .gamma_gamma import GammaGammaFitter, GammaGammaParameters, check_spend, conditional_expected_spend
 from .rfm import DAYS_PER_YEAR, time_unit_days, unique_rows
 
-_BLOCK_ROWS = 8192
+_BLOCK_ROWS = 8192  # distinct customer rows per block: 8192 x 201 draws x 8 B = 13 MB per array
+_BLOCK_PAIRS = 4096  # distinct (x, T) pairs whose discounted purchases are held at once
 
 
 @dataclass(frozen=True)
@@ -124,32 +126,67 @@ def _validated(frequency: Any, recency: Any, age: Any, monetary: Any) -> tuple[n
 
 
 def _value_blocks(draws: ParameterDraws, x: np.ndarray, t_x: np.ndarray, age: np.ndarray, m: np.ndarray,
-                  *, horizon: int, delta: float) -> Iterator[tuple[slice, np.ndarray]]:
-    """Yield ``(rows, values)`` for blocks of distinct rows sorted by ``(x, age)``.
+                  *, horizon: int, delta: float) -> Iterator[tuple[slice, np.ndarray, np.ndarray]]:
+    """Yield ``(rows, values, point_factors)`` for blocks of distinct rows sorted by ``(x, age)``.
 
-    ``values[:, 0]`` is the CLV at the point estimates and ``values[:, 1 + j]`` at draw ``j``.
-    The discounted-purchases sum is computed once per distinct ``(x, age)`` pair in the block.
+    ``values[:, 0]`` is the CLV at the point estimates and ``values[:, 1 + j]`` at draw ``j``;
+    ``point_factors`` holds P(alive), discounted purchases and expected spend at the point
+    estimates. The discounted-purchases sum is computed once per distinct ``(x, age)`` pair.
     """
     purchase = np.vstack([draws.purchase_point.as_array(), draws.purchase])
     spend = np.vstack([draws.spend_point.as_array(), draws.spend])
     r, alpha, a, b = (col[None, :] for col in purchase.T)
-    p, q, g = (col[None, :] for col in spend.T)
-    pair_id = np.cumsum(np.r_[True, (x[1:] != x[:-1]) | (age[1:] != age[:-1])]) - 1
-    for start in range(0, x.size, _BLOCK_ROWS):
-        rows = slice(start, min(start + _BLOCK_ROWS, x.size))
-        local = pair_id[rows] - pair_id[start]
-        pair_rows = start + np.flatnonzero(np.r_[True, np.diff(local) > 0])
-        discounted = np.empty((pair_rows.size, purchase.shape[0]))
+    g, shift = spend[None, :, 2], ((spend[:, 1] - 1) / spend[:, 0])[None, :]  # E[M] = (g + x m) / (x + shift)
+    new_pair = np.r_[True, (x[1:] != x[:-1]) | (age[1:] != age[:-1])]
+    pair_start, pair_id = np.flatnonzero(new_pair), np.cumsum(new_pair) - 1
+    pair_end = np.r_[pair_start[1:], x.size]
+    for p0 in range(0, pair_start.size, _BLOCK_PAIRS):
+        p1 = min(p0 + _BLOCK_PAIRS, pair_start.size)
+        px, page = x[pair_start[p0:p1]], age[pair_start[p0:p1]]
+        discounted = np.empty((p1 - p0, purchase.shape[0]))
         for j, theta in enumerate(purchase):
             discounted[:, j] = discounted_alive_purchases(
-                BGNBDParameters(*theta), x[pair_rows], age[pair_rows], horizon=horizon, discount_factor=delta)
-        bx, bage, btx, bm = x[rows, None], age[rows, None], t_x[rows, None], m[rows, None]
-        repeat = bx > 0
-        # P(alive) = 1 / (1 + exp(d)), FHL (2005) eq. (11); 1 when x = 0
-        d = np.log(a) - np.log(np.where(repeat, b + bx - 1, 1.0)) + (r + bx) * (np.log(alpha + bage) - np.log(alpha + btx))
-        alive = np.where(repeat, 1.0 / (1.0 + np.exp(np.minimum(d, 700.0))), 1.0)
-        spend_mean = p * (g + bx * bm) / (p * bx + q - 1)
-        yield rows, alive * discounted[local] * spend_mean
+                BGNBDParameters(*theta), px, page, horizon=horizon, discount_factor=delta)
+        # log-odds of "alive" without the t_x term: (r+x) ln(alpha+T) + ln a - ln(b+x-1), per pair
+        pair_logit = (r + px[:, None]) * np.log(alpha + page[:, None]) + np.log(a)
+        pair_logit -= np.log(np.where(px[:, None] > 0, b + px[:, None] - 1, 1.0))
+        for start in range(pair_start[p0], pair_end[p1 - 1], _BLOCK_ROWS):
+            rows = slice(start, min(start + _BLOCK_ROWS, pair_end[p1 - 1]))
+            bx, btx = x[rows], t_x[rows]
+            # Rows are sorted by (x, T, t_x, m): P(alive) is computed once per (x, T, t_x) run.
+            new_run = np.r_[True, (bx[1:] != bx[:-1]) | (age[rows][1:] != age[rows][:-1]) | (btx[1:] != btx[:-1])]
+            run = np.cumsum(new_run) - 1
+            run_rows = np.flatnonzero(new_run)
+            run_pair = pair_id[rows][run_rows] - p0
+            rx = bx[run_rows, None]
+            # P(alive) = expit(-d), d = pair_logit - (r + x) ln(alpha + t_x): FHL (2005) eq. (11)
+            alive = np.log(alpha + btx[run_rows, None])
+            alive *= r + rx
+            alive -= pair_logit[run_pair]
+            expit(alive, out=alive)
+            alive[rx[:, 0] == 0] = 1.0
+            # value = alive * discounted * (g + x m) / (x + shift); all but (g + x m) per run
+            per_run = discounted[run_pair] * alive / (rx + shift)
+            spend_total = g + bx[:, None] * m[rows, None]
+            values = per_run[run]
+            values *= spend_total
+            factors = np.stack([alive[run, 0], discounted[run_pair[run], 0],
+                                spend_total[:, 0] / (bx + shift[0, 0])])
+            yield rows, values, factors
+
+
+def expected_lifetime_value(
+    purchase_params: BGNBDParameters, spend_params: GammaGammaParameters, frequency: Any, recency: Any,
+    age: Any, monetary: Any, *, horizon: int, annual_discount_rate: float, time_unit: str,
+) -> np.ndarray:
+    """Discounted CLV of each customer at given parameters, without an interval (formula above)."""
+    x, t_x, age_, m = _validated(frequency, recency, age, monetary)
+    horizon, delta = _horizon(horizon), discount_factor(annual_discount_rate, time_unit)
+    first, inverse, _ = unique_rows(x, age_)
+    discounted = discounted_alive_purchases(purchase_params, x[first], age_[first], horizon=horizon,
+                                            discount_factor=delta)[inverse]
+    return (probability_alive(purchase_params, x, t_x, age_) * discounted
+            * conditional_expected_spend(spend_params, x, m))
 
 
 def customer_lifetime_value(
@@ -181,21 +218,15 @@ def customer_lifetime_value(
     x, t_x, age_, m = _validated(frequency, recency, age, monetary)
     horizon, delta = _horizon(horizon), discount_factor(annual_discount_rate, time_unit)
     first, inverse, _ = unique_rows(x, age_, t_x, m)
-    values = np.empty((3, first.size))
+    out = np.empty((6, first.size))  # value, ci_low, ci_high, alive, discounted, spend
     quantiles = [50 * (1 - level), 50 * (1 + level)]
-    for rows, block in _value_blocks(draws, x[first], t_x[first], age_[first], m[first], horizon=horizon, delta=delta):
-        values[0, rows] = block[:, 0]
-        values[1:, rows] = np.percentile(block[:, 1:], quantiles, axis=1)
-    pair_first, pair_inverse, _ = unique_rows(x, age_)
-    discounted = discounted_alive_purchases(draws.purchase_point, x[pair_first], age_[pair_first],
-                                            horizon=horizon, discount_factor=delta)[pair_inverse]
-    return CustomerValues(
-        value=values[0][inverse], ci_low=values[1][inverse], ci_high=values[2][inverse],
-        probability_alive=probability_alive(draws.purchase_point, x, t_x, age_),
-        discounted_purchases=discounted,
-        expected_spend=conditional_expected_spend(draws.spend_point, x, m),
-        confidence=level, n_draws=draws.n_draws,
-    )
+    for rows, block, factors in _value_blocks(draws, x[first], t_x[first], age_[first], m[first],
+                                              horizon=horizon, delta=delta):
+        out[0, rows] = block[:, 0]
+        out[1:3, rows] = np.percentile(block[:, 1:], quantiles, axis=1)
+        out[3:, rows] = factors
+    value, low, high, alive, discounted, spend = out[:, inverse]
+    return CustomerValues(value, low, high, alive, discounted, spend, level, draws.n_draws)
 
 
 def _horizon(horizon: Any) -> int:
@@ -230,7 +261,8 @@ def segment_lifetime_value(
     totals = np.zeros((labels.size, draws.n_draws + 1))
     first, _, counts = unique_rows(x, age_, t_x, m, codes)
     row_codes = codes[first]
-    for rows, block in _value_blocks(draws, x[first], t_x[first], age_[first], m[first], horizon=horizon, delta=delta):
+    for rows, block, _ in _value_blocks(draws, x[first], t_x[first], age_[first], m[first],
+                                        horizon=horizon, delta=delta):
         np.add.at(totals, row_codes[rows], counts[rows, None] * block)
     sizes = np.bincount(codes, minlength=labels.size)
     q = [50 * (1 - level), 50 * (1 + level)]

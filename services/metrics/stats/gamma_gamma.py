@@ -13,7 +13,7 @@ import numpy as np
 from scipy.special import digamma, gammaln, xlogy
 
 from .estimate import Estimate
-from .mle import LogParameterFit, maximize_log_likelihood
+from .mle import LogParameterFit, maximize_log_likelihood, weighted_sum as wsum
 from .rfm import unique_rows
 
 PARAMETER_NAMES = ("p", "q", "gamma")
@@ -81,8 +81,8 @@ def _weighted_log_likelihood(x: np.ndarray, m: np.ndarray, w: np.ndarray):
     total = w.sum()
     log_m = np.log(m)
     # Terms linear in p: p * sum(w x (ln m + ln x)) - sum(w ln m); precomputed once.
-    s_xlog = w @ (x * log_m + xlogy(x, x))
-    s_logm = w @ log_m
+    s_xlog = wsum(w, x * log_m + xlogy(x, x))
+    s_logm = wsum(w, log_m)
     wx = w * x
 
     def log_likelihood(log_theta: np.ndarray) -> tuple[float, np.ndarray]:
@@ -90,12 +90,12 @@ def _weighted_log_likelihood(x: np.ndarray, m: np.ndarray, w: np.ndarray):
         pxu = p * x_values
         log_gmx = np.log(g + m * x)
         inv_gmx = 1.0 / (g + m * x)
-        value = (w_x @ (gammaln(pxu + q) - gammaln(pxu)) + total * (q * np.log(g) - gammaln(q))
-                 + p * s_xlog - s_logm - p * (wx @ log_gmx) - q * (w @ log_gmx))
+        value = (wsum(w_x, gammaln(pxu + q) - gammaln(pxu)) + total * (q * np.log(g) - gammaln(q))
+                 + p * s_xlog - s_logm - p * wsum(wx, log_gmx) - q * wsum(w, log_gmx))
         grad = np.array([
-            w_x @ (x_values * (digamma(pxu + q) - digamma(pxu))) + s_xlog - wx @ log_gmx,
-            w_x @ digamma(pxu + q) - total * digamma(q) + total * np.log(g) - w @ log_gmx,
-            total * q / g - p * (wx @ inv_gmx) - q * (w @ inv_gmx),
+            wsum(w_x, x_values * (digamma(pxu + q) - digamma(pxu))) + s_xlog - wsum(wx, log_gmx),
+            wsum(w_x, digamma(pxu + q)) - total * digamma(q) + total * np.log(g) - wsum(w, log_gmx),
+            total * q / g - p * wsum(wx, inv_gmx) - q * wsum(w, inv_gmx),
         ])
         return float(value), grad * theta
 
@@ -109,13 +109,36 @@ class GammaGammaFitter:
     ``(frequency, monetary)`` rows are merged. Optimisation and standard errors as in
     :func:`mle.maximize_log_likelihood`.
 
-    Attributes (after ``fit``)
-    --------------------------
+    Parameters
+    ----------
+    gtol : float
+        Convergence threshold on the gradient norm of the mean log-likelihood.
+    max_iter : int
+        Iteration limit of L-BFGS-B.
+
+    Attributes
+    ----------
     params_ : GammaGammaParameters
+        Maximum-likelihood estimates of (p, q, gamma).
     log_likelihood_ : float
-    converged_, message_, n_iter_, gradient_norm_ : convergence diagnostics
-    covariance_log_, covariance_, standard_errors_ : as in :class:`bgnbd.BGNBDFitter`
-    n_ : float, customers with frequency > 0 (total weight); fit_ : LogParameterFit
+        Maximised log-likelihood.
+    converged_ : bool
+        Optimiser success, small gradient and no parameter on a bound.
+    message_ : str
+        Optimiser message, with the reason when not converged.
+    n_iter_ : int
+        L-BFGS-B iterations plus Newton polishing steps.
+    gradient_norm_ : float
+        Norm of the mean log-likelihood's gradient (log-parameters) at the estimate.
+    covariance_log_, covariance_ : ndarray
+        Parameter covariance on the log scale (inverse observed information) and on the natural
+        scale (delta method).
+    standard_errors_ : ndarray
+        Natural-scale standard errors.
+    fit_ : LogParameterFit
+        All of the above in one object.
+    n_ : float
+        Customers with frequency > 0 (total weight).
 
     References
     ----------

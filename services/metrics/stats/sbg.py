@@ -14,7 +14,7 @@ from scipy.special import betaln, digamma, expit, hyp2f1, logit
 from scipy.stats import norm
 
 from .estimate import Estimate, check_confidence
-from .mle import LogParameterFit, maximize_log_likelihood
+from .mle import LogParameterFit, maximize_log_likelihood, weighted_sum as wsum
 from .rfm import unique_rows
 
 PARAMETER_NAMES = ("alpha", "beta")
@@ -81,11 +81,11 @@ def _weighted_log_likelihood(t: np.ndarray, churned: np.ndarray, w: np.ndarray):
 
     def log_likelihood(log_theta: np.ndarray) -> tuple[float, np.ndarray]:
         a, b = theta = np.exp(log_theta)
-        value = (wc @ betaln(a + 1, b + tc - 1) + ws @ betaln(a, b + ts) - total * betaln(a, b))
+        value = wsum(wc, betaln(a + 1, b + tc - 1)) + wsum(ws, betaln(a, b + ts)) - total * betaln(a, b)
         psi_c, psi_s, psi_ab = digamma(a + b + tc), digamma(a + b + ts), digamma(a + b)
         grad = np.array([
-            wc @ (digamma(a + 1) - psi_c) + ws @ (digamma(a) - psi_s) - total * (digamma(a) - psi_ab),
-            wc @ (digamma(b + tc - 1) - psi_c) + ws @ (digamma(b + ts) - psi_s) - total * (digamma(b) - psi_ab),
+            wsum(wc, digamma(a + 1) - psi_c) + wsum(ws, digamma(a) - psi_s) - total * (digamma(a) - psi_ab),
+            wsum(wc, digamma(b + tc - 1) - psi_c) + wsum(ws, digamma(b + ts) - psi_s) - total * (digamma(b) - psi_ab),
         ])
         return float(value), grad * theta
 
@@ -114,13 +114,34 @@ class RetentionProjection:
 class SBGFitter:
     """Maximum-likelihood fitter of the shifted-beta-geometric model (Fader & Hardie 2007).
 
-    Attributes (after ``fit``)
-    --------------------------
+    Parameters
+    ----------
+    gtol : float
+        Convergence threshold on the gradient norm of the mean log-likelihood.
+
+    Attributes
+    ----------
     params_ : SBGParameters
+        Maximum-likelihood estimates of (alpha, beta).
     log_likelihood_ : float
-    converged_, message_, n_iter_, gradient_norm_ : convergence diagnostics
-    covariance_log_, covariance_, standard_errors_ : as in :class:`bgnbd.BGNBDFitter`
-    n_ : float, number of customers; fit_ : LogParameterFit
+        Maximised log-likelihood.
+    converged_ : bool
+        Optimiser success, small gradient and no parameter on a bound.
+    message_ : str
+        Optimiser message, with the reason when not converged.
+    n_iter_ : int
+        L-BFGS-B iterations plus Newton polishing steps.
+    gradient_norm_ : float
+        Norm of the mean log-likelihood's gradient (log-parameters) at the estimate.
+    covariance_log_, covariance_ : ndarray
+        Parameter covariance on the log scale (inverse observed information) and on the natural
+        scale (delta method).
+    standard_errors_ : ndarray
+        Natural-scale standard errors.
+    fit_ : LogParameterFit
+        All of the above in one object.
+    n_ : float
+        Number of customers (total weight).
 
     References
     ----------
@@ -136,14 +157,26 @@ class SBGFitter:
     def fit(self, lifetimes: Any, churned: Any, weights: Any = None) -> SBGFitter:
         """Fit to per-customer lifetimes.
 
-        ``lifetimes[i]`` is the period in which customer i churned (``churned[i]`` True; >= 1)
-        or the number of renewals seen so far (``churned[i]`` False, censored; >= 0).
-        ``weights`` are customer counts per row.
+        Parameters
+        ----------
+        lifetimes : array_like of int
+            The period in which the customer churned (``churned`` True; >= 1), or the number
+            of renewals seen so far (``churned`` False: still active, censored; >= 0).
+        churned : array_like of bool
+            Whether the churn was observed.
+        weights : array_like, optional
+            Customers per row (default 1).
+
+        Returns
+        -------
+        SBGFitter
+            ``self``, fitted.
         """
         t = _periods(lifetimes).ravel()
         event = np.asarray(churned)
-        if event.shape != np.shape(lifetimes) or event.dtype.kind not in "bi":
-            raise ValueError("churned must be booleans with the shape of lifetimes")
+        if (event.shape != np.shape(lifetimes) or event.dtype.kind not in "bi"
+                or ((event != 0) & (event != 1)).any()):
+            raise ValueError("churned must be booleans (or 0/1) with the shape of lifetimes")
         event = event.astype(bool).ravel()
         if (t[event] < 1).any():
             raise ValueError("a churned customer's lifetime must be >= 1 period")
@@ -167,7 +200,11 @@ class SBGFitter:
         return self
 
     def fit_survivors(self, survivors: Any) -> SBGFitter:
-        """Fit to a cohort's survivor counts ``[n_0, n_1, ..., n_k]`` (alive after 0..k renewals)."""
+        """Fit to a cohort's survivor counts ``[n_0, n_1, ..., n_k]`` (alive after 0..k renewals).
+
+        ``n_{t-1} - n_t`` customers churned in period t and ``n_k`` are censored after k
+        periods, as in Fader & Hardie (2007), Table 1.
+        """
         s = np.asarray(survivors, dtype=float)
         if s.ndim != 1 or s.size < 2 or not np.isfinite(s).all() or s[0] <= 0 or (np.diff(s) > 0).any() or s[-1] < 0:
             raise ValueError("survivors must be a non-increasing sequence of >= 2 counts starting above 0")

@@ -1,0 +1,103 @@
+"""Customer lifetime value: fits, per-customer values (JSON or CSV), segment values."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, current_app, request, url_for
+from flask.views import MethodView
+
+from services.common.auth import require_roles
+from services.common.blueprint import ApiBlueprint
+from services.common.db import get_session
+from services.metrics.finance.clv_contracts import customer_clv
+from services.metrics.finance.clv_customers import list_customer_values, segment_values
+from services.metrics.finance.clv_fits import fit_reply, get_fit, request_fit
+from shared.contracts.clv import (ClvCustomerArgsSchema, ClvCustomerListArgsSchema, ClvCustomerPageSchema,
+                                  ClvCustomerSchema, ClvFitCreateSchema, ClvFitSchema, ClvSegmentArgsSchema,
+                                  ClvSegmentsReplySchema)
+
+READERS = ("finance", "analyst", "service")
+
+clv_blueprint = ApiBlueprint("clv", __name__, url_prefix="/v1/clv",
+                             description="Customer lifetime value (BG/NBD + Gamma-Gamma, sBG for contracts)")
+
+
+@clv_blueprint.route("/fits")
+class ClvFits(MethodView):
+    @require_roles("finance")
+    @clv_blueprint.arguments(ClvFitCreateSchema)
+    @clv_blueprint.response(201, ClvFitSchema, description="fitted at once (small customer base)")
+    @clv_blueprint.alt_response(202, schema=ClvFitSchema, description="queued for the worker")
+    def post(self, args):
+        """Fit BG/NBD and Gamma-Gamma up to ``as_of``; large fits run in the worker (finance)."""
+        config = current_app.config
+        fit = request_fit(get_session(), now=current_app.extensions["clock"].now(),
+                          inline_max_customers=config["CLV_INLINE_MAX_CUSTOMERS"], n_draws=config["CLV_DRAWS"],
+                          **args)
+        headers = {"Location": url_for("clv.ClvFitById", fit_id=fit.id)}
+        return fit_reply(fit), 202 if fit.status == "pending" else 201, headers
+
+
+@clv_blueprint.route("/fits/<string:fit_id>")
+class ClvFitById(MethodView):
+    @require_roles(*READERS)
+    @clv_blueprint.response(200, ClvFitSchema)
+    def get(self, fit_id):
+        """A fit: status, parameters with standard errors, diagnostics, calibration check."""
+        return fit_reply(get_fit(get_session(), fit_id))
+
+
+def _wants_csv() -> bool:
+    return request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv"
+
+
+def _csv_page(page: dict) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    quantities = ("clv", "probability_alive", "expected_purchases", "expected_spend")
+    writer.writerow(["customer_id", "segment", "frequency", "recency", "age", "monetary"]
+                    + [f"{q}{suffix}" for q in quantities for suffix in ("", "_ci_low", "_ci_high")])
+    for c in page["customers"]:
+        writer.writerow([c["customer_id"], c["segment"] or "", c["frequency"], c["recency"], c["age"], c["monetary"]]
+                        + [c[q][key] for q in quantities for key in ("value", "ci_low", "ci_high")])
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["X-Fit-Id"] = page["fit_id"]
+    if page["next_cursor"]:
+        response.headers["X-Next-Cursor"] = page["next_cursor"]
+    return response
+
+
+@clv_blueprint.route("/customers")
+class ClvCustomers(MethodView):
+    @require_roles(*READERS)
+    @clv_blueprint.arguments(ClvCustomerListArgsSchema, location="query")
+    @clv_blueprint.response(200, ClvCustomerPageSchema)
+    @clv_blueprint.alt_response(200, content_type="text/csv", description="with Accept: text/csv; "
+                                "the next cursor in the X-Next-Cursor header")
+    def get(self, args):
+        """Customers of a fit by CLV, with intervals, in cursor pages; ``Accept: text/csv`` for CSV."""
+        page = list_customer_values(get_session(), n_draws=current_app.config["CLV_DRAWS"], **args)
+        return _csv_page(page) if _wants_csv() else page
+
+
+@clv_blueprint.route("/customers/<string:customer_id>")
+class ClvCustomer(MethodView):
+    @require_roles(*READERS)
+    @clv_blueprint.arguments(ClvCustomerArgsSchema, location="query")
+    @clv_blueprint.response(200, ClvCustomerSchema)
+    def get(self, args, customer_id):
+        """One customer's P(alive), expected purchases and spend, and discounted CLV, with intervals."""
+        return customer_clv(get_session(), customer_id=customer_id, now=current_app.extensions["clock"].now(),
+                            n_draws=current_app.config["CLV_DRAWS"], **args)
+
+
+@clv_blueprint.route("/segments")
+class ClvSegments(MethodView):
+    @require_roles(*READERS)
+    @clv_blueprint.arguments(ClvSegmentArgsSchema, location="query")
+    @clv_blueprint.response(200, ClvSegmentsReplySchema)
+    def get(self, args):
+        """Sum and mean CLV per segment with intervals, from the fit's parameter draws."""
+        return segment_values(get_session(), **args)

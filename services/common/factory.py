@@ -19,6 +19,7 @@ from services.common.keys_cli import keys_cli
 from services.common.observability import configure_logging, init_request_tracking
 from services.common.ops_api import ops_blueprint
 from services.common.outbox_cli import outbox_cli
+from services.common.ratelimit import init_rate_limits
 from services.common.tables import PlatformTables
 
 DOCS_ASSETS_PATH = "/docs-assets"
@@ -48,6 +49,7 @@ def build_app(import_name: str, config: ServiceConfig, *, title: str, descriptio
     app.extensions["clock"] = clock or SystemClock()
     init_request_tracking(app, config.SERVICE_NAME)
     init_auth(app, tables)
+    init_rate_limits(app)
     api = EnvelopeApi(app)
     app.extensions["cx_api"] = api
     init_error_handlers(app)

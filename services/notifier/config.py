@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from services.common.config import ServiceConfig
 
 
@@ -12,9 +14,22 @@ class Config(ServiceConfig):
 
     def load(self, env, prefix) -> None:
         self.METRICS_URL = self.service_url("metrics")
+        self.METRICS_TIMEOUT_SECONDS = float(env.get(prefix + "METRICS_TIMEOUT_SECONDS", "10"))
+        self.METRICS_ATTEMPTS = int(env.get(prefix + "METRICS_ATTEMPTS", "3"))
+        self.DATA_LINK_BASE = env.get(prefix + "DATA_LINK_BASE", self.METRICS_URL)
         self.SMTP_HOST = env.get(prefix + "SMTP_HOST") or None
         self.SMTP_PORT = int(env.get(prefix + "SMTP_PORT", "25"))
         self.MAIL_FROM = env.get(prefix + "MAIL_FROM", "cxloop alerts <alerts@cxloop.invalid>")
+        self.MAIL_DIR = env.get(prefix + "MAIL_DIR") or str(Path(self.VAR_DIR) / "mail")
+        # Loopback webhook receivers (local test receivers) only with this explicit flag.
+        self.ALLOW_PRIVATE_WEBHOOKS = env.get(prefix + "ALLOW_PRIVATE_WEBHOOKS", "0") == "1"
+        self.WEBHOOK_TIMEOUT_SECONDS = float(env.get(prefix + "WEBHOOK_TIMEOUT_SECONDS", "5"))
+        self.EVALUATION_INTERVAL_SECONDS = float(env.get(prefix + "EVALUATION_INTERVAL_SECONDS", "60"))
+        self.EVALUATION_BATCH_SIZE = int(env.get(prefix + "EVALUATION_BATCH_SIZE", "50"))
+        # Late responses: a closed window is decided this long after it closed.
+        self.SETTLE_SECONDS = float(env.get(prefix + "SETTLE_SECONDS", "600"))
+        # Metrics down: look again after this long (nothing fires meanwhile).
+        self.METRICS_RETRY_SECONDS = float(env.get(prefix + "METRICS_RETRY_SECONDS", "120"))
 
 
 class TestConfig(Config):

@@ -2,17 +2,50 @@
 
 from __future__ import annotations
 
+import logging
+
+from sqlalchemy.orm import sessionmaker
+
+from services.common.clock import SystemClock
 from services.common.db import make_engine
 from services.common.observability import configure_logging
 from services.common.worker import Job, platform_jobs, run_worker
+from services.notifier.channels.handlers import build_handlers
+from services.notifier.clients.metrics import MetricsClient
 from services.notifier.config import Config
+from services.notifier.evaluation import EvaluationSettings, evaluate_due
 from services.notifier.models import PLATFORM
+
+log = logging.getLogger("cxloop.notifier")
+
+
+def evaluation_job(config: Config, engine, clock, metrics=None, max_batches: int = 200):
+    """A function that evaluates due subscriptions, batch after batch, until none is due."""
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    settings = EvaluationSettings.from_config(config)
+    client = metrics or MetricsClient.from_config(config)
+
+    def run() -> int:
+        evaluated = 0
+        for _ in range(max_batches):
+            with factory() as session:
+                result = evaluate_due(session, client, now=clock.now(), settings=settings)
+            evaluated += result.evaluated
+            if result.delayed:
+                log.warning("metrics unavailable; %d evaluations delayed", result.delayed)
+            if result.evaluated < settings.batch_size:
+                break
+        return evaluated
+    return run
 
 
 def build_jobs(config: Config, engine, clock=None) -> list[Job]:
-    """The jobs this worker runs."""
-    handlers: dict = {}
-    return platform_jobs("notifier", config, engine, PLATFORM, handlers, clock)
+    """The jobs this worker runs: heartbeat, outbox relay, evaluation of due subscriptions."""
+    clock = clock or SystemClock()
+    handlers = build_handlers(config, engine)
+    return [*platform_jobs("notifier", config, engine, PLATFORM, handlers, clock),
+            Job("evaluate_subscriptions", evaluation_job(config, engine, clock),
+                config.EVALUATION_INTERVAL_SECONDS)]
 
 
 def main() -> None:

@@ -1,10 +1,14 @@
-"""Tables of the notifier service (its own database)."""
+"""Declarative base and platform tables of the notifier service."""
 
 from __future__ import annotations
 
+from sqlalchemy import BigInteger, DateTime, Integer
 from sqlalchemy.orm import DeclarativeBase
 
 from services.common.tables import define_platform_tables
+
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+Timestamp = DateTime(timezone=True)
 
 
 class Base(DeclarativeBase):

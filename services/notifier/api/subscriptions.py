@@ -1,0 +1,91 @@
+"""``/v1/subscriptions``: team leads manage their own alert subscriptions; admins all."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask.views import MethodView
+
+from services.common.auth import current_principal, require_roles
+from services.common.blueprint import ApiBlueprint
+from services.common.db import get_session
+from services.notifier.api.access import allow_loopback, now, owner_filter
+from services.notifier.notices import queue_notice
+from services.notifier.subscriptions import (create_subscription, delete_subscription, get_subscription,
+                                             list_subscriptions, update_subscription)
+from shared.contracts.alerts import (SubscriptionCreateSchema, SubscriptionListSchema,
+                                     SubscriptionPatchSchema, SubscriptionQueryArgsSchema, SubscriptionSchema,
+                                     TestSendResultSchema)
+
+subscriptions_blp = ApiBlueprint("subscriptions", __name__, url_prefix="/v1/subscriptions",
+                                 description="Score-drop, threshold and low-score alert subscriptions")
+SAMPLE = {"metric": "nps", "reason": "sample alert: the numbers are made up",
+          "current": {"value": 21.5, "ci_low": 13.9, "ci_high": 29.1, "n": 200},
+          "baseline": {"value": 31.0, "ci_low": 28.2, "ci_high": 33.8, "n": 2400},
+          "difference": {"value": -9.5, "ci_low": -17.6, "ci_high": -1.4, "n": 2600}, "p_value": 0.011,
+          "keywords": ["delivery", "late"],
+          "trend": [{"period": f"w{i}", "value": v, "ci_low": v - 6, "ci_high": v + 6, "n": 200}
+                    for i, v in enumerate([31, 30, 32, 29, 31, 21.5])]}
+
+
+@subscriptions_blp.route("")
+class Subscriptions(MethodView):
+    @require_roles("team_lead")
+    @subscriptions_blp.arguments(SubscriptionCreateSchema)
+    @subscriptions_blp.response(201, SubscriptionSchema)
+    def post(self, body):
+        """Create a subscription owned by the caller (admins may name an owner)."""
+        principal = current_principal()
+        owner = body.pop("owner", None) if principal.role == "admin" else None
+        body.pop("owner", None)
+        return create_subscription(get_session(), body, owner=owner or principal.subject, now=now(),
+                                   allow_loopback=allow_loopback())
+
+    @require_roles("team_lead")
+    @subscriptions_blp.arguments(SubscriptionQueryArgsSchema, location="query")
+    @subscriptions_blp.response(200, SubscriptionListSchema)
+    def get(self, args):
+        """The caller's subscriptions (admins: everyone's, or one owner's)."""
+        owner = owner_filter() or args["owner"]
+        return {"items": list_subscriptions(get_session(), owner=owner, limit=args["limit"],
+                                            offset=args["offset"])}
+
+
+@subscriptions_blp.route("/<subscription_id>")
+class SubscriptionItem(MethodView):
+    @require_roles("team_lead")
+    @subscriptions_blp.response(200, SubscriptionSchema)
+    def get(self, subscription_id):
+        """One subscription (404 if it is someone else's)."""
+        return get_subscription(get_session(), subscription_id, owner=owner_filter())
+
+    @require_roles("team_lead")
+    @subscriptions_blp.arguments(SubscriptionPatchSchema)
+    @subscriptions_blp.response(200, SubscriptionSchema)
+    def patch(self, body, subscription_id):
+        """Change a subscription; a new rule or scope is evaluated afresh."""
+        return update_subscription(get_session(), subscription_id, body, owner=owner_filter(), now=now(),
+                                   allow_loopback=allow_loopback())
+
+    @require_roles("team_lead")
+    @subscriptions_blp.response(204)
+    def delete(self, subscription_id):
+        """Delete a subscription with its alert history."""
+        delete_subscription(get_session(), subscription_id, owner=owner_filter())
+
+
+@subscriptions_blp.route("/<subscription_id>/test")
+class SubscriptionTest(MethodView):
+    @require_roles("team_lead")
+    @subscriptions_blp.response(202, TestSendResultSchema)
+    def post(self, subscription_id):
+        """Send a sample alert through every channel now (queued; the worker delivers within seconds)."""
+        session = get_session()
+        subscription = get_subscription(session, subscription_id, owner=owner_filter())
+        deliveries = queue_notice(session, subscription, {**SAMPLE, "scope": subscription.scope}, kind="test",
+                                  key=f"test:{subscription.id}:{uuid.uuid4().hex}", now=now())
+        session.commit()
+        return {"deliveries": [{"id": d.id, "subscription_id": d.subscription_id, "episode_id": None,
+                                "kind": d.kind, "channel_type": d.channel_type, "target": d.target,
+                                "status": "pending", "attempts": 0, "last_error": None,
+                                "created_at": d.created_at, "delivered_at": None} for d in deliveries]}

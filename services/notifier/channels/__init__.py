@@ -1,0 +1,1 @@
+"""Delivery channels: email, Slack incoming webhooks and signed webhooks, plus URL safety."""

@@ -1,0 +1,53 @@
+"""Outbox handlers of the notifier's destinations ``email``, ``slack`` and ``webhook``.
+
+A message names a subscription and a channel; the handler reads both at send time, so a deleted
+subscription or a removed channel turns queued notices into dead letters instead of sending them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from services.common.outbox import Handler, OutboxMessage, PermanentDeliveryError, single
+from services.notifier.channels.senders import email_message, send_email, send_slack, send_webhook
+from services.notifier.models.subscriptions import Subscription
+
+
+def _channel(engine: Engine, message: OutboxMessage) -> tuple[Subscription, dict[str, Any]]:
+    with engine.connect() as connection:
+        row = connection.execute(select(Subscription.__table__).where(
+            Subscription.id == message.payload["subscription_id"])).first()
+    if row is None:
+        raise PermanentDeliveryError("the subscription was deleted")
+    for channel in row.channels:
+        if channel["id"] == message.payload["channel_id"]:
+            return row, channel
+    raise PermanentDeliveryError("the channel was removed from the subscription")
+
+
+def build_handlers(config, engine: Engine, *, transport=None) -> dict[str, Handler]:
+    """The three destination handlers, reading settings from the notifier config."""
+    def email(message: OutboxMessage) -> None:
+        subscription, channel = _channel(engine, message)
+        unsubscribe = f"{config.PUBLIC_BASE_URL.rstrip('/')}/unsubscribe/{subscription.unsubscribe_token}"
+        mail = email_message(message.payload["notice"], to=channel["address"], sender=config.MAIL_FROM,
+                             lang=subscription.lang, unsubscribe_url=unsubscribe)
+        mail["Message-ID"] = f"<{message.idempotency_key.replace(':', '.')}@cxloop.invalid>"
+        send_email(mail, smtp_host=config.SMTP_HOST, smtp_port=config.SMTP_PORT, mail_dir=config.MAIL_DIR,
+                   name=message.idempotency_key)
+
+    def slack(message: OutboxMessage) -> None:
+        subscription, channel = _channel(engine, message)
+        send_slack(message.payload["notice"], url=channel["url"], lang=subscription.lang,
+                   timeout=config.WEBHOOK_TIMEOUT_SECONDS, allow_loopback=config.ALLOW_PRIVATE_WEBHOOKS,
+                   transport=transport)
+
+    def webhook(message: OutboxMessage) -> None:
+        _subscription, channel = _channel(engine, message)
+        send_webhook(message.payload["notice"], url=channel["url"], secret=channel["secret"],
+                     idempotency_key=message.idempotency_key, timeout=config.WEBHOOK_TIMEOUT_SECONDS,
+                     allow_loopback=config.ALLOW_PRIVATE_WEBHOOKS, transport=transport)
+
+    return {"email": single(email), "slack": single(slack), "webhook": single(webhook)}

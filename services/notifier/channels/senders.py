@@ -1,0 +1,99 @@
+"""Sending one notice: email (SMTP or files), Slack incoming webhook, signed generic webhook."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import json
+import smtplib
+import time
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from services.common.outbox import PermanentDeliveryError
+from services.notifier.channels.chart import trend_png
+from services.notifier.channels.render import body_lines, subject, words_for
+from services.notifier.channels.url_safety import UnsafeUrlError, check_url
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """``v1=`` + hex HMAC-SHA256 of ``"<timestamp>.<body>"`` with the channel's secret."""
+    digest = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256)
+    return "v1=" + digest.hexdigest()
+
+
+def email_message(notice: dict[str, Any], *, to: str, sender: str, lang: str, unsubscribe_url: str) -> EmailMessage:
+    """The email of a notice: text and HTML parts, the trend chart inline, one-click unsubscribe headers."""
+    words = words_for(lang)
+    lines = body_lines(notice, lang)
+    message = EmailMessage()
+    message["Subject"], message["From"], message["To"] = subject(notice, lang), sender, to
+    message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
+    message.set_content("\n".join(lines + ["", f"{words['unsubscribe']}: {unsubscribe_url}"]))
+    chart = trend_png(notice.get("trend") or [])
+    cid = make_msgid(domain="cxloop.invalid")
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in lines if line)
+    image = f'<p><img src="cid:{cid[1:-1]}" alt="trend" width="360" height="140"></p>' if chart else ""
+    message.add_alternative(
+        f"<html><body>{paragraphs}{image}<p style=\"font-size:12px;color:#666\">"
+        f"<a href=\"{html.escape(unsubscribe_url)}\">{html.escape(words['unsubscribe'])}</a></p></body></html>",
+        subtype="html")
+    if chart:
+        message.get_payload()[1].add_related(chart, maintype="image", subtype="png", cid=cid,
+                                             filename="trend.png")
+    return message
+
+
+def send_email(message: EmailMessage, *, smtp_host: str | None, smtp_port: int, mail_dir: str,
+               name: str, timeout: float = 10.0) -> None:
+    """Hand the message to SMTP, or write it under ``mail_dir`` when no SMTP server is configured."""
+    if smtp_host:
+        with smtplib.SMTP(smtp_host, smtp_port, timeout=timeout) as smtp:
+            smtp.send_message(message)
+        return
+    folder = Path(mail_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+    (folder / f"{safe}.eml").write_bytes(message.as_bytes())
+
+
+def _post(url: str, *, body: bytes, headers: dict[str, str], timeout: float, allow_loopback: bool,
+          transport: httpx.BaseTransport | None = None) -> None:
+    try:
+        check_url(url, allow_loopback=allow_loopback)
+    except UnsafeUrlError as exc:
+        raise PermanentDeliveryError(f"refused: {exc}") from exc
+    with httpx.Client(timeout=timeout, follow_redirects=False, transport=transport) as client:
+        reply = client.post(url, content=body, headers={"Content-Type": "application/json", **headers})
+    if 300 <= reply.status_code < 400:
+        raise PermanentDeliveryError(f"redirect {reply.status_code} not followed")
+    if reply.status_code in (408, 429) or reply.status_code >= 500:
+        raise RuntimeError(f"receiver answered {reply.status_code}")
+    if reply.status_code >= 400:
+        raise PermanentDeliveryError(f"receiver refused with {reply.status_code}: {reply.text[:200]}")
+
+
+def send_slack(notice: dict[str, Any], *, url: str, lang: str, timeout: float, allow_loopback: bool,
+               transport: httpx.BaseTransport | None = None) -> None:
+    """Post a readable message to a Slack incoming webhook."""
+    lines = body_lines(notice, lang)
+    text = "*" + lines[0] + "*\n" + "\n".join(line for line in lines[1:] if line)
+    _post(url, body=json.dumps({"text": text}, ensure_ascii=False).encode("utf-8"), headers={},
+          timeout=timeout, allow_loopback=allow_loopback, transport=transport)
+
+
+def send_webhook(notice: dict[str, Any], *, url: str, secret: str, idempotency_key: str, timeout: float,
+                 allow_loopback: bool, transport: httpx.BaseTransport | None = None,
+                 now: float | None = None) -> None:
+    """POST the notice as JSON, signed over timestamp and body."""
+    body = json.dumps(notice, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    timestamp = str(int(now if now is not None else time.time()))
+    _post(url, body=body, timeout=timeout, allow_loopback=allow_loopback, transport=transport,
+          headers={"X-Cxloop-Timestamp": timestamp, "X-Cxloop-Signature": signature(secret, timestamp, body),
+                   "Idempotency-Key": idempotency_key})

@@ -1,0 +1,87 @@
+"""Low-score signals from survey: stored once per response, turned into close-the-loop notices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.notifier.models.alerts import Signal
+from services.notifier.models.subscriptions import Subscription
+from services.notifier.notices import queue_notice
+
+
+def in_scope(subscription: Subscription, signal: dict[str, Any]) -> bool:
+    """True when the signal's metric and slices match the subscription's scope filters."""
+    if subscription.metric != signal["metric"]:
+        return False
+    scope = subscription.scope or {}
+    for name, field in (("touchpoint", "touchpoint"), ("survey", "survey_id"), ("channel", "channel")):
+        if scope.get(name) and signal.get(field) not in scope[name]:
+            return False
+    attributes = signal.get("attributes") or {}
+    wanted: dict[str, set[str]] = {}
+    for item in scope.get("segment", []):
+        attribute, _, value = item.partition(":")
+        wanted.setdefault(attribute, set()).add(value)
+    return all(str(attributes.get(a)) in values for a, values in wanted.items())
+
+
+def signal_notice(signal: dict[str, Any]) -> dict[str, Any]:
+    """What a person needs to follow up: score, answers, comment, customer and a link."""
+    return {"metric": signal["metric"], "reason": f"{signal['metric']} score {signal['score']}",
+            "signals": [{key: signal.get(key) for key in (
+                "response_id", "survey_id", "touchpoint", "channel", "customer_id", "score", "comment",
+                "answers", "lang", "link")} | {"answered_at": signal["answered_at"].isoformat()}],
+            "link": signal.get("link")}
+
+
+def store_signal(session: Session, signal: dict[str, Any], *, now: datetime) -> str:
+    """Store a signal once (``stored``; ``duplicate`` after) and queue real-time notices."""
+    if session.get(Signal, signal["response_id"]) is not None:
+        return "duplicate"
+    row = Signal(response_id=signal["response_id"], survey_id=signal["survey_id"],
+                 touchpoint=signal.get("touchpoint"), channel=signal.get("channel"), metric=signal["metric"],
+                 score=signal["score"], payload=_json_ready(signal), answered_at=signal["answered_at"],
+                 received_at=now)
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:  # the same signal arrived concurrently
+        session.rollback()
+        return "duplicate"
+    subscriptions = session.scalars(select(Subscription).where(
+        Subscription.rule_kind == "low_score", Subscription.active.is_(True)))
+    for subscription in subscriptions:
+        muted = subscription.muted_until is not None and subscription.muted_until > now
+        if subscription.rule.get("digest_minutes") or muted or not in_scope(subscription, signal):
+            continue
+        queue_notice(session, subscription, signal_notice(signal), kind="low_score",
+                     key=f"low:{subscription.id}:{signal['response_id']}", now=now)
+    session.commit()
+    return "stored"
+
+
+def _json_ready(signal: dict[str, Any]) -> dict[str, Any]:
+    return {**signal, "answered_at": signal["answered_at"].isoformat()}
+
+
+def digest_notice(session: Session, subscription: Subscription, *, start: datetime,
+                  end: datetime) -> dict[str, Any] | None:
+    """The low-score signals in scope received in [start, end), as one notice (None if there are none)."""
+    rows = session.scalars(select(Signal).where(Signal.received_at >= start, Signal.received_at < end,
+                                                Signal.metric == subscription.metric)
+                           .order_by(Signal.received_at).limit(500))
+    items = []
+    for row in rows:
+        payload = dict(row.payload)
+        payload["answered_at"] = row.answered_at
+        if in_scope(subscription, payload):
+            items.append(signal_notice(payload)["signals"][0])
+    if not items:
+        return None
+    return {"metric": subscription.metric, "reason": f"{len(items)} low scores", "signals": items,
+            "window": {"from": start.isoformat(), "to": end.isoformat()}}

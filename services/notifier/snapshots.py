@@ -1,0 +1,101 @@
+"""From a ``/v1/scores/compare`` reply to one decision per scope key, with what an alert shows."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from services.notifier.models.subscriptions import Subscription
+from services.notifier.rules.decisions import (Comparison, Decision, Estimate, drop_decision,
+                                               poisson_interval, threshold_decision, volume_comparison)
+from services.notifier.rules.tests import DropTest, nps_drop_test, proportion_drop_test
+
+
+@dataclass(frozen=True)
+class ScopeDecision:
+    """The decision for one group of a subscription, and the numbers behind it."""
+
+    scope_key: str
+    group: dict[str, Any]
+    decision: Decision
+    snapshot: dict[str, Any]
+
+
+def scope_key(group: dict[str, Any]) -> str:
+    """A stable text key of a group (``{}`` when the subscription is not grouped)."""
+    return json.dumps(group, sort_keys=True, ensure_ascii=False)
+
+
+def _estimate(data: dict[str, Any]) -> Estimate:
+    return Estimate(data.get("value"), data.get("ci_low"), data.get("ci_high"), int(data.get("n") or 0))
+
+
+def _drop_test(metric: str, cell: dict[str, Any]) -> DropTest | None:
+    now, before = cell["current"].get("parts") or {}, cell["baseline"].get("parts") or {}
+    try:
+        if metric == "nps":
+            return nps_drop_test(tuple(int(now[k]) for k in ("promoters", "passives", "detractors")),
+                                 tuple(int(before[k]) for k in ("promoters", "passives", "detractors")))
+        if metric == "csat":
+            return proportion_drop_test((int(now["satisfied"]), cell["current"]["n"]),
+                                        (int(before["satisfied"]), cell["baseline"]["n"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return None
+
+
+def comparison_of(subscription: Subscription, cell: dict[str, Any]) -> Comparison:
+    """The rule's inputs for one compare cell.
+
+    NPS and CSAT: metrics' estimates and difference interval with the notifier's pooled score test
+    on the counts (see ``rules.tests`` for why). CES: metrics' difference and one-sided p-value.
+    Volume: the answer counts ``n`` of both windows, tested as Poisson counts.
+    """
+    rule = subscription.rule
+    if subscription.metric == "volume":
+        windows = rule.get("baseline_windows", 1) if rule.get("baseline") == "last_n" else 1
+        return volume_comparison(int(cell["current"]["n"]), int(cell["baseline"]["n"]), windows)
+    difference, p_value = _estimate(cell["difference"]), cell.get("p_value")
+    test = _drop_test(subscription.metric, cell)
+    if test is not None:
+        difference = Estimate(test.difference, difference.ci_low, difference.ci_high, difference.n)
+        p_value = test.p_value
+    return Comparison(_estimate(cell["current"]), _estimate(cell["baseline"]), difference, p_value)
+
+
+def decide(subscription: Subscription, cell: dict[str, Any]) -> tuple[Decision, Comparison]:
+    """The rule's decision on one compare cell."""
+    rule = subscription.rule
+    comparison = comparison_of(subscription, cell)
+    if rule["kind"] == "drop":
+        return drop_decision(comparison, alpha=rule["alpha"], min_drop=rule["min_drop"],
+                             min_n=rule["min_n"]), comparison
+    current = comparison.current
+    if subscription.metric == "volume":  # a count: Garwood's one-sided upper bound at level alpha
+        low, high = poisson_interval(current.n, 1 - 2 * rule["alpha"])
+        current = Estimate(float(current.n), low, high, current.n)
+        comparison = Comparison(current, comparison.baseline, comparison.difference, comparison.p_value)
+    return threshold_decision(current, target=rule["target"], min_n=rule["min_n"]), comparison
+
+
+def _as_dict(estimate: Estimate) -> dict[str, Any]:
+    return {"value": estimate.value, "ci_low": estimate.ci_low, "ci_high": estimate.ci_high, "n": estimate.n}
+
+
+def decisions_from_reply(subscription: Subscription, reply: dict[str, Any]) -> list[ScopeDecision]:
+    """One decision per group of the compare reply."""
+    window = {"from": reply["current_window"]["from_"].isoformat(),
+              "to": reply["current_window"]["to"].isoformat(),
+              "baseline_from": reply["baseline_window"]["from_"].isoformat(),
+              "baseline_to": reply["baseline_window"]["to"].isoformat()}
+    found = []
+    for cell in reply["cells"]:
+        decision, comparison = decide(subscription, cell)
+        snapshot = {"metric": subscription.metric, "scope": subscription.scope, "group": cell["group"],
+                    "window": window, "current": _as_dict(comparison.current),
+                    "baseline": _as_dict(comparison.baseline), "difference": _as_dict(comparison.difference),
+                    "p_value": comparison.p_value, "reason": decision.reason, "firing": decision.firing,
+                    "rule": subscription.rule}
+        found.append(ScopeDecision(scope_key(cell["group"]), cell["group"], decision, snapshot))
+    return found

@@ -1,0 +1,135 @@
+"""Evaluation of due subscriptions with a fake metrics service: episodes open once, repeat after
+the cooldown, resolve once, stay quiet while muted, and metrics being down fires nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from services.notifier.evaluation import EvaluationSettings, evaluate_due
+from tests.notifier.support import FakeMetrics, nps_cell, signal_body, subscription_body
+from tests.support import ADMIN_KEY, auth
+
+DROP = nps_cell((60, 40, 100), (400, 300, 100))      # NPS -20 against +37.5
+STABLE = nps_cell((100, 60, 40), (400, 240, 160))    # NPS 30 against 30
+SETTINGS = EvaluationSettings(settle=timedelta(minutes=10), retry=timedelta(minutes=2),
+                              interval=timedelta(minutes=1), data_link_base="http://metrics.test")
+
+
+@pytest.fixture
+def evaluate(notifier):
+    def run(metrics):
+        with notifier.app.extensions["db"].session_factory() as session:
+            return evaluate_due(session, metrics, now=notifier.clock.now(), settings=SETTINGS)
+    return run
+
+
+def kinds(notifier):
+    return [row.kind for row in notifier.connection.execute(text(
+        "SELECT kind FROM alert_deliveries ORDER BY id"))]
+
+
+def subscribe(notifier, **overrides):
+    reply = notifier.http.post("/v1/subscriptions", json=subscription_body(**overrides), headers=auth(ADMIN_KEY))
+    assert reply.status_code == 201, reply.json
+    return reply.json
+
+
+def test_a_drop_opens_one_episode_repeats_after_cooldown_and_resolves_once(notifier, evaluate):
+    subscribe(notifier)
+    metrics = FakeMetrics([DROP])
+    assert evaluate(metrics).notices == 1
+    assert metrics.calls[0]["alternative"] == "less" and metrics.calls[0]["touchpoint"] == "delivery"
+    notifier.clock.advance(minutes=10)
+    evaluate(metrics)
+    assert len(metrics.calls) == 1  # same window: no new question to metrics, no new notice
+    assert kinds(notifier) == ["firing"]
+    notifier.clock.advance(minutes=55)
+    evaluate(metrics)
+    assert kinds(notifier) == ["firing", "repeat"]
+    metrics.cells = [STABLE]
+    notifier.clock.advance(days=7)
+    evaluate(metrics)
+    notifier.clock.advance(minutes=5)
+    evaluate(metrics)
+    assert kinds(notifier) == ["firing", "repeat", "resolved"]
+    alerts = notifier.http.get("/v1/alerts", headers=auth(ADMIN_KEY)).json["episodes"]
+    assert len(alerts) == 1 and alerts[0]["state"] == "resolved" and alerts[0]["notices"] == 3
+    snapshot = alerts[0]["snapshot"]
+    assert snapshot["current"]["n"] == 200 and snapshot["firing"] is False  # the recovered numbers
+
+
+def test_the_firing_notice_carries_numbers_keywords_trend_and_link(notifier, evaluate):
+    subscribe(notifier)
+    evaluate(FakeMetrics([DROP]))
+    payload = notifier.connection.execute(text("SELECT payload FROM outbox_messages")).scalar()
+    notice = (payload if isinstance(payload, dict) else __import__("json").loads(payload))["notice"]
+    assert notice["kind"] == "firing" and notice["difference"]["value"] == pytest.approx(-57.5)
+    assert notice["baseline"]["n"] == 800 and notice["keywords"] == ["배송", "포장"]
+    assert len(notice["trend"]) == 4 and notice["link"].startswith("http://metrics.test/v1/scores/compare?")
+
+
+def test_nothing_is_sent_while_muted(notifier, evaluate):
+    subscribe(notifier, muted_until=(notifier.clock.now() + timedelta(days=30)).isoformat())
+    metrics = FakeMetrics([DROP])
+    evaluate(metrics)
+    notifier.clock.advance(hours=5)
+    evaluate(metrics)
+    assert kinds(notifier) == []
+    assert notifier.http.get("/v1/alerts", headers=auth(ADMIN_KEY)).json["episodes"][0]["state"] == "firing"
+
+
+def test_metrics_down_delays_evaluation_and_fires_nothing(notifier, evaluate):
+    created = subscribe(notifier)
+    metrics = FakeMetrics([DROP])
+    metrics.up = False
+    result = evaluate(metrics)
+    assert result.delayed == 1 and kinds(notifier) == []
+    after = notifier.http.get(f"/v1/subscriptions/{created['id']}", headers=auth(ADMIN_KEY)).json
+    assert "metrics unavailable" in after["last_error"]
+    metrics.up = True
+    assert evaluate(metrics).evaluated == 0  # not due again before the retry delay
+    notifier.clock.advance(minutes=3)
+    evaluate(metrics)
+    assert kinds(notifier) == ["firing"]
+
+
+def test_small_or_insignificant_changes_do_not_fire(notifier, evaluate):
+    subscribe(notifier)
+    evaluate(FakeMetrics([nps_cell((20, 5, 5), (400, 300, 100))]))  # n below min_n
+    notifier.clock.advance(days=7)
+    evaluate(FakeMetrics([STABLE]))
+    assert kinds(notifier) == []
+
+
+def test_threshold_fires_only_when_the_upper_bound_is_under_the_target(notifier, evaluate):
+    subscribe(notifier, rule={"kind": "threshold", "target": 40, "alpha": 0.05, "min_n": 30})
+    metrics = FakeMetrics([STABLE])  # value 30, interval [25, 35]: confidently under 40
+    evaluate(metrics)
+    assert metrics.calls[0]["confidence"] == pytest.approx(0.9)
+    assert kinds(notifier) == ["firing"]
+
+
+def test_volume_drop_uses_the_answer_counts(notifier, evaluate):
+    subscribe(notifier, metric="volume", rule={"kind": "drop", "baseline": "last_n", "baseline_windows": 4,
+                                               "alpha": 0.05, "min_drop": 10, "min_n": 0})
+    evaluate(FakeMetrics([nps_cell((60, 40, 100), (400, 300, 100))]))  # 200 vs 800/4 = 200: no drop
+    notifier.clock.advance(days=7)
+    evaluate(FakeMetrics([nps_cell((30, 20, 50), (400, 300, 100))]))   # 100 vs 200 per window
+    assert kinds(notifier) == ["firing"]
+
+
+def test_a_digest_collects_low_scores_every_n_minutes(notifier, evaluate):
+    subscribe(notifier, rule={"kind": "low_score", "digest_minutes": 30})
+    for _ in range(3):
+        notifier.http.post("/v1/signals", json=signal_body(), headers=auth(ADMIN_KEY))
+    evaluate(FakeMetrics())
+    assert kinds(notifier) == []  # not due yet
+    notifier.clock.advance(minutes=31)
+    evaluate(FakeMetrics())
+    assert kinds(notifier) == ["digest"]
+    notifier.clock.advance(minutes=31)
+    evaluate(FakeMetrics())
+    assert kinds(notifier) == ["digest"]  # nothing new, nothing sent

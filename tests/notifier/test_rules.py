@@ -1,0 +1,60 @@
+"""The pure rule functions: aligned windows, decisions, the episode state machine."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from services.notifier.rules.decisions import (Comparison, Estimate, drop_decision, poisson_interval,
+                                               threshold_decision, volume_comparison)
+from services.notifier.rules.episodes import OpenEpisode, next_step
+from services.notifier.rules.tests import nps_drop_test
+from services.notifier.rules.windows import closed_window_end
+
+T = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday
+HOUR = timedelta(hours=1)
+
+
+def test_weekly_windows_close_on_mondays_after_the_settle_time():
+    assert closed_window_end(T, timedelta(days=7)) == datetime(2026, 3, 2, tzinfo=UTC)
+    monday = datetime(2026, 3, 9, 0, 5, tzinfo=UTC)
+    assert closed_window_end(monday, timedelta(days=7), settle=timedelta(minutes=10)) == datetime(2026, 3, 2, tzinfo=UTC)
+    with pytest.raises(ValueError):
+        closed_window_end(T, timedelta(0))
+
+
+def comparison(change, p, n=200):
+    return Comparison(Estimate(20, 15, 25, n), Estimate(30, 28, 32, n), Estimate(change, None, None, 2 * n), p)
+
+
+def test_a_drop_needs_significance_size_and_sample():
+    assert drop_decision(comparison(-10, 0.01), alpha=0.05, min_drop=5, min_n=30).firing
+    assert not drop_decision(comparison(-10, 0.2), alpha=0.05, min_drop=5, min_n=30).firing
+    assert not drop_decision(comparison(-3, 0.01), alpha=0.05, min_drop=5, min_n=30).firing
+    assert not drop_decision(comparison(-10, 0.01, n=10), alpha=0.05, min_drop=5, min_n=30).firing
+
+
+def test_threshold_uses_the_upper_bound_not_the_point_value():
+    assert not threshold_decision(Estimate(20, 10, 31, 100), target=30, min_n=30).firing
+    assert threshold_decision(Estimate(25, 20, 29, 100), target=30, min_n=30).firing
+
+
+def test_score_test_and_poisson_reference_values():
+    test = nps_drop_test((45, 30, 25), (50, 30, 20))
+    assert test.difference == pytest.approx(-10.0) and 0 < test.p_value < 0.5
+    low, high = poisson_interval(10, 0.95)  # Garwood: 4.795, 18.39
+    assert low == pytest.approx(4.7954, abs=1e-3) and high == pytest.approx(18.3904, abs=1e-3)
+    assert volume_comparison(100, 800, 4).p_value < 0.001
+
+
+def test_episode_steps():
+    assert next_step(None, True, now=T, cooldown=HOUR, muted=False).notice == "firing"
+    assert next_step(None, True, now=T, cooldown=HOUR, muted=True).notice is None
+    opened = OpenEpisode(T, T)
+    assert next_step(opened, None, now=T + HOUR / 2, cooldown=HOUR, muted=False).notice is None
+    assert next_step(opened, True, now=T + HOUR, cooldown=HOUR, muted=False).notice == "repeat"
+    assert next_step(opened, False, now=T, cooldown=HOUR, muted=False).notice == "resolved"
+    silent = OpenEpisode(T, None)  # opened while muted: nothing to resolve aloud
+    assert next_step(silent, False, now=T, cooldown=HOUR, muted=False).notice is None
+    assert next_step(silent, None, now=T, cooldown=HOUR, muted=False).notice == "firing"

@@ -1,0 +1,58 @@
+"""``POST /v1/signals``: stored once per response, real-time notices to matching low_score subscriptions."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from tests.notifier.support import signal_body, subscription_body
+from tests.support import ADMIN_KEY, auth
+
+
+def low_score_subscription(notifier, **rule):
+    body = subscription_body(rule={"kind": "low_score", **rule}, scope={"touchpoint": ["delivery"],
+                                                                        "segment": ["region:Seoul"]})
+    return notifier.http.post("/v1/subscriptions", json=body, headers=auth(ADMIN_KEY)).json
+
+
+def outbox_rows(notifier):
+    return notifier.connection.execute(text(
+        "SELECT destination, payload FROM outbox_messages ORDER BY id")).all()
+
+
+def test_a_signal_is_stored_once(notifier):
+    service = notifier.key_for("service")
+    body = signal_body()
+    first = notifier.http.post("/v1/signals", json=body, headers=auth(service))
+    assert first.status_code == 200 and first.json == {"response_id": body["response_id"], "status": "stored"}
+    again = notifier.http.post("/v1/signals", json=body, headers=auth(service))
+    assert again.json["status"] == "duplicate"
+
+
+def test_only_service_and_admin_may_post_signals(notifier):
+    assert notifier.http.post("/v1/signals", json=signal_body(),
+                              headers=auth(notifier.key_for("team_lead"))).status_code == 403
+    assert notifier.http.post("/v1/signals", json=signal_body(), headers=auth(ADMIN_KEY)).status_code == 200
+    bad = signal_body(score="low")
+    assert notifier.http.post("/v1/signals", json=bad, headers=auth(ADMIN_KEY)).status_code == 422
+
+
+def test_a_signal_in_scope_queues_a_notice_with_answers_comment_customer_and_link(notifier):
+    low_score_subscription(notifier)
+    notifier.http.post("/v1/signals", json=signal_body(touchpoint="support"), headers=auth(ADMIN_KEY))
+    notifier.http.post("/v1/signals", json=signal_body(attributes={"region": "Busan"}), headers=auth(ADMIN_KEY))
+    assert outbox_rows(notifier) == []
+    body = signal_body()
+    notifier.http.post("/v1/signals", json=body, headers=auth(ADMIN_KEY))
+    notifier.http.post("/v1/signals", json=body, headers=auth(ADMIN_KEY))  # duplicate: no second notice
+    rows = outbox_rows(notifier)
+    assert len(rows) == 1 and rows[0].destination == "email"
+    payload = rows[0].payload if isinstance(rows[0].payload, dict) else __import__("json").loads(rows[0].payload)
+    item = payload["notice"]["signals"][0]
+    assert item["customer_id"] == "cust-7" and item["comment"] == "배송이 너무 느렸어요"
+    assert item["answers"][0]["value"] == 2 and item["link"] == body["link"]
+
+
+def test_digest_subscriptions_get_nothing_in_real_time(notifier):
+    low_score_subscription(notifier, digest_minutes=30)
+    notifier.http.post("/v1/signals", json=signal_body(), headers=auth(ADMIN_KEY))
+    assert outbox_rows(notifier) == []

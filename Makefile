@@ -4,7 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test install install-dev bench lint migrate clean
+BENCH_VENV := .bench-venv
+
+.PHONY: run test test-reliability install install-dev bench bench-env lint migrate clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install -q uv
@@ -30,8 +32,19 @@ test: install-dev
 lint: install
 	$(VENV)/bin/lint-imports
 
-bench: install-dev
-	$(PY) scripts/with_postgres.py -- $(PY) bench/run_all.py
+test-reliability: install-dev
+	CX_RELIABILITY_SCALE=full $(PY) scripts/with_postgres.py -- $(PY) -m pytest -m reliability tests/reliability $(PYTEST_ARGS)
+
+# lifetimes 0.11 (the CLV baseline) needs pandas < 3 and setuptools < 82: its own environment.
+$(BENCH_VENV)/.installed: bench/requirements-lifetimes.lock
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m uv venv -q --python $(PYTHON) $(BENCH_VENV)
+	$(PYTHON) -m uv pip install -q --python $(BENCH_VENV)/bin/python -r bench/requirements-lifetimes.lock
+	@touch $@
+
+bench-env: $(BENCH_VENV)/.installed
+
+bench: install-dev bench-env
+	CX_LIFETIMES_PYTHON=$(BENCH_VENV)/bin/python $(PY) scripts/with_postgres.py -- $(PY) bench/run_all.py $(BENCH)
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) $(BENCH_VENV) var .pytest_cache

@@ -1,0 +1,84 @@
+"""Every contract follows the house rule: servers reject unknown fields, clients ignore them; and the
+contracts that cross a service boundary survive a dump and load unchanged."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from datetime import UTC, datetime
+
+import pytest
+from marshmallow import Schema, ValidationError
+
+import shared.contracts as contracts
+from shared.contracts.base import ReplySchema, StrictSchema
+from shared.contracts.responses import ResponseBatchSchema, ResponseRecordSchema
+from shared.contracts.signals import SignalSchema
+
+
+def _schemas():
+    found = {}
+    for module_info in pkgutil.iter_modules(contracts.__path__):
+        module = importlib.import_module(f"shared.contracts.{module_info.name}")
+        for name, value in vars(module).items():
+            if inspect.isclass(value) and issubclass(value, Schema) and value.__module__ == module.__name__:
+                found[f"{module_info.name}.{name}"] = value
+    return found
+
+
+SCHEMAS = _schemas()
+STRICT = sorted(name for name, cls in SCHEMAS.items() if issubclass(cls, StrictSchema))
+REPLIES = sorted(name for name, cls in SCHEMAS.items() if issubclass(cls, ReplySchema))
+
+
+def test_every_contract_is_strict_or_a_reply():
+    assert len(SCHEMAS) > 40
+    assert set(STRICT) | set(REPLIES) == set(SCHEMAS)
+
+
+@pytest.mark.parametrize("name", STRICT)
+def test_servers_reject_unknown_fields(name):
+    with pytest.raises(ValidationError) as caught:
+        SCHEMAS[name]().load({"surely_not_a_field": 1})
+    assert "surely_not_a_field" in caught.value.messages
+
+
+@pytest.mark.parametrize("name", REPLIES)
+def test_clients_ignore_unknown_fields(name):
+    try:
+        SCHEMAS[name]().load({"surely_not_a_field": 1})
+    except ValidationError as exc:
+        assert "surely_not_a_field" not in exc.messages
+
+
+RECORD = {
+    "response_id": "r1", "version": 3, "survey_id": "7", "survey_version": 2, "touchpoint": "delivery",
+    "channel": "email", "customer_id": "c1", "invitation_id": "11", "event_type": "order.delivered",
+    "event_at": datetime(2026, 3, 1, 9, tzinfo=UTC), "lang": "ko", "attributes": {"region": "Seoul"},
+    "completed": True, "created_at": datetime(2026, 3, 2, 9, tzinfo=UTC),
+    "updated_at": datetime(2026, 3, 2, 9, 5, tzinfo=UTC), "completed_at": datetime(2026, 3, 2, 9, 5, tzinfo=UTC),
+    "answers": [{"question_key": "nps", "type": "nps", "value": 3, "scale_max": None, "choices": [],
+                 "text": None, "dimension": "feel", "driver": "process"},
+                {"question_key": "comment", "type": "text", "value": None, "scale_max": None, "choices": [],
+                 "text": "배송이 늦었어요", "dimension": None, "driver": None}],
+}
+
+
+def test_response_record_round_trips():
+    wire = ResponseRecordSchema().dump(RECORD)
+    assert ResponseRecordSchema().load(wire) == RECORD
+    assert ResponseBatchSchema().load({"responses": [wire]})["responses"][0] == RECORD
+
+
+def test_signal_round_trips_and_scores_out_of_range_are_refused():
+    signal = {"response_id": "r1", "survey_id": "7", "survey_version": 2, "touchpoint": "delivery",
+              "channel": "email", "customer_id": "c1", "metric": "nps", "score": 3, "comment": "늦어요",
+              "answers": RECORD["answers"], "lang": "ko", "attributes": {}, "answered_at": RECORD["created_at"],
+              "link": "http://127.0.0.1:8001/v1/responses/r1"}
+    assert SignalSchema().load(SignalSchema().dump(signal)) == signal
+    bad = ResponseRecordSchema().dump(RECORD)
+    bad["answers"][0]["value"] = 11
+    with pytest.raises(ValidationError) as caught:
+        ResponseRecordSchema().load(bad)
+    assert "answers" in caught.value.messages

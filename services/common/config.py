@@ -63,8 +63,8 @@ class ServiceConfig:
         self.MAX_CONTENT_LENGTH = int(env.get(prefix + "MAX_BODY_BYTES", str(1024 * 1024)))
         self.RATE_LIMIT_PER_MINUTE = float(env.get("CX_RATE_LIMIT_PER_MINUTE", "60000"))
         self.RATE_LIMIT_BURST = float(env.get("CX_RATE_LIMIT_BURST", "2000"))
-        self.PUBLIC_RATE_LIMIT_PER_MINUTE = float(env.get("CX_PUBLIC_RATE_LIMIT_PER_MINUTE", "120"))
-        self.PUBLIC_RATE_LIMIT_BURST = float(env.get("CX_PUBLIC_RATE_LIMIT_BURST", "30"))
+        self.PUBLIC_RATE_LIMIT_PER_MINUTE = float(env.get("CX_PUBLIC_RATE_LIMIT_PER_MINUTE", "600"))
+        self.PUBLIC_RATE_LIMIT_BURST = float(env.get("CX_PUBLIC_RATE_LIMIT_BURST", "120"))
         self.TESTING = False
         self.load(env, prefix)
 

@@ -11,8 +11,8 @@ whole days, spend in cents), then times, each in a fresh subprocess:
   and its point-estimate ``customer_lifetime_value`` (12 monthly steps, no intervals).
 
 Fit times are the best of ``--repeat`` runs (default 3) in the same worker. Peak memory is the
-worker process's maximum resident set size (``ru_maxrss``): interpreter, libraries and the
-loaded data included.
+worker process's peak resident set size (``VmHWM``): interpreter, libraries and the loaded data
+included; the simulation runs in its own subprocess.
 
 Both workers run with one BLAS thread by default (``--blas-threads``). On a busy two-core
 machine a multi-threaded OpenBLAS made every call of scipy's L-BFGS-B step (``setulb``) take
@@ -23,6 +23,9 @@ Usage::
 
     .venv/bin/python bench/bench_clv.py --sizes 100000 1000000 \\
         --lifetimes-python .bench-venv/bin/python
+
+``run()`` returns the same figures as rows for ``bench/run_all.py`` (``make bench``), which
+passes the lifetimes Python in ``CX_LIFETIMES_PYTHON``.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TRUE_PURCHASE = (0.243, 4.414, 0.793, 2.426)  # r, alpha, a, b: FHL (2005) CDNOW estimates
 TRUE_SPEND = (6.25, 3.74, 15.44)  # p, q, gamma: Fader & Hardie (2013)
 HORIZON_WEEKS = 52
+DEFAULT_SEED = 20240501
 ANNUAL_DISCOUNT = 0.10
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -65,7 +69,17 @@ def simulate(n: int, seed: int, path: Path) -> None:
 
 
 def peak_rss_mb() -> float:
-    """Maximum resident set size of this process so far, in MiB (Linux reports KiB)."""
+    """Peak resident set size of this process so far, in MiB.
+
+    Linux's ``VmHWM`` belongs to the current program image; ``ru_maxrss`` (the fallback) also
+    keeps the parent's size at fork, which would hide a small worker behind a big parent.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
@@ -101,7 +115,8 @@ def worker_ours(data: Path, n_draws: int, seed: int, repeat: int) -> dict:
         "fit_bgnbd_s": bg_s, "fit_gg_s": gg_s, "clv_intervals_s": t3 - t2, "clv_point_s": t4 - t3,
         "params": list(bg.params_.as_array()) + list(gg.params_.as_array()),
         "converged": bool(bg.converged_ and gg.converged_), "n_unique_rows": bg.n_unique_,
-        "total_clv": float(values.value.sum()), "max_abs_point_diff": float(np.abs(point - values.value).max()),
+        "total_clv": float(values.value.sum()),
+        "max_abs_point_diff": float(np.abs(point - values.value).max()),
         "rss_loaded_mb": rss_loaded, "peak_rss_mb": peak_rss_mb(),
     }
 
@@ -130,8 +145,8 @@ def worker_lifetimes(data: Path, repeat: int) -> dict:
     }
 
 
-def run_worker(python: str, kind: str, data: Path, args: argparse.Namespace) -> dict:
-    cmd = [python, str(Path(__file__).resolve()), "--worker", kind, "--data", str(data),
+def run_worker(python: str, kind: str, data: Path, args: argparse.Namespace, n: int = 0) -> dict:
+    cmd = [python, str(Path(__file__).resolve()), "--worker", kind, "--data", str(data), "--n", str(n),
            "--n-draws", str(args.n_draws), "--seed", str(args.seed), "--repeat", str(args.repeat)]
     env = dict(os.environ)
     if args.blas_threads:
@@ -142,32 +157,42 @@ def run_worker(python: str, kind: str, data: Path, args: argparse.Namespace) -> 
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def print_table(n: int, ours: dict, base: dict | None, n_draws: int) -> None:
-    def ratio(a: float, b: float | None) -> str:
-        return f"{b / a:8.1f}x" if b is not None else "       -"
+def figures(n: int, ours: dict, base: dict | None, n_draws: int) -> list[dict]:
+    """Rows ``figure, value, baseline, ratio, goal`` (ratio = lifetimes / ours) for one size."""
+    def row(figure: str, value: float, baseline: float | None, goal: str = "", ratio: bool = True,
+            fmt: str = "{:.2f}") -> dict:
+        return {"figure": f"{figure}, N={n:,}", "value": fmt.format(value),
+                "baseline": "-" if baseline is None else fmt.format(baseline),
+                "ratio": f"{baseline / value:.1f}x" if ratio and baseline is not None else "-", "goal": goal}
 
     fit_ours = ours["fit_bgnbd_s"] + ours["fit_gg_s"]
-    fit_base = base["fit_bgnbd_s"] + base["fit_gg_s"] if base else None
-    rel = (np.max(np.abs(np.array(ours["params"]) / np.array(base["params"]) - 1)) if base else None)
     rows = [
-        ("BG/NBD fit (s)", ours["fit_bgnbd_s"], base and base["fit_bgnbd_s"], True, ""),
-        ("Gamma-Gamma fit (s)", ours["fit_gg_s"], base and base["fit_gg_s"], True, ""),
-        ("fit, both models (s)", fit_ours, fit_base, True, ">= 10x faster"),
-        (f"CLV + {n_draws}-draw intervals (s)", ours["clv_intervals_s"], None, False, "(lifetimes: no intervals)"),
-        ("CLV point estimates (s)", ours["clv_point_s"], base and base["clv_point_s"], True,
-         "info: ours 52 weekly, lifetimes 12 monthly steps"),
-        ("RSS after imports + data (MiB)", ours["rss_loaded_mb"], base and base["rss_loaded_mb"], False, ""),
-        ("peak RSS (MiB)", ours["peak_rss_mb"], base and base["peak_rss_mb"], True,
-         "< 1024 at 1M" if n >= 1_000_000 else "< 1024"),
+        row("CLV: BG/NBD fit (s)", ours["fit_bgnbd_s"], base and base["fit_bgnbd_s"]),
+        row("CLV: Gamma-Gamma fit (s)", ours["fit_gg_s"], base and base["fit_gg_s"]),
+        row("CLV: fit, both models (s)", fit_ours, base and base["fit_bgnbd_s"] + base["fit_gg_s"],
+            ">= 10x faster than lifetimes"),
+        row(f"CLV: per-customer CLV + {n_draws}-draw intervals (s)", ours["clv_intervals_s"], None,
+            "lifetimes has no intervals", ratio=False),
+        row("CLV: per-customer CLV, point only (s)", ours["clv_point_s"], base and base["clv_point_s"],
+            "info: ours 52 weekly steps, lifetimes 12 monthly"),
+        row("CLV: RSS after imports + data (MiB)", ours["rss_loaded_mb"], base and base["rss_loaded_mb"],
+            ratio=False, fmt="{:.0f}"),
+        row("CLV: peak RSS (MiB)", ours["peak_rss_mb"], base and base["peak_rss_mb"], "< 1024", fmt="{:.0f}"),
     ]
+    if base:
+        rel = float(np.max(np.abs(np.array(ours["params"]) / np.array(base["params"]) - 1)))
+        rows.append(row("CLV: max relative parameter difference", rel, None, "<= 1e-3", ratio=False,
+                        fmt="{:.1e}"))
+    return rows
+
+
+def print_table(n: int, ours: dict, base: dict | None, n_draws: int) -> None:
+    rows = figures(n, ours, base, n_draws)
     print(f"\nN = {n:,} customers ({ours['n_unique_rows']:,} distinct (x, t_x, T) rows); "
           f"converged: {ours['converged']}")
-    print(f"{'figure':34} {'ours':>10} {'lifetimes':>10} {'ratio':>9}  goal")
-    for name, a, b, show_ratio, goal in rows:
-        b_text = f"{b:10.2f}" if b is not None else f"{'-':>10}"
-        print(f"{name:34} {a:10.2f} {b_text} {ratio(a, b) if show_ratio else '       -':>9}  {goal}")
-    if rel is not None:
-        print(f"{'max relative parameter difference':34} {rel:10.2e} {'':>10} {'':>9}  <= 1e-3")
+    print(f"{'figure':58} {'ours':>8} {'lifetimes':>10} {'lt/ours':>8}  goal")
+    for r in rows:
+        print(f"{r['figure']:58} {r['value']:>8} {r['baseline']:>10} {r['ratio']:>8}  {r['goal']}")
     names = ("r", "alpha", "a", "b", "p", "q", "gamma")
     print("parameters (ours):      " + "  ".join(f"{k}={v:.5g}" for k, v in zip(names, ours["params"])))
     if base:
@@ -175,19 +200,44 @@ def print_table(n: int, ours: dict, base: dict | None, n_draws: int) -> None:
     print(f"true: r, alpha, a, b = {TRUE_PURCHASE}; p, q, gamma = {TRUE_SPEND}")
 
 
+def measure(n: int, args: argparse.Namespace, tmp: Path) -> tuple[dict, dict | None]:
+    """Simulate ``n`` customers, then run our worker and (if configured) the lifetimes worker."""
+    path = tmp / f"customers_{n}.npz"
+    run_worker(sys.executable, "simulate", path, args, n=n)  # keeps this process small
+    ours = run_worker(sys.executable, "ours", path, args)
+    base = run_worker(args.lifetimes_python, "lifetimes", path, args) if args.lifetimes_python else None
+    return ours, base
+
+
+def run(pg_url: str | None = None, sizes: tuple[int, ...] = (100_000, 1_000_000)) -> list[dict]:
+    """Figures for ``bench/run_all.py``; lifetimes comes from ``CX_LIFETIMES_PYTHON`` if set."""
+    args = argparse.Namespace(n_draws=200, seed=DEFAULT_SEED, repeat=3, timeout=3600.0, blas_threads=1,
+                              lifetimes_python=os.environ.get("CX_LIFETIMES_PYTHON"))
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            rows.extend(figures(n, *measure(n, args, Path(tmp)), args.n_draws))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--lifetimes-python", help="Python executable with lifetimes 0.11.3 installed")
     parser.add_argument("--n-draws", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=20240501)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--repeat", type=int, default=3, help="fits timed this many times; best reported")
     parser.add_argument("--timeout", type=float, default=3600.0)
     parser.add_argument("--blas-threads", type=int, default=1,
                         help="BLAS threads in both workers (0: leave the environment alone); default 1")
-    parser.add_argument("--worker", choices=("ours", "lifetimes"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=("simulate", "ours", "lifetimes"), help=argparse.SUPPRESS)
+    parser.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker == "simulate":
+        simulate(args.n, args.seed, args.data)
+        print(json.dumps({"simulated": args.n}))
+        return
     if args.worker == "ours":
         print(json.dumps(worker_ours(args.data, args.n_draws, args.seed, args.repeat)))
         return
@@ -196,11 +246,7 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
-            path = Path(tmp) / f"customers_{n}.npz"
-            simulate(n, args.seed, path)
-            ours = run_worker(sys.executable, "ours", path, args)
-            base = run_worker(args.lifetimes_python, "lifetimes", path, args) if args.lifetimes_python else None
-            print_table(n, ours, base, args.n_draws)
+            print_table(n, *measure(n, args, Path(tmp)), args.n_draws)
             sys.stdout.flush()
 
 

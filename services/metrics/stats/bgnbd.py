@@ -12,7 +12,8 @@ import numpy as np
 from scipy.special import digamma, expit, gammaln
 
 from .estimate import Estimate
-from .mle import LogParameterFit, maximize_log_likelihood, weighted_sum as wsum
+from .mle import LogParameterFit, maximize_log_likelihood
+from .mle import weighted_sum as wsum
 from .rfm import unique_rows
 
 PARAMETER_NAMES = ("r", "alpha", "a", "b")
@@ -66,7 +67,8 @@ def bgnbd_log_likelihood(params: BGNBDParameters, frequency: Any, recency: Any, 
     ll = (gammaln(r + x) - gammaln(r) + r * np.log(alpha) + gammaln(b + x) - gammaln(a + b + x)
           - gammaln(b) + gammaln(a + b) - (r + x) * np.log(alpha + age_))
     rep = x > 0
-    d = np.log(a) - np.log(b + x[rep] - 1) + (r + x[rep]) * (np.log(alpha + age_[rep]) - np.log(alpha + t_x[rep]))
+    x_r = x[rep]
+    d = np.log(a) - np.log(b + x_r - 1) + (r + x_r) * (np.log(alpha + age_[rep]) - np.log(alpha + t_x[rep]))
     ll[rep] += np.logaddexp(0.0, d)
     return ll
 
@@ -164,7 +166,22 @@ class BGNBDFitter:
 
     def fit(self, frequency: Any, recency: Any, age: Any, weights: Any = None,
             initial: BGNBDParameters | None = None) -> BGNBDFitter:
-        """Fit to a repeat-purchase summary (``weights``: customers per row, default 1)."""
+        """Fit to a repeat-purchase summary.
+
+        Parameters
+        ----------
+        frequency, recency, age : array_like
+            ``x``, ``t_x`` and ``T`` of each row (:func:`rfm.summarize_transactions`).
+        weights : array_like, optional
+            Customers per row (default 1); identical rows are merged anyway.
+        initial : BGNBDParameters, optional
+            Starting values (default r = a = b = 1 and alpha from the mean purchase rate).
+
+        Returns
+        -------
+        BGNBDFitter
+            ``self``, fitted.
+        """
         x, t_x, age_ = (v.ravel() for v in check_summary(frequency, recency, age))
         w = np.ones_like(x) if weights is None else np.broadcast_to(np.asarray(weights, float), x.shape)
         if not (np.isfinite(w).all() and (w >= 0).all()) or w.sum() <= 0:
@@ -182,7 +199,7 @@ class BGNBDFitter:
             _weighted_log_likelihood(x, t_x, age_, w_merged), initial.as_array(), PARAMETER_NAMES,
             total_weight=float(w_merged.sum()), gtol=self.gtol, max_iter=self.max_iter,
         )
-        self.fit_ = fit
+        self.fit_: LogParameterFit = fit
         self.params_ = BGNBDParameters(*map(float, fit.values))
         self.log_likelihood_ = fit.log_likelihood
         self.converged_, self.message_ = fit.converged, fit.message

@@ -75,8 +75,8 @@ def _alive_expected(theta: np.ndarray, x: np.ndarray, age: np.ndarray, t: np.nda
         out = np.empty(x.shape)
         far = ~near_c
         out[far] = _alive_expected(theta, x[far], age[far], t[far])
-        sides = [_alive_expected(np.array([r, alpha, a, 1 - a + s * _NEAR]), x[near_c], age[near_c], t[near_c])
-                 for s in (-2, 2)]
+        sides = [_alive_expected(np.array([r, alpha, a, 1 - a + s * _NEAR]),
+                                 x[near_c], age[near_c], t[near_c]) for s in (-2, 2)]
         out[near_c] = sides[0] + (sides[1] - sides[0]) * (c[near_c] + 2 * _NEAR) / (4 * _NEAR)
         return out
     z = t / (alpha + age + t)
@@ -126,7 +126,8 @@ class FrequencyCheck:
     expected: np.ndarray
 
 
-def frequency_check(params: BGNBDParameters, frequency: Any, age: Any, max_frequency: int = 7) -> FrequencyCheck:
+def frequency_check(params: BGNBDParameters, frequency: Any, age: Any,
+                    max_frequency: int = 7) -> FrequencyCheck:
     """Calibration check: sum over customers of P(X(T_i) = x) for x = 0..max-1, then ``max+``."""
     if int(max_frequency) != max_frequency or max_frequency < 1:
         raise ValueError("max_frequency must be a whole number >= 1")

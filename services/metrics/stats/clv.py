@@ -154,7 +154,8 @@ def _value_blocks(draws: ParameterDraws, x: np.ndarray, t_x: np.ndarray, age: np
             rows = slice(start, min(start + _BLOCK_ROWS, pair_end[p1 - 1]))
             bx, btx = x[rows], t_x[rows]
             # Rows are sorted by (x, T, t_x, m): P(alive) is computed once per (x, T, t_x) run.
-            new_run = np.r_[True, (bx[1:] != bx[:-1]) | (age[rows][1:] != age[rows][:-1]) | (btx[1:] != btx[:-1])]
+            bage = age[rows]
+            new_run = np.r_[True, (bx[1:] != bx[:-1]) | (bage[1:] != bage[:-1]) | (btx[1:] != btx[:-1])]
             run = np.cumsum(new_run) - 1
             run_rows = np.flatnonzero(new_run)
             run_pair = pair_id[rows][run_rows] - p0
@@ -267,7 +268,7 @@ def segment_lifetime_value(
     sizes = np.bincount(codes, minlength=labels.size)
     q = [50 * (1 - level), 50 * (1 + level)]
     out = {}
-    for label, size, row in zip(labels, sizes, totals):
+    for label, size, row in zip(labels, sizes, totals, strict=True):
         low, high = np.percentile(row[1:], q)
         common = dict(n=int(size), confidence=level, method="parameter_draws_percentile")
         out[label] = SegmentValue(

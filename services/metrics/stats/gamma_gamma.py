@@ -13,7 +13,8 @@ import numpy as np
 from scipy.special import digamma, gammaln, xlogy
 
 from .estimate import Estimate
-from .mle import LogParameterFit, maximize_log_likelihood, weighted_sum as wsum
+from .mle import LogParameterFit, maximize_log_likelihood
+from .mle import weighted_sum as wsum
 from .rfm import unique_rows
 
 PARAMETER_NAMES = ("p", "q", "gamma")
@@ -154,7 +155,23 @@ class GammaGammaFitter:
 
     def fit(self, frequency: Any, monetary: Any, weights: Any = None,
             initial: GammaGammaParameters | None = None) -> GammaGammaFitter:
-        """Fit to the repeat-purchase counts and mean repeat spend of each customer."""
+        """Fit to the repeat-purchase counts and mean repeat spend of each customer.
+
+        Parameters
+        ----------
+        frequency, monetary : array_like
+            ``x`` and the mean value ``m`` of the ``x`` repeat purchases; rows with ``x = 0``
+            are ignored.
+        weights : array_like, optional
+            Customers per row (default 1).
+        initial : GammaGammaParameters, optional
+            Starting values (default p = q = 1 and gamma = mean of ``m``).
+
+        Returns
+        -------
+        GammaGammaFitter
+            ``self``, fitted.
+        """
         x, m = (v.ravel() for v in check_spend(frequency, monetary))
         w = np.ones_like(x) if weights is None else np.broadcast_to(np.asarray(weights, float), x.shape)
         if not (np.isfinite(w).all() and (w >= 0).all()):

@@ -52,10 +52,12 @@ class KaplanMeierCurve:
             return Estimate(1.0, 1.0, 1.0, n, self.confidence, "kaplan_meier_loglog")
         return Estimate(float(self.survival[i]), float(self.ci_low[i]), float(self.ci_high[i]), n,
                         self.confidence, "kaplan_meier_loglog",
-                        parts={"at_risk": float(self.at_risk[i]), "standard_error": float(np.sqrt(self.variance[i]))})
+                        parts={"at_risk": float(self.at_risk[i]),
+                               "standard_error": float(np.sqrt(self.variance[i]))})
 
 
-def kaplan_meier(durations: Any, events: Any, weights: Any = None, *, confidence: float = 0.95) -> KaplanMeierCurve:
+def kaplan_meier(durations: Any, events: Any, weights: Any = None, *,
+                 confidence: float = 0.95) -> KaplanMeierCurve:
     """Kaplan-Meier product-limit estimate of the survival function.
 
     Parameters

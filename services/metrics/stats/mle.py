@@ -79,7 +79,7 @@ class LogParameterFit:
                 method="wald_log_scale",
                 parts={"standard_error": float(v * s)},
             )
-            for name, v, s in zip(self.names, self.values, se_log)
+            for name, v, s in zip(self.names, self.values, se_log, strict=True)
         }
 
 
@@ -92,8 +92,8 @@ def weighted_sum(weights: np.ndarray, values: np.ndarray) -> float:
     return float(np.einsum("i,i->", weights, values))
 
 
-def observed_information(log_likelihood: LogLikelihood, log_theta: np.ndarray, gradient: np.ndarray | None = None,
-                         step: float = 1e-6) -> np.ndarray:
+def observed_information(log_likelihood: LogLikelihood, log_theta: np.ndarray,
+                         gradient: np.ndarray | None = None, step: float = 1e-6) -> np.ndarray:
     """Minus the Hessian of the log-likelihood on the log scale, by differencing the analytic gradient.
 
     Forward differences from ``gradient`` (the gradient at ``log_theta``) when it is given, one
@@ -106,7 +106,8 @@ def observed_information(log_likelihood: LogLikelihood, log_theta: np.ndarray, g
         shift = np.zeros(k)
         shift[i] = step
         if gradient is None:
-            hessian[i] = (log_likelihood(log_theta + shift)[1] - log_likelihood(log_theta - shift)[1]) / (2 * step)
+            upper, lower = log_likelihood(log_theta + shift)[1], log_likelihood(log_theta - shift)[1]
+            hessian[i] = (upper - lower) / (2 * step)
         else:
             hessian[i] = (log_likelihood(log_theta + shift)[1] - gradient) / step
     return -(hessian + hessian.T) / 2.0
@@ -183,7 +184,8 @@ def maximize_log_likelihood(
         trial_value, trial_grad = log_likelihood(trial)
         # Near the optimum the change in log-likelihood is below its rounding noise, so accept
         # a step that shrinks the gradient unless it clearly lowers the likelihood.
-        if not (np.linalg.norm(trial_grad) < np.linalg.norm(grad) and trial_value >= value - 1e-9 * abs(value)):
+        smaller_gradient = np.linalg.norm(trial_grad) < np.linalg.norm(grad)
+        if not (smaller_gradient and trial_value >= value - 1e-9 * abs(value)):
             break
         moved += float(np.abs(trial - log_theta).max())
         log_theta, value, grad = trial, trial_value, trial_grad
@@ -193,10 +195,12 @@ def maximize_log_likelihood(
 
     gradient_norm = float(np.linalg.norm(grad) / total_weight)
     at_bound = np.abs(log_theta) >= LOG_BOUND - 1e-6
-    converged = bool(result.success or gradient_norm <= gtol) and gradient_norm <= 1e3 * gtol and not at_bound.any()
+    converged = (bool(result.success or gradient_norm <= gtol) and gradient_norm <= 1e3 * gtol
+                 and not at_bound.any())
     message = str(result.message) + (f"; then {newton_steps} Newton step(s)" if newton_steps else "")
     if at_bound.any():
-        message += f"; parameter(s) {[n for n, b in zip(names, at_bound) if b]} at the |log| = {LOG_BOUND} bound"
+        stuck = [n for n, b in zip(names, at_bound, strict=True) if b]
+        message += f"; parameter(s) {stuck} at the |log| = {LOG_BOUND} bound"
     elif gradient_norm > 1e3 * gtol:
         message += f"; gradient norm {gradient_norm:.3g} above tolerance"
     try:

@@ -180,9 +180,9 @@ def nps_difference(
 
     (Rocks 2016 for the adjustment). The test is a score test on the plain difference, with the
     variance under the null hypothesis of one common distribution (pooled shares
-    :math:`\bar p, \bar d` of both samples):
+    :math:`\\bar p, \\bar d` of both samples):
 
-    .. math:: Z = \frac{N_1 - N_2}{\sqrt{(\bar p + \bar d - (\bar p - \bar d)^2)(1/n_1 + 1/n_2)}}
+    .. math:: Z = \\frac{N_1 - N_2}{\\sqrt{(\\bar p + \\bar d - (\\bar p - \\bar d)^2)(1/n_1 + 1/n_2)}}
 
     The pseudo-counts shrink a small sample towards 0 more than a large one, so a test on the
     adjusted difference would lean towards "drop" whenever a small window is compared with a long

@@ -190,7 +190,9 @@ def summarize_transactions(
         dropped = int(purchase.size - purchase.sum())
         day_customer, day_day, day_total = day_customer[purchase], day_day[purchase], day_total[purchase]
 
-    starts = np.flatnonzero(np.r_[True, day_customer[1:] != day_customer[:-1]]) if day_customer.size else np.array([], int)
+    new_customer = np.ones(day_customer.size, dtype=bool)
+    new_customer[1:] = day_customer[1:] != day_customer[:-1]
+    starts = np.flatnonzero(new_customer)
     n_days = np.diff(np.r_[starts, day_customer.size])
     first = day_day[starts]
     last = day_day[starts + n_days - 1]

@@ -57,7 +57,8 @@ def retention_rate(params: SBGParameters, periods: Any) -> np.ndarray:
     return (params.beta + t - 1) / (params.alpha + params.beta + t - 1)
 
 
-def discounted_expected_residual_lifetime(params: SBGParameters, renewals: Any, discount_rate: float) -> np.ndarray:
+def discounted_expected_residual_lifetime(params: SBGParameters, renewals: Any,
+                                          discount_rate: float) -> np.ndarray:
     """DERL of a customer who has made ``renewals`` renewals, in payments (Fader & Hardie 2010).
 
     Counts the coming renewal payment undiscounted and each later one discounted by ``1/(1+d)``
@@ -84,8 +85,10 @@ def _weighted_log_likelihood(t: np.ndarray, churned: np.ndarray, w: np.ndarray):
         value = wsum(wc, betaln(a + 1, b + tc - 1)) + wsum(ws, betaln(a, b + ts)) - total * betaln(a, b)
         psi_c, psi_s, psi_ab = digamma(a + b + tc), digamma(a + b + ts), digamma(a + b)
         grad = np.array([
-            wsum(wc, digamma(a + 1) - psi_c) + wsum(ws, digamma(a) - psi_s) - total * (digamma(a) - psi_ab),
-            wsum(wc, digamma(b + tc - 1) - psi_c) + wsum(ws, digamma(b + ts) - psi_s) - total * (digamma(b) - psi_ab),
+            wsum(wc, digamma(a + 1) - psi_c) + wsum(ws, digamma(a) - psi_s)
+            - total * (digamma(a) - psi_ab),
+            wsum(wc, digamma(b + tc - 1) - psi_c) + wsum(ws, digamma(b + ts) - psi_s)
+            - total * (digamma(b) - psi_ab),
         ])
         return float(value), grad * theta
 
@@ -180,7 +183,8 @@ class SBGFitter:
         event = event.astype(bool).ravel()
         if (t[event] < 1).any():
             raise ValueError("a churned customer's lifetime must be >= 1 period")
-        w = np.ones_like(t) if weights is None else np.broadcast_to(np.asarray(weights, float), t.shape).ravel()
+        w = np.ones_like(t) if weights is None else np.broadcast_to(np.asarray(weights, float), t.shape)
+        w = w.ravel()
         if not (np.isfinite(w).all() and (w >= 0).all()) or not (w[event] > 0).any():
             raise ValueError("weights must be finite and >= 0, and some churn must be observed")
         first, inverse, _ = unique_rows(t, event.astype(float))
@@ -206,7 +210,8 @@ class SBGFitter:
         periods, as in Fader & Hardie (2007), Table 1.
         """
         s = np.asarray(survivors, dtype=float)
-        if s.ndim != 1 or s.size < 2 or not np.isfinite(s).all() or s[0] <= 0 or (np.diff(s) > 0).any() or s[-1] < 0:
+        if (s.ndim != 1 or s.size < 2 or not np.isfinite(s).all() or s[0] <= 0
+                or (np.diff(s) > 0).any() or s[-1] < 0):
             raise ValueError("survivors must be a non-increasing sequence of >= 2 counts starting above 0")
         k = s.size - 1
         lifetimes = np.r_[np.arange(1, k + 1), k]
@@ -244,12 +249,15 @@ class SBGFitter:
         log_theta = np.log(self.params_.as_array())
 
         def log_derl(lt: np.ndarray) -> float:
-            return float(np.log(discounted_expected_residual_lifetime(SBGParameters(*np.exp(lt)), renewals, discount_rate)))
+            params = SBGParameters(*np.exp(lt))
+            return float(np.log(discounted_expected_residual_lifetime(params, renewals, discount_rate)))
 
         h = 1e-5
-        grad = np.array([(log_derl(log_theta + h * e) - log_derl(log_theta - h * e)) / (2 * h) for e in np.eye(2)])
+        grad = np.array([(log_derl(log_theta + h * e) - log_derl(log_theta - h * e)) / (2 * h)
+                         for e in np.eye(2)])
         se = float(np.sqrt(grad @ self.covariance_log_ @ grad))
         value = float(np.exp(log_derl(log_theta)))
-        return Estimate(value=value, ci_low=value * float(np.exp(-z * se)), ci_high=value * float(np.exp(z * se)),
+        return Estimate(value=value, ci_low=value * float(np.exp(-z * se)),
+                        ci_high=value * float(np.exp(z * se)),
                         n=int(round(self.n_)), confidence=confidence, method="delta_log",
                         parts={"renewals": int(renewals), "discount_rate": float(discount_rate)})

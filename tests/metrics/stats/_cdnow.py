@@ -21,7 +21,8 @@ def cdnow_transactions() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     raw = np.loadtxt(DATA, dtype=np.int64, usecols=(1, 2))
     amounts = np.loadtxt(DATA, dtype=float, usecols=4)
     ymd = raw[:, 1]
-    dates = np.array([f"{d // 10000:04d}-{d // 100 % 100:02d}-{d % 100:02d}" for d in ymd], dtype="datetime64[D]")
+    iso = [f"{d // 10000:04d}-{d // 100 % 100:02d}-{d % 100:02d}" for d in ymd]
+    dates = np.array(iso, dtype="datetime64[D]")
     return raw[:, 0], dates, amounts
 
 

@@ -13,7 +13,9 @@ from scipy.special import beta as beta_fn
 from scipy.special import betaln
 from scipy.stats import binom, norm
 
-from services.metrics.stats.bgnbd import BGNBDFitter, BGNBDParameters, _weighted_log_likelihood, bgnbd_log_likelihood
+from services.metrics.stats.bgnbd import (
+    BGNBDFitter, BGNBDParameters, _weighted_log_likelihood, bgnbd_log_likelihood,
+)
 from services.metrics.stats.bgnbd_predict import (
     alive_expected_purchases, conditional_expected_purchases, discounted_alive_purchases, expected_purchases,
     frequency_check, probability_alive, purchase_count_probability,
@@ -57,10 +59,11 @@ def test_log_likelihood_written_out_with_powers():
     x, tx, T = np.array([0, 1, 4]), np.array([0.0, 2.0, 9.5]), np.array([12.0, 12.0, 12.0])
     r, al, a, b = p.as_array()
     from scipy.special import gamma as G
+    nbd = [G(r + xi) * al**r / G(r) for xi in x]
     direct = [
-        beta_fn(a, b + xi) / beta_fn(a, b) * G(r + xi) * al**r / (G(r) * (al + Ti) ** (r + xi))
-        + (xi > 0) * beta_fn(a + 1, b + xi - 1) / beta_fn(a, b) * G(r + xi) * al**r / (G(r) * (al + ti) ** (r + xi))
-        for xi, ti, Ti in zip(x, tx, T)
+        beta_fn(a, b + xi) / beta_fn(a, b) * n / (al + Ti) ** (r + xi)
+        + (xi > 0) * beta_fn(a + 1, b + xi - 1) / beta_fn(a, b) * n / (al + ti) ** (r + xi)
+        for xi, ti, Ti, n in zip(x, tx, T, nbd, strict=True)
     ]
     np.testing.assert_allclose(bgnbd_log_likelihood(p, x, tx, T), np.log(direct), rtol=1e-12)
 
@@ -110,10 +113,10 @@ def _by_quadrature(p, x, T, t):
     return value
 
 
-@pytest.mark.parametrize("p", [CDNOW, BGNBDParameters(0.5, 3.0, 1.00003, 2.0), BGNBDParameters(2.0, 0.5, 3.0, 0.4),
-                               BGNBDParameters(0.5, 3.0, 0.4, 0.60002)])
-@pytest.mark.parametrize(("x", "T", "t"), [(0, 38.86, 39), (3, 20.0, 52), (60, 10.0, 5), (0, 0.0, 500), (400, 39.0, 104),
-                                           (5000, 39.0, 52.0)])
+@pytest.mark.parametrize("p", [CDNOW, BGNBDParameters(0.5, 3.0, 1.00003, 2.0),
+                               BGNBDParameters(2.0, 0.5, 3.0, 0.4), BGNBDParameters(0.5, 3.0, 0.4, 0.60002)])
+@pytest.mark.parametrize(("x", "T", "t"), [(0, 38.86, 39), (3, 20.0, 52), (60, 10.0, 5), (0, 0.0, 500),
+                                           (400, 39.0, 104), (5000, 39.0, 52.0)])
 def test_conditional_expectation_matches_quadrature(p, x, T, t):
     # 2e-7: the interpolation across a = 1 and a + b = 1 (second and last p) costs ~1e-7
     assert alive_expected_purchases(p, t, x, T) == pytest.approx(_by_quadrature(p, x, T, t), rel=2e-7)
@@ -145,10 +148,13 @@ def test_cdnow_frequency_check():
 
 def test_discounted_alive_purchases_sum_of_increments():
     p, x, T, d = CDNOW, np.array([0, 3]), np.array([30.0, 39.0]), 0.99
-    cumulative = np.array([[alive_expected_purchases(p, k, xi, Ti) for k in range(0, 11)] for xi, Ti in zip(x, T)])
+    cumulative = np.array([[alive_expected_purchases(p, k, xi, Ti) for k in range(0, 11)]
+                           for xi, Ti in zip(x, T, strict=True)])
     by_hand = (np.diff(cumulative, axis=1) * d ** np.arange(1, 11)).sum(axis=1)
-    np.testing.assert_allclose(discounted_alive_purchases(p, x, T, horizon=10, discount_factor=d), by_hand, rtol=1e-12)
-    np.testing.assert_allclose(discounted_alive_purchases(p, x, T, horizon=10, discount_factor=1.0), cumulative[:, -1])
+    ours = discounted_alive_purchases(p, x, T, horizon=10, discount_factor=d)
+    np.testing.assert_allclose(ours, by_hand, rtol=1e-12)
+    undiscounted = discounted_alive_purchases(p, x, T, horizon=10, discount_factor=1.0)
+    np.testing.assert_allclose(undiscounted, cumulative[:, -1])
 
 
 def test_merged_weights_equal_expanded_rows():

@@ -10,10 +10,13 @@ from services.metrics.stats import clv
 from services.metrics.stats.bgnbd import BGNBDFitter, BGNBDParameters
 from services.metrics.stats.bgnbd_predict import conditional_expected_purchases
 from services.metrics.stats.clv import (
-    customer_lifetime_value, discount_factor, draw_parameters, expected_lifetime_value, segment_lifetime_value,
+    customer_lifetime_value, discount_factor, draw_parameters, expected_lifetime_value,
+    segment_lifetime_value,
 )
 from services.metrics.stats.customer_simulation import simulate_bgnbd, simulate_mean_spend
-from services.metrics.stats.gamma_gamma import GammaGammaFitter, GammaGammaParameters, conditional_expected_spend
+from services.metrics.stats.gamma_gamma import (
+    GammaGammaFitter, GammaGammaParameters, conditional_expected_spend,
+)
 from tests.metrics.stats._cdnow import cdnow_fits, cdnow_summary
 
 WEEKLY_10PCT = dict(horizon=52, annual_discount_rate=0.10, time_unit="week")
@@ -69,9 +72,9 @@ def test_intervals_are_percentiles_of_the_per_draw_values(cdnow_values):
     draws, s, values = cdnow_values
     pick = np.array([0, 1, 5, 100, 2000])
     per_draw = np.array([
-        expected_lifetime_value(BGNBDParameters(*b), GammaGammaParameters(*g), s.frequency[pick], s.recency[pick],
-                                s.age[pick], s.monetary[pick], **WEEKLY_10PCT)
-        for b, g in zip(draws.purchase, draws.spend)
+        expected_lifetime_value(BGNBDParameters(*b), GammaGammaParameters(*g), s.frequency[pick],
+                                s.recency[pick], s.age[pick], s.monetary[pick], **WEEKLY_10PCT)
+        for b, g in zip(draws.purchase, draws.spend, strict=True)
     ])
     low, high = np.percentile(per_draw, [2.5, 97.5], axis=0)
     np.testing.assert_allclose(values.ci_low[pick], low, rtol=1e-10)
@@ -83,7 +86,8 @@ def test_blocking_does_not_change_the_result(cdnow_values, monkeypatch):
     monkeypatch.setattr(clv, "_BLOCK_ROWS", 37)
     monkeypatch.setattr(clv, "_BLOCK_PAIRS", 5)
     small = customer_lifetime_value(draws, s.frequency, s.recency, s.age, s.monetary, **WEEKLY_10PCT)
-    for field in ("value", "ci_low", "ci_high", "probability_alive", "discounted_purchases", "expected_spend"):
+    fields = ("value", "ci_low", "ci_high", "probability_alive", "discounted_purchases", "expected_spend")
+    for field in fields:
         np.testing.assert_allclose(getattr(small, field), getattr(values, field), rtol=1e-12)
 
 
@@ -95,7 +99,7 @@ def test_segment_totals_come_from_the_same_draws(cdnow_values):
     per_draw = np.array([
         expected_lifetime_value(BGNBDParameters(*b), GammaGammaParameters(*g), s.frequency, s.recency, s.age,
                                 s.monetary, **WEEKLY_10PCT)
-        for b, g in zip(draws.purchase, draws.spend)
+        for b, g in zip(draws.purchase, draws.spend, strict=True)
     ])
     for label in ("repeat", "one-off"):
         members = segments == label
@@ -143,7 +147,8 @@ def test_segment_interval_coverage_by_simulation():
         sim = simulate_bgnbd(TRUE_BG, rng.choice([26.0, 30.0, 34.0, 39.0], 2000), rng)
         x, tx, T = sim["frequency"], sim["recency"], sim["age"]
         m = simulate_mean_spend(TRUE_GG, x, rng)
-        draws = draw_parameters(BGNBDFitter().fit(x, tx, T), GammaGammaFitter().fit(x, m), n_draws=100, rng=rng)
+        fits = BGNBDFitter().fit(x, tx, T), GammaGammaFitter().fit(x, m)
+        draws = draw_parameters(*fits, n_draws=100, rng=rng)
         kwargs = dict(horizon=26, annual_discount_rate=0.1, time_unit="week")
         total = segment_lifetime_value(draws, x, tx, T, m, **kwargs)[None].total
         truth = expected_lifetime_value(TRUE_BG, TRUE_GG, x, tx, T, m, **kwargs).sum()
@@ -171,7 +176,8 @@ def test_invalid_customers_and_draws_raise(cdnow_values):
     with pytest.raises(ValueError):
         customer_lifetime_value(draws, [1], [2.0], [1.0], [5.0], **WEEKLY_10PCT)  # recency > age
     with pytest.raises(ValueError):
-        customer_lifetime_value(draws, [1], [0.5], [1.0], [0.0], **WEEKLY_10PCT)  # no spend for a repeat buyer
+        # no spend for a repeat buyer
+        customer_lifetime_value(draws, [1], [0.5], [1.0], [0.0], **WEEKLY_10PCT)
     with pytest.raises(ValueError):
         segment_lifetime_value(draws, [1, 0], [0.5, 0], [1.0, 1.0], [5.0, 0], segments=["a"], **WEEKLY_10PCT)
     with pytest.raises(ValueError):

@@ -86,12 +86,14 @@ def test_numeric_epoch_days_are_floored():
     dict(customers=[1], timestamps=[1], amounts=[1.0, 2.0], as_of=5, time_unit="day"),
     dict(customers=[1], timestamps=[1], amounts=[np.nan], as_of=5, time_unit="day"),
     dict(customers=[1], timestamps=[1], amounts=None, as_of=5, time_unit="year"),
-    dict(customers=[1], timestamps=np.array(["NaT"], dtype="datetime64[D]"), amounts=None, as_of=5, time_unit="day"),
+    dict(customers=[1], timestamps=np.array(["NaT"], dtype="datetime64[D]"), amounts=None, as_of=5,
+         time_unit="day"),
     dict(customers=[1], timestamps=["2024-01-01"], amounts=None, as_of=5, time_unit="day"),
 ])
 def test_invalid_input_raises(kwargs):
     with pytest.raises(ValueError):
-        summarize_transactions(kwargs.pop("customers"), kwargs.pop("timestamps"), kwargs.pop("amounts"), **kwargs)
+        summarize_transactions(kwargs.pop("customers"), kwargs.pop("timestamps"), kwargs.pop("amounts"),
+                               **kwargs)
 
 
 def _naive_summary(customers, days, amounts, as_of):

@@ -13,7 +13,8 @@ from scipy.stats import binom, norm
 from services.metrics.stats.customer_simulation import simulate_sbg
 from services.metrics.stats.kaplan_meier import kaplan_meier
 from services.metrics.stats.sbg import (
-    SBGFitter, SBGParameters, churn_probability, discounted_expected_residual_lifetime, retention_rate, survival,
+    SBGFitter, SBGParameters, churn_probability, discounted_expected_residual_lifetime, retention_rate,
+    survival,
 )
 
 # Fader & Hardie (2007), Table 1: customers (of 1,000) still active after 0..7 years.
@@ -65,10 +66,12 @@ def test_projection_intervals():
     fit = SBGFitter().fit_survivors(REGULAR)
     proj = fit.project(np.arange(0, 13), confidence=0.95)
     assert proj.survival[0] == 1 and proj.survival_low[0] == 1 and np.isnan(proj.retention[0])
-    assert (proj.survival_low[1:] < proj.survival[1:]).all() and (proj.survival[1:] < proj.survival_high[1:]).all()
+    assert (proj.survival_low[1:] < proj.survival[1:]).all()
+    assert (proj.survival[1:] < proj.survival_high[1:]).all()
     width = logit(proj.survival_high[1:]) - logit(proj.survival_low[1:])  # periods 1..12
     assert width[11] > width[6] > width[0]  # on the logit scale, extrapolation is less certain
-    np.testing.assert_allclose(proj.survival[1:8] * 1000, REGULAR[1:], atol=12)  # F&H (2007) Figure 3: close fit
+    # F&H (2007) Figure 3: the fitted curve follows the observed survivors closely
+    np.testing.assert_allclose(proj.survival[1:8] * 1000, REGULAR[1:], atol=12)
 
 
 def test_derl_matches_the_series_and_its_limit():

@@ -114,6 +114,28 @@ Ctrl-C stops everything.
 """
 
 
+def demo_wanted(args: argparse.Namespace) -> bool:
+    """Seed the demo unless --no-demo or CX_DEMO=0."""
+    return not args.no_demo and os.environ.get("CX_DEMO", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def seed_demo(ports: dict[str, int], key: str, var: Path, env: dict[str, str]) -> str:
+    """Seed the demo company through the APIs (once) and return its part of the tour."""
+    from demo.tour import demo_tour
+    from seed_demo import seed_if_needed
+
+    urls = {name: f"http://127.0.0.1:{ports[name]}" for name in SERVICES}
+    print("seeding the demo company (once; --no-demo or CX_DEMO=0 to skip)...", flush=True)
+    started = time.monotonic()
+    try:
+        summary = seed_if_needed(urls, key, var, env, log=lambda line: print(line, flush=True))
+    except Exception as error:  # the services keep running; the tour says what happened
+        print(f"demo seeding failed: {error}", file=sys.stderr, flush=True)
+        return f"\nDemo data: seeding failed ({error}); see {var}/logs/.\n"
+    print(f"demo ready after {time.monotonic() - started:.1f}s", flush=True)
+    return demo_tour(urls, key, var, summary)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--ports", default="8001,8002,8003", help="survey,metrics,notifier ports")
@@ -137,7 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     try:
         wait_healthy(ports, processes)
-        print(tour(ports, key, var), flush=True)
+        demo = seed_demo(ports, key, var, env) if demo_wanted(args) else ""
+        print(tour(ports, key, var).replace("Ctrl-C stops everything.", demo + "Ctrl-C stops everything."),
+              flush=True)
         while not stopping["now"]:
             if any(p.poll() is not None for p in processes):
                 print("a process exited; stopping everything (see var/logs/)", file=sys.stderr)

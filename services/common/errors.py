@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, jsonify
 from flask_smorest import Api
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from services.common.exceptions import DomainError
@@ -56,6 +57,14 @@ def init_error_handlers(app: Flask) -> None:
     def _domain_error(error: DomainError):
         headers = {"Retry-After": str(error.retry_after)} if getattr(error, "retry_after", None) else None
         return _reply(error.status_code, error.message, error.errors, headers)
+
+    @app.errorhandler(DataError)
+    def _unstorable(error: DataError):
+        # The database refused a value that passed validation: a number beyond its column type, a
+        # NUL character in text, ... That is bad input, not a server fault.
+        log.info("value refused by the database: %s", getattr(error, "orig", error))
+        return _reply(422, "a value in the request cannot be stored or looked up "
+                           "(a number out of range, or a NUL character in text)")
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

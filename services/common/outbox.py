@@ -35,7 +35,11 @@ class PermanentDeliveryError(Exception):
 
 @dataclass(frozen=True)
 class OutboxMessage:
-    """A claimed message, as a handler sees it."""
+    """A claimed message, as a handler sees it.
+
+    ``connection`` is the relay's own connection, inside the claim's transaction: a handler that must
+    read its service's tables uses it (a second connection would wait on SQLite's write lock).
+    """
 
     id: int
     topic: str
@@ -43,6 +47,7 @@ class OutboxMessage:
     payload: Any
     idempotency_key: str
     attempts: int
+    connection: Connection | None = field(default=None, compare=False, repr=False)
 
 
 # A handler delivers a batch for one destination and returns, per message id, None on success
@@ -145,7 +150,7 @@ class OutboxRelay:
                         (box.c.ordering_key.is_(None)) | ~blocked)
                  .order_by(box.c.id).limit(self.batch_size)
                  .with_for_update(skip_locked=True, of=box))
-        return [OutboxMessage(*row) for row in connection.execute(query)]
+        return [OutboxMessage(*row, connection=connection) for row in connection.execute(query)]
 
     def _deliver(self, destination: str, batch: list[OutboxMessage]) -> Mapping[int, Exception | None]:
         handler = self.handlers.get(destination)

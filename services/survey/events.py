@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from services.survey.customer_upsert import merge_customers, upsert_customers
 from services.survey.exceptions import EventIdReusedError
 from services.survey.models import JourneyEvent
-from services.common.exceptions import PayloadTooLargeError
+from services.common.exceptions import InvalidInputError
 from shared.contracts.events import MAX_BATCH_EVENTS, EventSchema
 
 _EVENT_SCHEMA = EventSchema()
@@ -88,7 +88,8 @@ def ingest_event(session: Session, *, event: dict[str, Any], now: datetime) -> E
 def ingest_batch(session: Session, *, raw_events: list[Any], now: datetime) -> BatchResult:
     """Validate each item, store the new ones in bulk, and report a status per item."""
     if len(raw_events) > MAX_BATCH_EVENTS:
-        raise PayloadTooLargeError(f"at most {MAX_BATCH_EVENTS} events per batch")
+        raise InvalidInputError(f"at most {MAX_BATCH_EVENTS} events per batch",
+                                errors={"events": [f"at most {MAX_BATCH_EVENTS} items"]})
     result = BatchResult()
     valid: list[tuple[int, dict[str, Any], str]] = []
     for index, raw in enumerate(raw_events):

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
@@ -37,7 +39,7 @@ class RuleSchema(StrictSchema):
     """
 
     kind = fields.String(required=True, validate=validate.OneOf(RULE_KINDS))
-    window = Duration(load_default="7d")
+    window = Duration(load_default=timedelta(days=7))
     baseline = fields.String(load_default="last_n", validate=validate.OneOf(["previous", "last_n"]))
     baseline_windows = fields.Integer(load_default=12, validate=validate.Range(1, 52))
     alpha = fields.Float(load_default=0.05, validate=validate.Range(0.001, 0.5),

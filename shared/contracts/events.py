@@ -81,7 +81,7 @@ class EventBatchSchema(StrictSchema):
 
     events = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1),
                          metadata={"description": f"1 to {MAX_BATCH_EVENTS} items with the shape of the single "
-                                                  f"event body (more: 413); at most {MAX_BATCH_BYTES} bytes"})
+                                                  f"event body (more: 422); at most {MAX_BATCH_BYTES} bytes"})
 
 
 class EventResultSchema(ReplySchema):

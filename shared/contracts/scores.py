@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import re
 
 from marshmallow import ValidationError, fields, validate, validates_schema
@@ -62,7 +64,7 @@ class CompareQueryArgsSchema(ScopeArgsSchema):
     """``GET /v1/scores/compare`` query."""
 
     metric = fields.String(required=True, validate=validate.OneOf(METRICS))
-    window = Duration(load_default="7d")
+    window = Duration(load_default=timedelta(days=7))
     end = Moment(load_default=None, metadata={"description": "end of the current window; default now"})
     baseline = fields.String(load_default="previous", validate=validate.OneOf(["previous", "last_n"]))
     baseline_windows = fields.Integer(load_default=4, validate=validate.Range(1, 52))

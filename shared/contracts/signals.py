@@ -21,7 +21,7 @@ class SignalSchema(StrictSchema):
     customer_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=128))
     metric = fields.String(required=True, validate=validate.OneOf(SIGNAL_METRICS),
                            metadata={"description": "the score question that was low"})
-    score = fields.Integer(required=True, strict=True)
+    score = fields.Integer(required=True, strict=True, validate=validate.Range(0, 10))
     comment = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=5000))
     answers = fields.List(fields.Nested(AnswerSchema), load_default=list, validate=validate.Length(max=100))
     lang = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=16))

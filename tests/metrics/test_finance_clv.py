@@ -144,7 +144,7 @@ def test_fit_failures_and_bad_requests(make_service):
 
 
 @pytest.mark.parametrize(("role", "read", "write"), [("finance", 200, 201), ("analyst", 200, 403),
-                                                     ("service", 200, 403), ("marketer", 403, 403)])
+                                                     ("service", 403, 403), ("marketer", 403, 403)])
 def test_roles_on_clv(fitted, role, read, write):
     service, _, _ = fitted
     key = service.key_for(role)

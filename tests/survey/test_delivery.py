@@ -123,7 +123,7 @@ def test_webhook_refuses_private_addresses_at_send_time(survey_app, receiver):
     survey_app.post_event("e1")
     survey_app.match()
     assert survey_app.dispatch() == ["failed"]
-    assert "private" in survey_app.invitations()[0]["last_error"] and receiver.received == []
+    assert "loopback address" in survey_app.invitations()[0]["last_error"] and receiver.received == []
 
 
 def test_in_app_invitations_are_listed_as_pending(survey_app):
@@ -141,4 +141,4 @@ def test_in_app_invitations_are_listed_as_pending(survey_app):
         assert find_invitation_by_token(session, item["url"].rsplit("/", 1)[1]).id == item["invitation_id"]
     assert survey_app.call("get", "/v1/customers/c1/pending-surveys", role="analyst").status_code == 403
     survey_app.clock.advance(minutes=61)
-    assert survey_app.call("get", "/v1/customers/c1/pending-surveys", role="service").json == []
+    assert survey_app.call("get", "/v1/customers/c1/pending-surveys", role="ingest").json == []

@@ -175,7 +175,7 @@ def test_unsubscribed_customer_is_not_sent(survey_app):
     survey_app.post_event("e1")
     survey_app.post_event("e2", customer="c2")
     survey_app.match()
-    reply = survey_app.call("post", "/v1/customers/c1/unsubscribe", role="service")
+    reply = survey_app.call("post", "/v1/customers/c1/unsubscribe", role="ingest")
     assert reply.status_code == 200 and reply.json["cancelled_invitations"] == 1
     survey_app.clock.advance(hours=1)
     assert survey_app.dispatch() == ["sent"]

@@ -59,7 +59,7 @@ def test_batch_reports_a_status_per_item(survey_app):
 def test_limits_and_malformed_input(survey_app):
     client, key = survey_app.client(), survey_app.key("ingest")
     many = {"events": [event_body(f"m{i}", customer=f"c{i}") for i in range(501)]}
-    assert client.post("/v1/events/batch", json=many, headers=auth(key)).status_code == 413
+    assert client.post("/v1/events/batch", json=many, headers=auth(key)).status_code == 422  # too many items
     big = {"events": [event_body("x", attributes={"blob": "a" * 2000, **{f"k{i}": "b" * 1900 for i in range(99)}})
                       for _ in range(3)]}
     assert len(json.dumps(big)) > 512 * 1024
@@ -78,9 +78,10 @@ def test_limits_and_malformed_input(survey_app):
     assert client.post("/v1/events", json=huge, headers=auth(key)).status_code == 413
 
 
-def test_only_ingest_service_and_admin_post_events(survey_app):
+def test_only_ingest_and_admin_post_events(survey_app):
     assert survey_app.call("post", "/v1/events", role="marketer", json=event_body("r1")).status_code == 403
-    assert survey_app.call("post", "/v1/events", role="service", json=event_body("r2")).status_code == 201
+    assert survey_app.call("post", "/v1/events", role="service", json=event_body("r2")).status_code == 403
+    assert survey_app.call("post", "/v1/events", role="ingest", json=event_body("r4")).status_code == 201
     assert survey_app.client().post("/v1/events", json=event_body("r3")).status_code == 401
 
 

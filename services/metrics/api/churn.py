@@ -12,7 +12,7 @@ from services.metrics.finance.retention import cohort_retention
 from shared.contracts.finance import (ChurnRatesArgsSchema, ChurnRatesReplySchema, RetentionArgsSchema,
                                       RetentionReplySchema)
 
-READERS = ("finance", "analyst", "service")
+READERS = ("finance", "analyst")
 
 churn_blueprint = ApiBlueprint("churn", __name__, url_prefix="/v1/churn",
                                description="Churn rates and retention of contractual customers")

@@ -18,7 +18,7 @@ from shared.contracts.clv import (ClvCustomerArgsSchema, ClvCustomerListArgsSche
                                   ClvCustomerSchema, ClvFitCreateSchema, ClvFitSchema, ClvSegmentArgsSchema,
                                   ClvSegmentsReplySchema)
 
-READERS = ("finance", "analyst", "service")
+READERS = ("finance", "analyst")
 
 clv_blueprint = ApiBlueprint("clv", __name__, url_prefix="/v1/clv",
                              description="Customer lifetime value (BG/NBD + Gamma-Gamma, sBG for contracts)")

@@ -18,7 +18,7 @@ from shared.contracts.scores import (CompareQueryArgsSchema, CompareReplySchema,
                                      ScoresReplySchema)
 from shared.contracts.voc import KeywordQueryArgsSchema, KeywordReplySchema
 
-READERS = ("marketer", "analyst", "team_lead", "service", "finance")
+READERS = ("marketer", "analyst", "team_lead", "service")
 ESTIMATE_COLUMNS = ("value", "ci_low", "ci_high", "n", "confidence", "method", "insufficient")
 
 responses_blp = ApiBlueprint("responses", __name__, url_prefix="/v1/responses",

@@ -6,13 +6,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.common.types import UtcDateTime
 from services.metrics.models.base import Base
 
 Money = Numeric(18, 4)
-Moment = DateTime(timezone=True)
+Moment = UtcDateTime()
 
 
 class Transaction(Base):

@@ -16,9 +16,12 @@ from services.notifier.models.subscriptions import Subscription
 
 
 def _channel(engine: Engine, message: OutboxMessage) -> tuple[Subscription, dict[str, Any]]:
-    with engine.connect() as connection:
-        row = connection.execute(select(Subscription.__table__).where(
-            Subscription.id == message.payload["subscription_id"])).first()
+    query = select(Subscription.__table__).where(Subscription.id == message.payload["subscription_id"])
+    if message.connection is not None:  # the relay's transaction: no second connection to wait on
+        row = message.connection.execute(query).first()
+    else:
+        with engine.connect() as connection:
+            row = connection.execute(query).first()
     if row is None:
         raise PermanentDeliveryError("the subscription was deleted")
     for channel in row.channels:

@@ -18,6 +18,7 @@ import httpx
 from services.common.outbox import PermanentDeliveryError
 from services.notifier.channels.chart import trend_png
 from services.notifier.channels.render import body_lines, subject, words_for
+from services.common.outbound import post_pinned
 from services.notifier.channels.url_safety import UnsafeUrlError, check_url
 
 
@@ -66,11 +67,11 @@ def send_email(message: EmailMessage, *, smtp_host: str | None, smtp_port: int, 
 def _post(url: str, *, body: bytes, headers: dict[str, str], timeout: float, allow_loopback: bool,
           transport: httpx.BaseTransport | None = None) -> None:
     try:
-        check_url(url, allow_loopback=allow_loopback)
+        checked = check_url(url, allow_loopback=allow_loopback)
     except UnsafeUrlError as exc:
         raise PermanentDeliveryError(f"refused: {exc}") from exc
     with httpx.Client(timeout=timeout, follow_redirects=False, transport=transport) as client:
-        reply = client.post(url, content=body, headers={"Content-Type": "application/json", **headers})
+        reply = post_pinned(client, checked, content=body, headers={"Content-Type": "application/json", **headers})
     if 300 <= reply.status_code < 400:
         raise PermanentDeliveryError(f"redirect {reply.status_code} not followed")
     if reply.status_code in (408, 429) or reply.status_code >= 500:

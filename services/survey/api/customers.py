@@ -33,7 +33,7 @@ class CustomerItem(MethodView):
 
 @blp.route("/customers/<string:customer_id>/unsubscribe")
 class CustomerUnsubscribe(MethodView):
-    @require_roles("marketer", "ingest", "service")
+    @require_roles("marketer", "ingest")
     @blp.response(200, UnsubscribeReplySchema)
     def post(self, customer_id):
         """Stop all surveys to the customer (marketer, ingest, service)."""
@@ -44,7 +44,7 @@ class CustomerUnsubscribe(MethodView):
 
 @blp.route("/customers/<string:customer_id>/pending-surveys")
 class PendingSurveys(MethodView):
-    @require_roles("ingest", "service", "marketer")
+    @require_roles("ingest", "marketer")
     @blp.response(200, PendingSurveySchema(many=True))
     def get(self, customer_id):
         """In-app surveys the customer's app should show now (ingest, service, marketer)."""

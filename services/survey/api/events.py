@@ -13,7 +13,7 @@ from shared.contracts.events import (MAX_BATCH_BYTES, MAX_EVENT_BYTES, EventBatc
                                      EventResultSchema, EventSchema)
 
 blp = ApiBlueprint("events", __name__, url_prefix="/v1", description="Journey events")
-WRITERS = ("ingest", "service")
+WRITERS = ("ingest",)
 
 
 @blp.route("/events")

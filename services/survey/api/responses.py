@@ -11,7 +11,7 @@ from services.common.db import get_session
 from services.survey.responding.listing import csv_rows, get_response, list_responses
 from shared.contracts.responses import ResponsePageSchema, ResponseQueryArgsSchema, ResponseRecordSchema
 
-READERS = ("marketer", "analyst", "service")
+READERS = ("marketer", "analyst")
 blp = ApiBlueprint("responses", __name__, url_prefix="/v1/responses", description="Survey responses")
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import httpx
 
 from services.survey.delivery import DeliveryError, OutgoingInvitation, PermanentDeliveryError
+from services.common.outbound import post_pinned
 from services.survey.delivery.url_safety import UnsafeUrlError, check_webhook_url
 
 RETRYABLE = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -63,7 +64,7 @@ class WebhookSender:
         if not outgoing.webhook_url:
             raise PermanentDeliveryError("the trigger has no webhook URL")
         try:
-            check_webhook_url(outgoing.webhook_url, allow_private=self.allow_private)
+            checked = check_webhook_url(outgoing.webhook_url, allow_private=self.allow_private)
         except UnsafeUrlError as exc:
             raise PermanentDeliveryError(f"webhook URL refused: {exc}") from exc
         body = json.dumps(payload_of(outgoing), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -73,7 +74,7 @@ class WebhookSender:
                    "X-Cx-Signature": sign(self.secret, timestamp, body),
                    "Idempotency-Key": f"survey-{kind}-{outgoing.invitation_id}"}
         try:
-            reply = self.client.post(outgoing.webhook_url, content=body, headers=headers)
+            reply = post_pinned(self.client, checked, content=body, headers=headers)
         except httpx.HTTPError as exc:
             raise DeliveryError(f"webhook unreachable: {type(exc).__name__}: {exc}") from exc
         if 200 <= reply.status_code < 300:

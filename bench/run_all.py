@@ -21,9 +21,19 @@ BENCHMARKS = ("bench_scores", "bench_ingest", "bench_clv", "bench_alerts")
 COLUMNS = ("figure", "value", "baseline", "ratio", "goal")
 
 
+def cell(value) -> str:
+    """A table cell: numbers rounded, nothing for None."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
+    return str(value)
+
+
 def table(rows: list[dict]) -> str:
     """A Markdown table of the rows."""
-    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in COLUMNS}
+    rows = [{c: cell(r.get(c)) for c in COLUMNS} for r in rows]
+    widths = {c: max(len(c), *(len(r[c]) for r in rows)) for c in COLUMNS}
     line = lambda values: "| " + " | ".join(str(v).ljust(widths[c]) for c, v in zip(COLUMNS, values)) + " |"
     return "\n".join([line(COLUMNS), line(["-" * widths[c] for c in COLUMNS]),
                       *(line([r.get(c, "") for c in COLUMNS]) for r in rows)])

@@ -122,7 +122,7 @@ def test_scores_count_questions_of_their_type_across_survey_versions(metrics):
 def test_ces_has_mean_share_and_optional_bca(metrics):
     post(metrics, [response(ces=v) for v in [1, 2, 2, 3, 7, 6, 5, 2, 1, 1] * 4])
     t_cell = scores(metrics, metric="ces").json["cells"][0]
-    assert t_cell["value"] == pytest.approx(3.0) and t_cell["method"] == "student_t"
+    assert t_cell["value"] == pytest.approx(3.0) and t_cell["method"] == "dirichlet_beta"
     assert t_cell["parts"]["share_5_7"] == pytest.approx(30.0)
     bca = scores(metrics, metric="ces", method="bca").json["cells"][0]
     assert bca["method"] == "bca_bootstrap" and bca["ci_low"] < 3.0 < bca["ci_high"]

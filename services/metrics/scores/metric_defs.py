@@ -41,7 +41,7 @@ def estimate(metric: str, counts: Mapping[int, int], *, confidence: float, min_n
     if method == "bca":
         return ces(levels, confidence=confidence, min_n=min_n, method="bca",
                    rng=rng or np.random.default_rng(0))
-    return ces(levels, confidence=confidence, min_n=min_n)
+    return ces(levels, confidence=confidence, min_n=min_n, method="t" if method == "t" else "dirichlet")
 
 
 def difference(metric: str, current: Mapping[int, int], baseline: Mapping[int, int], *,

@@ -51,8 +51,8 @@ def score_report(session: Session, args: dict[str, Any], *, now: datetime) -> di
     if start >= end:
         raise InvalidInputError("'from' must be before 'to'", errors={"from": ["must be before 'to'"]})
     metrics = tuple(dict.fromkeys(args["metric"]))
-    if args["method"] == "bca" and metrics != ("ces",):
-        raise InvalidInputError("method=bca applies to CES only", errors={"method": ["CES only"]})
+    if args["method"] != "default" and metrics != ("ces",):
+        raise InvalidInputError(f"method={args['method']} applies to CES only", errors={"method": ["CES only"]})
     group_by = list(dict.fromkeys(args["group_by"]))
     scope = scope_from_args(args, metrics=metrics, start=start, end=end)
     counts = grouped_counts(session, scope, group_by, period=args["period"], tz_name=args["tz"])

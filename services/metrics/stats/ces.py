@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .bootstrap import bca_mean_interval
+from .bounded_mean import dirichlet_mean_interval
 from .estimate import Estimate
 from .means import MeanStats, mean_difference, mean_interval
 from .proportions import wilson_interval
@@ -15,7 +16,7 @@ from .score_inputs import check_level_counts, tally_scores
 
 CES_LEVELS = np.arange(1, 8, dtype=float)
 CES_SCALE = (1.0, 7.0)
-METHODS = ("t", "bca")
+METHODS = ("dirichlet", "t", "bca")
 
 
 def ces(
@@ -23,11 +24,11 @@ def ces(
     *,
     confidence: float = 0.95,
     min_n: int = 30,
-    method: str = "t",
+    method: str = "dirichlet",
     rng: np.random.Generator | None = None,
     n_resamples: int = 2000,
 ) -> Estimate:
-    """CES mean on 1-7 with a t or BCa bootstrap interval, from the seven answer counts.
+    """CES mean on 1-7 with a Dirichlet-posterior, t or BCa interval, from the seven answer counts.
 
     Parameters
     ----------
@@ -37,10 +38,13 @@ def ces(
         Two-sided confidence level in (0, 1).
     min_n : int
         Below this sample size the estimate is flagged ``insufficient`` (value still given).
-    method : {"t", "bca"}
+    method : {"dirichlet", "t", "bca"}
+        ``"dirichlet"`` (default): equal-tailed interval of the mean's posterior under a
+        Dirichlet model of the answer shares with one pseudo-answer spread over the seven
+        levels, Beta-approximated (:func:`.bounded_mean.dirichlet_mean_interval`). It covers
+        93-97 % for 30 answers and up even when three in four answer 7, where t does not.
         ``"t"``: Student t interval (:func:`.means.mean_interval`), clipped to [1, 7].
-        ``"bca"``: BCa bootstrap (:func:`.bootstrap.bca_mean_interval`), for strongly skewed
-        answers; needs ``rng``.
+        ``"bca"``: BCa bootstrap (:func:`.bootstrap.bca_mean_interval`); needs ``rng``.
     rng : numpy.random.Generator, optional
         Required when ``method="bca"``.
     n_resamples : int
@@ -49,15 +53,20 @@ def ces(
     Returns
     -------
     Estimate
-        ``value`` is the mean; ``method`` is ``"student_t"`` or ``"bca_bootstrap"``. Parts:
+        ``value`` is the sample mean whatever the method; ``method`` is ``"dirichlet_beta"``,
+        ``"student_t"`` or ``"bca_bootstrap"``. Parts:
         ``mean``, ``sd``, ``share_5_7`` (percent of answers 5-7) with its Wilson (1927) bounds
         ``share_5_7_ci_low`` / ``share_5_7_ci_high`` in percent. An empty sample gives NaN
-        value, bounds and share, flagged ``insufficient``; one answer gives NaN t bounds.
+        value, bounds and share, flagged ``insufficient``; one answer gives NaN t bounds (the
+        Dirichlet interval is still defined, and wide). When all answers are equal the t and BCa
+        intervals collapse to a point; the Dirichlet one does not.
 
     Notes
     -----
-    Only counts are needed: the t interval uses :math:`n, \\sum x, \\sum x^2` derived from them,
-    and the bootstrap resamples the counts as multinomial draws.
+    Only counts are needed: the Dirichlet posterior is the counts plus the prior, the t interval
+    uses :math:`n, \\sum x, \\sum x^2` derived from them, and the bootstrap resamples the
+    counts as multinomial draws. Simulated coverage of every method is in
+    ``tests/metrics/stats/test_score_coverage.py``.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -74,6 +83,9 @@ def ces(
     }
     if method == "t":
         return replace(estimate, parts=parts)
+    if method == "dirichlet":
+        low, high = dirichlet_mean_interval(levels, CES_LEVELS, confidence=confidence)
+        return replace(estimate, ci_low=low, ci_high=high, method="dirichlet_beta", parts=parts)
     if rng is None:
         raise ValueError('method="bca" needs rng, a numpy.random.Generator')
     low, high = bca_mean_interval(
@@ -87,7 +99,7 @@ def ces_from_scores(
     *,
     confidence: float = 0.95,
     min_n: int = 30,
-    method: str = "t",
+    method: str = "dirichlet",
     rng: np.random.Generator | None = None,
     n_resamples: int = 2000,
 ) -> Estimate:

@@ -24,7 +24,7 @@ class Events(MethodView):
     @blp.response(201, EventResultSchema)
     @blp.alt_response(200, schema=EventResultSchema, description="the same id and body was accepted before")
     def post(self, event):
-        """Record one journey event (ingest, service); acknowledged means committed."""
+        """Record one journey event (ingest); acknowledged means committed."""
         result = events.ingest_event(get_session(), event=event, now=now())
         if result.replayed:
             return result, 200, {"Idempotent-Replayed": "true"}
@@ -38,7 +38,7 @@ class EventBatch(MethodView):
     @blp.arguments(EventBatchSchema)
     @blp.response(200, EventBatchResultSchema)
     def post(self, batch):
-        """Record up to 500 events; each item gets its own status (ingest, service)."""
+        """Record up to 500 events; each item gets its own status (ingest)."""
         result = events.ingest_batch(get_session(), raw_events=batch["events"], now=now())
         return {"accepted": result.count("accepted"), "replayed": result.count("replayed"),
                 "rejected": result.count("rejected"), "results": result.results}

@@ -24,7 +24,7 @@ class ChurnRates(MethodView):
     @churn_blueprint.arguments(ChurnRatesArgsSchema, location="query")
     @churn_blueprint.response(200, ChurnRatesReplySchema)
     def get(self, args):
-        """Churn rate per period (and segment or plan) with Wilson intervals (finance, analyst, service)."""
+        """Churn rate per period (and segment or plan) with Wilson intervals (finance, analyst)."""
         return churn_rates(get_session(), **args)
 
 
@@ -34,5 +34,5 @@ class Retention(MethodView):
     @churn_blueprint.arguments(RetentionArgsSchema, location="query")
     @churn_blueprint.response(200, RetentionReplySchema)
     def get(self, args):
-        """Kaplan-Meier retention and sBG projection of a cohort (finance, analyst, service)."""
+        """Kaplan-Meier retention and sBG projection of a cohort (finance, analyst)."""
         return cohort_retention(get_session(), **args)

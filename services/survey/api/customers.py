@@ -36,7 +36,7 @@ class CustomerUnsubscribe(MethodView):
     @require_roles("marketer", "ingest")
     @blp.response(200, UnsubscribeReplySchema)
     def post(self, customer_id):
-        """Stop all surveys to the customer (marketer, ingest, service)."""
+        """Stop all surveys to the customer (marketer, ingest)."""
         customer, cancelled = customers.unsubscribe_customer(get_session(), customer_id=customer_id, now=now())
         return {"customer_id": customer.id, "unsubscribed_at": customer.unsubscribed_at,
                 "cancelled_invitations": cancelled}

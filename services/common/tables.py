@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import (JSON, BigInteger, Column, DateTime, Index, Integer, MetaData, String, Table,
-                        Text)
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, MetaData, String, Table, Text
+
+from services.common.types import UtcDateTime
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets a real bigint.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -32,8 +33,8 @@ def define_platform_tables(metadata: MetaData) -> PlatformTables:
         Column("key_hash", String(64), nullable=False, unique=True),
         Column("role", String(32), nullable=False),
         Column("subject", String(200), nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("revoked_at", DateTime(timezone=True)),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("revoked_at", UtcDateTime()),
     )
     outbox = Table(
         "outbox_messages", metadata,
@@ -46,16 +47,16 @@ def define_platform_tables(metadata: MetaData) -> PlatformTables:
         Column("status", String(16), nullable=False, default="pending"),
         Column("attempts", Integer, nullable=False, default=0),
         Column("last_error", Text),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("next_attempt_at", DateTime(timezone=True), nullable=False),
-        Column("delivered_at", DateTime(timezone=True)),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("next_attempt_at", UtcDateTime(), nullable=False),
+        Column("delivered_at", UtcDateTime()),
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_ordering", "ordering_key", "id"),
     )
     heartbeats = Table(
         "worker_heartbeats", metadata,
         Column("worker_id", String(100), primary_key=True),
-        Column("started_at", DateTime(timezone=True), nullable=False),
-        Column("beat_at", DateTime(timezone=True), nullable=False),
+        Column("started_at", UtcDateTime(), nullable=False),
+        Column("beat_at", UtcDateTime(), nullable=False),
     )
     return PlatformTables(api_keys=api_keys, outbox=outbox, heartbeats=heartbeats)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, DateTime, Integer
+from sqlalchemy import BigInteger, Integer
 from sqlalchemy.orm import DeclarativeBase
 
 from services.common.tables import define_platform_tables
+from services.common.types import UtcDateTime
 
 BigId = BigInteger().with_variant(Integer(), "sqlite")
-Timestamp = DateTime(timezone=True)
+Timestamp = UtcDateTime()  # aware UTC on SQLite too
 
 
 class Base(DeclarativeBase):

@@ -2,14 +2,14 @@
 ``/v1/scores/compare`` calls to the same metrics server in the same run (goal: ratio <= 1.2).
 
 ``python bench/bench_alerts.py`` under ``scripts/with_postgres.py`` (``CX_TEST_POSTGRES_URL``).
-``BENCH_ALERTS_N`` sets N (default 2,000: 10,000 sequential calls of each kind take several minutes
-on two cores; the ratio does not depend on N).
+``BENCH_ALERTS_N`` sets N (default 10,000, as the issue asks; a smaller N gives the same ratio faster).
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import tempfile
 import subprocess
 import sys
 import time
@@ -68,7 +68,7 @@ def _responses(now: datetime, count: int) -> list[dict]:
 
 def run(pg_url: str, count: int | None = None) -> list[dict]:
     """Time N evaluations and N bare compare calls against one metrics gunicorn; return the rows."""
-    count = count or int(os.environ.get("BENCH_ALERTS_N", "2000"))
+    count = count or int(os.environ.get("BENCH_ALERTS_N", "10000"))
     metrics_db, notifier_db = _database(pg_url, "bench_metrics"), _database(pg_url, "bench_notifier")
     upgrade("metrics", metrics_db)
     upgrade("notifier", notifier_db)
@@ -102,7 +102,7 @@ def run(pg_url: str, count: int | None = None) -> list[dict]:
                         "channels": [{"type": "email", "address": "lead@example.com"}]}
                 subscriptions.append(create_subscription(session, body, owner="bench", now=now))
         config = Config({"CX_ADMIN_KEY": ADMIN, "NOTIFIER_DATABASE_URL": notifier_db,
-                         "NOTIFIER_METRICS_URL": base, "CX_VAR_DIR": "/tmp/cx-bench-alerts",
+                         "NOTIFIER_METRICS_URL": base, "CX_VAR_DIR": tempfile.mkdtemp(prefix="cx-bench-alerts-"),
                          "NOTIFIER_SETTLE_SECONDS": "0", "NOTIFIER_EVALUATION_BATCH_SIZE": "100"})
         client = MetricsClient.from_config(config)
         end = closed_window_end(now, rule_window(subscriptions[0].rule))

@@ -1,6 +1,8 @@
 """Top and rising keywords per group, and the example comments."""
 
+import numpy as np
 import pytest
+from scipy import stats
 
 from services.metrics.voc import CURRENT, PREVIOUS, Comment, analyze_keywords
 

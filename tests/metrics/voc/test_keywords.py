@@ -5,6 +5,7 @@ import pytest
 from scipy import stats
 
 from services.metrics.voc import CURRENT, PREVIOUS, Comment, analyze_keywords
+from services.metrics.voc.rates import share_interval
 
 # Detractor complaints; the keywords each phrase yields (nouns) are listed to read the tests.
 PHRASES = {

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, url_for
 from flask.views import MethodView
 
 from services.common.auth import require_roles
 from services.common.blueprint import ApiBlueprint
+from services.common.csv_reply import csv_response, wants_csv
 from services.common.db import get_session
 from services.metrics.finance.clv_contracts import customer_clv
 from services.metrics.finance.clv_customers import list_customer_values, segment_values
@@ -49,20 +47,13 @@ class ClvFitById(MethodView):
         return fit_reply(get_fit(get_session(), fit_id))
 
 
-def _wants_csv() -> bool:
-    return request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv"
-
-
 def _csv_page(page: dict) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
     quantities = ("clv", "probability_alive", "expected_purchases", "expected_spend")
-    writer.writerow(["customer_id", "segment", "frequency", "recency", "age", "monetary"]
-                    + [f"{q}{suffix}" for q in quantities for suffix in ("", "_ci_low", "_ci_high")])
-    for c in page["customers"]:
-        writer.writerow([c["customer_id"], c["segment"] or "", c["frequency"], c["recency"], c["age"], c["monetary"]]
-                        + [c[q][key] for q in quantities for key in ("value", "ci_low", "ci_high")])
-    response = Response(out.getvalue(), mimetype="text/csv")
+    columns = (["customer_id", "segment", "frequency", "recency", "age", "monetary"]
+               + [f"{q}{suffix}" for q in quantities for suffix in ("", "_ci_low", "_ci_high")])
+    rows = ([c["customer_id"], c["segment"], c["frequency"], c["recency"], c["age"], c["monetary"]]
+            + [c[q][key] for q in quantities for key in ("value", "ci_low", "ci_high")] for c in page["customers"])
+    response = csv_response(columns, rows, "clv-customers.csv")
     response.headers["X-Fit-Id"] = page["fit_id"]
     if page["next_cursor"]:
         response.headers["X-Next-Cursor"] = page["next_cursor"]
@@ -79,7 +70,7 @@ class ClvCustomers(MethodView):
     def get(self, args):
         """Customers of a fit by CLV, with intervals, in cursor pages; ``Accept: text/csv`` for CSV."""
         page = list_customer_values(get_session(), n_draws=current_app.config["CLV_DRAWS"], **args)
-        return _csv_page(page) if _wants_csv() else page
+        return _csv_page(page) if wants_csv() else page
 
 
 @clv_blueprint.route("/customers/<string:customer_id>")

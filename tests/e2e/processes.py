@@ -14,6 +14,27 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# The notifier worker with the real jobs and one change: its clock reads the time from a file the test
+# moves forward, so hour-long windows close at once. Run as ``python -c CLOCKED_NOTIFIER_WORKER <file>``.
+CLOCKED_NOTIFIER_WORKER = """
+import sys
+from datetime import datetime
+from services.common.db import make_engine
+from services.common.worker import run_worker
+from services.notifier.config import Config
+from services.notifier.worker import build_jobs
+
+class FileClock:
+    def __init__(self, path):
+        self.path = path
+    def now(self):
+        with open(self.path) as handle:
+            return datetime.fromisoformat(handle.read().strip())
+
+config = Config()
+run_worker("notifier", build_jobs(config, make_engine(config.DATABASE_URL), clock=FileClock(sys.argv[1])))
+"""
+
 
 def wait_until(check, timeout: float = 60.0, step: float = 0.3):
     """Poll ``check`` until it returns something truthy (returned) or the time is up (last value)."""

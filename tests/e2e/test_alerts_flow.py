@@ -27,6 +27,7 @@ from werkzeug.wrappers import Request, Response
 
 from services.common.migrate import upgrade
 from tests.conftest import new_postgres_database
+from tests.e2e.processes import CLOCKED_NOTIFIER_WORKER
 from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,24 +35,7 @@ ADMIN = "e2e-alerts-admin-key-0123"
 SECRET = "webhook-secret-0123456789"
 pytestmark = pytest.mark.e2e
 
-WORKER = """
-import sys
-from datetime import datetime
-from services.common.db import make_engine
-from services.common.worker import run_worker
-from services.notifier.config import Config
-from services.notifier.worker import build_jobs
-
-class FileClock:
-    def __init__(self, path):
-        self.path = path
-    def now(self):
-        with open(self.path) as handle:
-            return datetime.fromisoformat(handle.read().strip())
-
-config = Config()
-run_worker("notifier", build_jobs(config, make_engine(config.DATABASE_URL), clock=FileClock(sys.argv[1])))
-"""
+WORKER = CLOCKED_NOTIFIER_WORKER
 
 
 class Inbox:

@@ -21,32 +21,14 @@ from tests.reliability.stacks import Stack
 from tests.support import free_port
 from tests.survey.conftest import event_body, survey_body
 from tests.survey.receivers import SmtpServer
+from tests.e2e.processes import CLOCKED_NOTIFIER_WORKER
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 INVITATIONS = sized(10_000, 1_000)
 SUBSCRIPTIONS = sized(200, 50)
 BATCH = 250
 
-# The notifier worker with the real jobs and one change: its clock reads the time from a file the test
-# moves forward, so hour-long windows close at once (as in tests/e2e/test_alerts_flow.py).
-CLOCKED_NOTIFIER_WORKER = """
-import sys
-from datetime import datetime
-from services.common.db import make_engine
-from services.common.worker import run_worker
-from services.notifier.config import Config
-from services.notifier.worker import build_jobs
 
-class FileClock:
-    def __init__(self, path):
-        self.path = path
-    def now(self):
-        with open(self.path) as handle:
-            return datetime.fromisoformat(handle.read().strip())
-
-config = Config()
-run_worker("notifier", build_jobs(config, make_engine(config.DATABASE_URL), clock=FileClock(sys.argv[1])))
-"""
 
 
 class ClockedWorker(Process):

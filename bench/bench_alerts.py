@@ -13,19 +13,17 @@ import tempfile
 import subprocess
 import sys
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from services.common.clock import ManualClock  # noqa: E402
-from services.common.db import make_engine  # noqa: E402
+from services.common.db import create_database, make_engine  # noqa: E402
 from services.common.migrate import upgrade  # noqa: E402
 from services.notifier.clients.metrics import MetricsClient  # noqa: E402
 from services.notifier.config import Config  # noqa: E402
@@ -36,15 +34,6 @@ from services.notifier.worker import evaluation_job  # noqa: E402
 
 ADMIN = "bench-alerts-admin-key-01"
 TOUCHPOINTS = ("delivery", "support", "returns", "checkout")
-
-
-def _database(pg_url: str, prefix: str) -> str:
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return pg_url.rsplit("/", 1)[0] + "/" + name
 
 
 def _free_port() -> int:
@@ -69,7 +58,7 @@ def _responses(now: datetime, count: int) -> list[dict]:
 def run(pg_url: str, count: int | None = None) -> list[dict]:
     """Time N evaluations and N bare compare calls against one metrics gunicorn; return the rows."""
     count = count or int(os.environ.get("BENCH_ALERTS_N", "10000"))
-    metrics_db, notifier_db = _database(pg_url, "bench_metrics"), _database(pg_url, "bench_notifier")
+    metrics_db, notifier_db = create_database(pg_url, "bench_metrics"), create_database(pg_url, "bench_notifier")
     upgrade("metrics", metrics_db)
     upgrade("notifier", notifier_db)
     port = _free_port()

@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -98,17 +97,10 @@ def _start_server(pg_url: str, port: int, logs: Path) -> subprocess.Popen:
 
 
 def _fresh_database(admin_url: str) -> str:
-    from services.common.config import normalise_database_url
-    from services.common.db import make_engine
+    from services.common.db import create_database
     from services.common.migrate import upgrade
 
-    admin_url = normalise_database_url(admin_url)
-    name = f"cx_bench_{uuid.uuid4().hex[:8]}"
-    engine = make_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    url = admin_url.rsplit("/", 1)[0] + "/" + name
+    url = create_database(admin_url, "cx_bench")
     upgrade("survey", url)
     return url
 

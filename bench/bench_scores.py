@@ -12,7 +12,6 @@ import statistics
 import sys
 import time
 import tracemalloc
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.common.db import make_engine  # noqa: E402
+from services.common.db import create_database, make_engine  # noqa: E402
 from services.common.migrate import upgrade  # noqa: E402
 from services.metrics.scores.reports import score_report  # noqa: E402
 
@@ -39,21 +38,12 @@ SELECT 'r' || i,
        (ARRAY['awareness','consideration','purchase','delivery','onboarding','usage','support',
               'return_refund','renewal'])[1 + (i / 3) % 9],
        's' || (i % 20), 'email', '{{}}'::json
-FROM generate_series(:start, :stop) AS i
+FROM generate_series(CAST(:start AS bigint), CAST(:stop AS bigint)) AS i
 """
 BASELINE = """
 SELECT touchpoint, date_trunc('week', answered_at AT TIME ZONE 'UTC') AS week, count(*)
 FROM response_scores GROUP BY 1, 2
 """
-
-
-def _database(pg_url: str) -> str:
-    name = f"cx_bench_scores_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return pg_url.rsplit("/", 1)[0] + "/" + name
 
 
 def _load(engine, rows: int) -> float:
@@ -79,7 +69,7 @@ def _median_time(work, repeat: int = 3) -> tuple[float, object]:
 
 def run(pg_url: str, rows: int = 10_000_000) -> list[dict]:
     """Measure and return the table rows of this benchmark."""
-    url = _database(pg_url)
+    url = create_database(pg_url, "cx_bench_scores")
     upgrade("metrics", url)
     engine = make_engine(url)
     load_seconds = _load(engine, rows)

@@ -68,7 +68,7 @@ def seed(urls: dict[str, str], key: str, var: Path, env: dict[str, str], *, seed
     now = datetime.now(UTC).replace(microsecond=0)
     dip = month_bounds(now)
     apis = {name: Api(urls[name], key) for name in SERVICES}
-    survey, metrics, notifier = apis["survey"], apis["metrics"], apis["notifier"]
+    survey, metrics = apis["survey"], apis["metrics"]
     customers = make_customers(rng, 3000)
     by_id = {c.id: c for c in customers}
     surveys = design(survey)

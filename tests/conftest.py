@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
 
-from services.common.db import Database, make_engine
+from services.common.db import Database, create_database, make_engine
 from services.common.keys import store_key
 from services.common.migrate import upgrade
 from shared.auth import mint_key
@@ -36,12 +36,7 @@ def new_postgres_database(prefix: str) -> str:
     """Create an empty database on the throwaway cluster and return its URL."""
     if not POSTGRES_URL:
         pytest.skip("no PostgreSQL (run with `make test`)")
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+    return create_database(POSTGRES_URL, prefix)
 
 
 def new_database_url(backend: str, prefix: str, tmp_dir) -> str:

@@ -15,7 +15,6 @@ from services.common.keys import authenticate
 from shared.auth import Principal, Role, parse_bearer, same_secret
 
 F = TypeVar("F", bound=Callable[..., Any])
-PUBLIC_PREFIXES = ("/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/r/", "/unsubscribe/")
 CACHE_SECONDS = 30.0
 
 

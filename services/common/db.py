@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from flask import Flask, current_app, g
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+
+from services.common.config import normalise_database_url
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -40,6 +43,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
     dbapi_connection.isolation_level = None
+
+
+def create_database(server_url: str, prefix: str) -> str:
+    """Create an empty, uniquely named database on a PostgreSQL server and return its URL.
+
+    For throwaway clusters (tests, benchmarks): the name is ``<prefix>_<random hex>``.
+    """
+    server_url = normalise_database_url(server_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return server_url.rsplit("/", 1)[0] + "/" + name
 
 
 def is_postgres(engine_or_session) -> bool:

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 
 import flask_smorest
 from flask import Blueprint, Flask
-from services.common.blueprint import ApiBlueprint
 
 from services.common.auth import init_auth
 from services.common.clock import SystemClock

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.survey.customer_upsert import merge_customers
 from services.survey.invitations import attach_token, record_decision
-from services.survey.models import Customer, Invitation, JourneyEvent, Survey, SurveyVersion, Trigger
+from services.survey.models import Customer, Invitation, JourneyEvent, Survey, Trigger
 from services.survey.planning import Plan, PlanningRules, plan_invitation
 from services.survey.surveys import get_trigger_context
 from services.survey.triggers import get_trigger

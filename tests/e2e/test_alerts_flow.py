@@ -27,7 +27,8 @@ from werkzeug.wrappers import Request, Response
 
 from services.common.migrate import upgrade
 from tests.conftest import new_postgres_database
-from tests.e2e.processes import CLOCKED_NOTIFIER_WORKER
+from tests.e2e.processes import CLOCKED_NOTIFIER_WORKER, wait_until
+from tests.metrics.scores_support import nps_hour
 from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,29 +71,6 @@ class Receiver:
         return Response("ok")(environ, start_response)
 
 
-def _wait(predicate, seconds=30.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.3)
-    return predicate()
-
-
-def _responses(start: datetime, promoters: int, passives: int, detractors: int, tag: str) -> list[dict]:
-    values = [10] * promoters + [8] * passives + [3] * detractors
-    items = []
-    for i, value in enumerate(values):
-        stamp = (start + timedelta(seconds=10 + i * 3000 / len(values))).isoformat()
-        items.append({"response_id": f"{tag}-{i}", "version": 1, "survey_id": "s-1", "survey_version": 1,
-                      "touchpoint": "delivery", "channel": "email", "customer_id": f"c-{i}",
-                      "invitation_id": None, "event_type": "order.delivered", "event_at": stamp, "lang": "ko",
-                      "attributes": {}, "completed": True, "created_at": stamp, "updated_at": stamp,
-                      "completed_at": stamp,
-                      "answers": [{"question_key": "q_nps", "type": "nps", "value": value}]})
-    return items
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     metrics_url, notifier_url = new_postgres_database("cx_e2e_metrics"), new_postgres_database("cx_e2e_notifier")
@@ -120,7 +98,7 @@ def stack(tmp_path_factory):
             stdout=subprocess.DEVNULL, stderr=open(folder / f"{name}.log", "wb"), start_new_session=True))
     bases = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     for base in bases.values():
-        assert _wait(lambda b=base: _healthy(b)), f"{base} did not start"
+        assert wait_until(lambda b=base: _healthy(b)), f"{base} did not start"
     state = {"bases": bases, "inbox": inbox, "receiver": receiver, "clock_file": clock_file, "env": env,
              "folder": folder, "processes": processes}
     yield state
@@ -156,8 +134,8 @@ def test_drop_alert_cooldown_and_resolution_with_two_workers(stack):
     metrics, notifier = stack["bases"]["metrics"], stack["bases"]["notifier"]
     # windows end after the real time, so the subscription (created on the real clock) is already due
     hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=4)
-    batches = [_responses(hour + timedelta(hours=k), 100, 60, 40, f"w{k}") for k in range(4)]  # NPS 30
-    batches.append(_responses(hour + timedelta(hours=4), 50, 50, 100, "w4"))                   # NPS -25
+    batches = [nps_hour(hour + timedelta(hours=k), 100, 60, 40, f"w{k}") for k in range(4)]  # NPS 30
+    batches.append(nps_hour(hour + timedelta(hours=4), 50, 50, 100, "w4"))                   # NPS -25
     for batch in batches:
         reply = httpx.post(f"{metrics}/v1/responses/batch", json={"responses": batch}, headers=headers, timeout=30)
         assert reply.status_code == 200, reply.text
@@ -172,7 +150,7 @@ def test_drop_alert_cooldown_and_resolution_with_two_workers(stack):
     assert reply.status_code == 201, reply.text
     _start_workers(stack, 2)
     inbox, receiver = stack["inbox"], stack["receiver"]
-    assert _wait(lambda: len(inbox.subjects) >= 1 and len(receiver.received) >= 1, 60)
+    assert wait_until(lambda: len(inbox.subjects) >= 1 and len(receiver.received) >= 1, 60)
     assert "점수 하락" in inbox.subjects[0]
     # the window stays decided; 30 minutes later the cooldown (60) still holds the repeat back
     stack["clock_file"].write_text((hour + timedelta(hours=5, minutes=31)).isoformat())
@@ -180,10 +158,10 @@ def test_drop_alert_cooldown_and_resolution_with_two_workers(stack):
     assert len(inbox.subjects) == 1 and [k for _, k in receiver.received] == ["firing"]
     # the next hour recovers: one resolved notice
     reply = httpx.post(f"{metrics}/v1/responses/batch", headers=headers, timeout=30,
-                       json={"responses": _responses(hour + timedelta(hours=5), 100, 60, 40, "w5")})
+                       json={"responses": nps_hour(hour + timedelta(hours=5), 100, 60, 40, "w5")})
     assert reply.status_code == 200
     stack["clock_file"].write_text((hour + timedelta(hours=6, minutes=1)).isoformat())
-    assert _wait(lambda: len(receiver.received) >= 2 and len(inbox.subjects) >= 2, 60)
+    assert wait_until(lambda: len(receiver.received) >= 2 and len(inbox.subjects) >= 2, 60)
     time.sleep(5)
     assert [k for _, k in receiver.received] == ["firing", "resolved"]
     assert len(inbox.subjects) == 2 and "회복" in inbox.subjects[1]

@@ -19,6 +19,7 @@ import pytest
 
 from services.common.migrate import upgrade
 from tests.conftest import new_postgres_database
+from tests.e2e.processes import wait_until
 from tests.support import free_port
 from tests.survey.conftest import event_body, survey_body
 from tests.survey.receivers import SmtpServer, WebhookReceiver
@@ -27,16 +28,6 @@ ROOT = Path(__file__).resolve().parents[2]
 ADMIN = "e2e-survey-admin-key-0123"
 HOOK_SECRET = "e2e-hook-secret"
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
-
-
-def wait_until(check, timeout: float = 60.0, step: float = 0.3):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(step)
-    return check()
 
 
 @pytest.fixture(scope="module")

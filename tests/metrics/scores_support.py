@@ -43,3 +43,14 @@ def spread(batch: list[dict], start: datetime, step: timedelta) -> list[dict]:
         stamp = (start + i * step).isoformat()
         item.update(created_at=stamp, updated_at=stamp, completed_at=stamp, event_at=stamp)
     return batch
+
+
+def nps_hour(start: datetime, promoters: int, passives: int, detractors: int, tag: str) -> list[dict]:
+    """One hour of NPS responses (10s, 8s and 3s) for touchpoint ``delivery``, spread over the hour."""
+    values = [10] * promoters + [8] * passives + [3] * detractors
+    stamps = [start + timedelta(seconds=10 + i * 3000 / len(values)) for i in range(len(values))]
+    batch = [response(nps=value, at=stamp, response_id=f"{tag}-{i}", lang="ko")
+             for i, (value, stamp) in enumerate(zip(values, stamps, strict=True))]
+    for i, item in enumerate(batch):
+        item["customer_id"] = f"c-{i}"
+    return batch

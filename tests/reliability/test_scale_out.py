@@ -15,13 +15,13 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.e2e.processes import ROOT, Process, wait_until
+from tests.e2e.processes import CLOCKED_NOTIFIER_WORKER, ROOT, Process, wait_until
+from tests.metrics.scores_support import nps_hour
 from tests.reliability.conftest import sized
 from tests.reliability.stacks import Stack
 from tests.support import free_port
 from tests.survey.conftest import event_body, survey_body
 from tests.survey.receivers import SmtpServer
-from tests.e2e.processes import CLOCKED_NOTIFIER_WORKER
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 INVITATIONS = sized(10_000, 1_000)
@@ -109,21 +109,6 @@ def _heartbeats(stack: Stack, service: str) -> int:
         engine.dispose()
 
 
-def _responses(start: datetime, promoters: int, passives: int, detractors: int, tag: str) -> list[dict]:
-    """One hour of NPS responses for touchpoint ``delivery``, spread over the hour."""
-    values = [10] * promoters + [8] * passives + [3] * detractors
-    items = []
-    for i, value in enumerate(values):
-        stamp = (start + timedelta(seconds=10 + i * 3000 / len(values))).isoformat()
-        items.append({"response_id": f"{tag}-{i}", "version": 1, "survey_id": "s-1", "survey_version": 1,
-                      "touchpoint": "delivery", "channel": "email", "customer_id": f"c-{i}",
-                      "invitation_id": None, "event_type": "order.delivered", "event_at": stamp, "lang": "ko",
-                      "attributes": {}, "completed": True, "created_at": stamp, "updated_at": stamp,
-                      "completed_at": stamp,
-                      "answers": [{"question_key": "q_nps", "type": "nps", "value": value}]})
-    return items
-
-
 def test_score_drop_alerts_fire_once_per_subscription_with_two_notifier_instances(tmp_path):
     smtp = SmtpServer()
     stack = Stack(tmp_path, ("metrics", "notifier"), extra={
@@ -139,8 +124,8 @@ def test_score_drop_alerts_fire_once_per_subscription_with_two_notifier_instance
         # four steady hours (NPS 30) then a drop (NPS -25); windows end after the real time, so the
         # subscriptions, created on the real clock, are due as soon as the workers' clock moves on
         hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=4)
-        batches = [_responses(hour + timedelta(hours=k), 100, 60, 40, f"w{k}") for k in range(4)]
-        batches.append(_responses(hour + timedelta(hours=4), 50, 50, 100, "w4"))
+        batches = [nps_hour(hour + timedelta(hours=k), 100, 60, 40, f"w{k}") for k in range(4)]
+        batches.append(nps_hour(hour + timedelta(hours=4), 50, 50, 100, "w4"))
         for batch in batches:
             reply = metrics.post("/v1/responses/batch", json={"responses": batch})
             assert reply.status_code == 200, reply.text[:500]

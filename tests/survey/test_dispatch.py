@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 
 from services.survey.delivery import DeliveryError, PermanentDeliveryError
-from tests.survey.conftest import T0
 
 
 def three_surveys(survey_app, **trigger_fields):

@@ -214,3 +214,17 @@ def test_several_metrics_in_one_pass(metrics):
     assert by_metric["nps"]["value"] == 0.0 and by_metric["csat"]["value"] == 50.0
     assert by_metric["ces"]["value"] == 4.0
     assert {s["metric"] for s in reply.json["series"]} == {"nps", "csat", "ces"}
+
+
+def test_compare_csv_export(metrics):
+    week = timedelta(days=7)
+    post(metrics, spread(nps_batch(6, 2, 2, touchpoint="delivery"), NOW - 2 * week, timedelta(hours=1)))
+    post(metrics, spread(nps_batch(2, 2, 6, touchpoint="delivery"), NOW - week, timedelta(hours=1)))
+    reply = metrics.http.get("/v1/scores/compare", query_string={"metric": "nps", "group_by": "touchpoint",
+                                                                 "end": NOW.isoformat(), "min_n": 1},
+                             headers={**auth(ADMIN_KEY), "Accept": "text/csv"})
+    assert reply.status_code == 200 and reply.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(reply.get_data(as_text=True))))
+    assert len(rows) == 1 and rows[0]["touchpoint"] == "delivery"
+    assert float(rows[0]["current"]) == -40.0 and float(rows[0]["baseline"]) == 40.0
+    assert rows[0]["current_n"] == "10" and float(rows[0]["difference"]) == -80.0

@@ -9,6 +9,7 @@ from services.common.auth import require_roles
 from services.common.blueprint import ApiBlueprint
 from services.common.csv_reply import csv_response, wants_csv
 from services.common.db import get_session
+from services.metrics.scores.export import compare_table, score_table
 from services.metrics.scores.ingest import store_responses
 from services.metrics.scores.keywords import keyword_report
 from services.metrics.scores.reports import compare_report, score_report
@@ -19,7 +20,6 @@ from shared.contracts.scores import (CompareQueryArgsSchema, CompareReplySchema,
 from shared.contracts.voc import KeywordQueryArgsSchema, KeywordReplySchema
 
 READERS = ("marketer", "analyst", "team_lead", "service")
-ESTIMATE_COLUMNS = ("value", "ci_low", "ci_high", "n", "confidence", "method", "insufficient")
 
 responses_blp = ApiBlueprint("responses", __name__, url_prefix="/v1/responses",
                              description="Responses delivered by the survey service")
@@ -54,10 +54,7 @@ class Scores(MethodView):
         Send `Accept: text/csv` for one CSV line per cell."""
         report = score_report(get_session(), args, now=_now())
         if wants_csv():
-            group_by = report["group_by"]
-            rows = ([cell["metric"]] + [cell["group"][g] for g in group_by] + [cell[c] for c in ESTIMATE_COLUMNS]
-                    for cell in report["cells"])
-            return csv_response(["metric", *group_by, *ESTIMATE_COLUMNS], rows, "scores.csv")
+            return csv_response(*score_table(report), "scores.csv")
         return report
 
 
@@ -72,15 +69,7 @@ class CompareScores(MethodView):
         Send `Accept: text/csv` for one CSV line per group."""
         report = compare_report(get_session(), args, now=_now())
         if wants_csv():
-            group_by = report["group_by"]
-            columns = [*group_by, "current", "current_ci_low", "current_ci_high", "current_n",
-                       "baseline", "baseline_ci_low", "baseline_ci_high", "baseline_n",
-                       "difference", "difference_ci_low", "difference_ci_high", "p_value", "significant"]
-            rows = ([c["group"][g] for g in group_by]
-                    + [c[part][k] for part in ("current", "baseline") for k in ("value", "ci_low", "ci_high", "n")]
-                    + [c["difference"][k] for k in ("value", "ci_low", "ci_high")]
-                    + [c["p_value"], c["significant"]] for c in report["cells"])
-            return csv_response(columns, rows, f"{args['metric']}-compare.csv")
+            return csv_response(*compare_table(report), f"{args['metric']}-compare.csv")
         return report
 
 

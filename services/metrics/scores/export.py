@@ -1,0 +1,31 @@
+"""Flat tables of the score reports, for ``Accept: text/csv``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+ESTIMATE_COLUMNS = ("value", "ci_low", "ci_high", "n", "confidence", "method", "insufficient")
+WINDOW_PARTS = ("value", "ci_low", "ci_high", "n")
+
+
+def score_table(report: dict[str, Any]) -> tuple[list[str], Iterator[list[Any]]]:
+    """One line per cell: metric, the group values, then the estimate."""
+    group_by = report["group_by"]
+    rows = ([cell["metric"]] + [cell["group"][g] for g in group_by] + [cell[c] for c in ESTIMATE_COLUMNS]
+            for cell in report["cells"])
+    return ["metric", *group_by, *ESTIMATE_COLUMNS], rows
+
+
+def compare_table(report: dict[str, Any]) -> tuple[list[str], Iterator[list[Any]]]:
+    """One line per group: both windows, the difference, the p-value and the verdict."""
+    group_by = report["group_by"]
+    columns = [*group_by,
+               *(f"{part}{'' if key == 'value' else '_' + key}" for part in ("current", "baseline")
+                 for key in WINDOW_PARTS),
+               "difference", "difference_ci_low", "difference_ci_high", "p_value", "significant"]
+    rows = ([c["group"][g] for g in group_by]
+            + [c[part][key] for part in ("current", "baseline") for key in WINDOW_PARTS]
+            + [c["difference"][key] for key in ("value", "ci_low", "ci_high")]
+            + [c["p_value"], c["significant"]] for c in report["cells"])
+    return columns, rows

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, current_app, g
@@ -59,6 +61,25 @@ def create_database(server_url: str, prefix: str) -> str:
     finally:
         admin.dispose()
     return server_url.rsplit("/", 1)[0] + "/" + name
+
+
+@contextmanager
+def statement_connection(session: Session) -> Iterator[Connection]:
+    """A connection for one self-contained statement that commits as it runs.
+
+    Served by an autocommit connection from the session's engine: the statement is its own
+    transaction, one round trip instead of three (BEGIN, statement, COMMIT). When the session is
+    bound to an outer connection (tests roll theirs back), the statement runs in a savepoint there.
+    """
+    bind = session.get_bind()
+    if isinstance(bind, Engine):
+        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            yield connection
+        return
+    connection = session.connection()
+    with connection.begin_nested():
+        yield connection
+    session.commit()
 
 
 def is_postgres(engine_or_session) -> bool:

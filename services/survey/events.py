@@ -14,15 +14,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from services.common.db import is_postgres, statement_connection
+from services.common.exceptions import InvalidInputError
+from services.survey import events_pg
 from services.survey.customer_upsert import merge_customers, upsert_customers
 from services.survey.exceptions import EventIdReusedError
 from services.survey.models import JourneyEvent
-from services.common.exceptions import InvalidInputError
 from shared.contracts.events import MAX_BATCH_EVENTS, EventSchema
 
 _EVENT_SCHEMA = EventSchema()
@@ -40,6 +42,12 @@ class EventResult:
     message: str | None = None
     errors: Any = None
     replayed: bool = False
+
+    def reply(self) -> dict[str, Any]:
+        """What ``EventResultSchema`` dumps, built directly (a batch reply holds 500 of these)."""
+        return {"id": self.id, "status": self.status,
+                "received_at": None if self.received_at is None else self.received_at.isoformat(),
+                "code": self.code, "message": self.message, "errors": self.errors}
 
 
 @dataclass
@@ -68,21 +76,31 @@ def _event_row(event: dict[str, Any], digest: str, now: datetime) -> dict[str, A
 def ingest_event(session: Session, *, event: dict[str, Any], now: datetime) -> EventResult:
     """Store one validated event and upsert its customer; replay or reject a reused id."""
     digest = body_hash(event)
-    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (module.insert(JourneyEvent).values(**_event_row(event, digest, now))
-                 .on_conflict_do_nothing(index_elements=[JourneyEvent.event_id])
-                 .returning(JourneyEvent.received_at))
-    received_at = session.execute(statement).scalar()
-    if received_at is None:
-        existing = session.execute(select(JourneyEvent.body_hash, JourneyEvent.received_at)
-                                   .where(JourneyEvent.event_id == event["id"])).one()
-        session.rollback()
-        if existing.body_hash != digest:
-            raise EventIdReusedError(f"event id '{event['id']}' was accepted earlier with a different body")
-        return EventResult(id=event["id"], status="accepted", received_at=existing.received_at, replayed=True)
-    upsert_customers(session, merge_customers([event["customer"]]), now=now)
-    session.commit()
-    return EventResult(id=event["id"], status="accepted", received_at=received_at)
+    if is_postgres(session):
+        with statement_connection(session) as connection:
+            stored = events_pg.insert_event(connection, event, digest, now)
+            existing = None if stored else _known(connection, event["id"])
+    else:
+        statement = (sqlite.insert(JourneyEvent).values(**_event_row(event, digest, now))
+                     .on_conflict_do_nothing(index_elements=[JourneyEvent.event_id])
+                     .returning(JourneyEvent.received_at))
+        stored = session.execute(statement).scalar() is not None
+        existing = None if stored else _known(session.connection(), event["id"])
+        if stored:
+            upsert_customers(session, merge_customers([event["customer"]]), now=now)
+            session.commit()
+        else:
+            session.rollback()
+    if existing is None:
+        return EventResult(id=event["id"], status="accepted", received_at=now)
+    if existing.body_hash != digest:
+        raise EventIdReusedError(f"event id '{event['id']}' was accepted earlier with a different body")
+    return EventResult(id=event["id"], status="accepted", received_at=existing.received_at, replayed=True)
+
+
+def _known(connection: Connection, event_id: str) -> Row:
+    return connection.execute(select(JourneyEvent.body_hash, JourneyEvent.received_at)
+                              .where(JourneyEvent.event_id == event_id)).one()
 
 
 def ingest_batch(session: Session, *, raw_events: list[Any], now: datetime) -> BatchResult:
@@ -117,9 +135,14 @@ def ingest_batch(session: Session, *, raw_events: list[Any], now: datetime) -> B
 def _store_batch(session: Session, valid: list[tuple[int, dict[str, Any], str]], result: BatchResult,
                  now: datetime) -> None:
     ids = list({event["id"] for _, event, _ in valid})
-    known = {row.event_id: row for row in session.execute(
-        select(JourneyEvent.event_id, JourneyEvent.body_hash, JourneyEvent.received_at)
-        .where(JourneyEvent.event_id.in_(ids)))} if ids else {}
+    if not ids:
+        known = {}
+    elif is_postgres(session):
+        known = events_pg.known_events(session.connection(), ids)
+    else:
+        known = {row.event_id: row for row in session.execute(
+            select(JourneyEvent.event_id, JourneyEvent.body_hash, JourneyEvent.received_at)
+            .where(JourneyEvent.event_id.in_(ids)))}
     first_in_batch: dict[str, str] = {}
     new_rows, customers = [], []
     for index, event, digest in valid:
@@ -139,6 +162,12 @@ def _store_batch(session: Session, valid: list[tuple[int, dict[str, Any], str]],
             result.results[index] = EventResult(
                 id=event_id, status="rejected", code=422,
                 message=f"event id '{event_id}' was accepted earlier with a different body")
-    if new_rows:
+    if not new_rows:
+        return
+    if is_postgres(session):
+        connection = session.connection()
+        events_pg.upsert_customers(connection, merge_customers(customers), now)
+        events_pg.insert_events(connection, new_rows, now)
+    else:
         upsert_customers(session, merge_customers(customers), now=now)
         session.connection().execute(insert(JourneyEvent.__table__), new_rows)

@@ -1,0 +1,109 @@
+"""PostgreSQL statements for ingestion: one statement per event, two per batch, whatever the size.
+
+A single event is stored and its customer upserted in one statement (a data-modifying CTE), so an
+acknowledged event costs one round trip on an autocommit connection. A batch travels as one JSON
+array that ``json_to_recordset`` turns back into rows: one statement for the customers, one for
+the events, instead of a statement per row (and no per-element array quoting in Python). The
+SQLite path (``events.py``) stays in SQLAlchemy Core.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection
+
+# Known contact fields overwrite, attributes merge; an erased customer stays erased.
+_CUSTOMER_UPDATE = """
+ON CONFLICT (id) DO UPDATE SET
+    email = CASE WHEN c.erased_at IS NULL THEN coalesce(excluded.email, c.email) END,
+    phone = CASE WHEN c.erased_at IS NULL THEN coalesce(excluded.phone, c.phone) END,
+    locale = CASE WHEN c.erased_at IS NULL THEN coalesce(excluded.locale, c.locale) END,
+    time_zone = CASE WHEN c.erased_at IS NULL THEN coalesce(excluded.time_zone, c.time_zone) END,
+    attributes = CASE WHEN c.erased_at IS NULL THEN c.attributes || excluded.attributes ELSE '{}'::jsonb END,
+    updated_at = excluded.updated_at
+"""
+
+_ONE_EVENT = """
+WITH stored AS (
+    INSERT INTO journey_events (event_id, type, occurred_at, customer_id, attributes, body_hash, received_at)
+    VALUES (%(event_id)s, %(type)s, %(occurred_at)s, %(customer_id)s, %(attributes)s::jsonb, %(body_hash)s,
+            %(now)s)
+    ON CONFLICT (event_id) DO NOTHING
+    RETURNING 1
+), customer AS (
+    INSERT INTO customers AS c (id, email, phone, locale, time_zone, attributes, created_at, updated_at)
+    SELECT %(customer_id)s, %(email)s, %(phone)s, %(locale)s, %(time_zone)s, %(customer_attributes)s::jsonb,
+           %(now)s, %(now)s
+    WHERE EXISTS (SELECT FROM stored)
+""" + _CUSTOMER_UPDATE + """
+    RETURNING 1
+)
+SELECT count(*) FROM stored
+"""
+
+_CUSTOMERS = """
+INSERT INTO customers AS c (id, email, phone, locale, time_zone, attributes, created_at, updated_at)
+SELECT u.id, u.email, u.phone, u.locale, u.time_zone, u.attributes, %(now)s, %(now)s
+FROM json_to_recordset(%(rows)s::json)
+     AS u(id text, email text, phone text, locale text, time_zone text, attributes jsonb)
+ORDER BY u.id
+""" + _CUSTOMER_UPDATE
+
+_EVENTS = """
+INSERT INTO journey_events (event_id, type, occurred_at, customer_id, attributes, body_hash, received_at)
+SELECT u.event_id, u.type, u.occurred_at, u.customer_id, u.attributes, u.body_hash, %(now)s
+FROM json_to_recordset(%(rows)s::json)
+     AS u(n integer, event_id text, type text, occurred_at timestamptz, customer_id text, attributes jsonb,
+          body_hash text)
+ORDER BY u.n
+"""
+
+_KNOWN = """
+SELECT event_id, body_hash, received_at FROM journey_events
+WHERE event_id IN (SELECT json_array_elements_text(%(ids)s::json))
+"""
+
+
+def _json(document: Any) -> str:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def insert_event(connection: Connection, event: dict[str, Any], digest: str, now: datetime) -> bool:
+    """Store the event and upsert its customer in one statement; False when the id is already known."""
+    customer = event["customer"]
+    parameters = {"event_id": event["id"], "type": event["type"], "occurred_at": event["occurred_at"],
+                  "customer_id": customer["id"], "attributes": _json(event["attributes"]), "body_hash": digest,
+                  "now": now, "email": customer["email"], "phone": customer["phone"], "locale": customer["locale"],
+                  "time_zone": customer["time_zone"], "customer_attributes": _json(customer["attributes"])}
+    return connection.exec_driver_sql(_ONE_EVENT, parameters).scalar_one() == 1
+
+
+class KnownEvent(NamedTuple):
+    """What a batch needs to know about an event id stored earlier."""
+
+    body_hash: str
+    received_at: datetime
+
+
+def known_events(connection: Connection, ids: list[str]) -> dict[str, KnownEvent]:
+    """Stored events among ``ids``, by event id (``received_at`` in UTC)."""
+    rows = connection.exec_driver_sql(_KNOWN, {"ids": _json(ids)})
+    return {event_id: KnownEvent(digest, received_at.astimezone(UTC)) for event_id, digest, received_at in rows}
+
+
+def upsert_customers(connection: Connection, rows: list[dict[str, Any]], now: datetime) -> None:
+    """Insert or update merged customer rows, locking them in id order (no deadlock between batches)."""
+    if rows:
+        connection.exec_driver_sql(_CUSTOMERS, {"rows": _json(rows), "now": now})
+
+
+def insert_events(connection: Connection, rows: list[dict[str, Any]], now: datetime) -> None:
+    """Insert new event rows (as built by ``events._event_row``) in one statement, in the order given."""
+    if rows:
+        document = [{"n": n, "event_id": row["event_id"], "type": row["type"],
+                     "occurred_at": row["occurred_at"].isoformat(), "customer_id": row["customer_id"],
+                     "attributes": row["attributes"], "body_hash": row["body_hash"]} for n, row in enumerate(rows)]
+        connection.exec_driver_sql(_EVENTS, {"rows": _json(document), "now": now})

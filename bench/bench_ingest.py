@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import json
 import signal
 import subprocess
 import sys
@@ -42,11 +43,28 @@ def _event(event_id: str, customer: str) -> dict:
             "attributes": {"order_id": event_id, "amount": 25000, "channel": "web"}}
 
 
+def _batch_template(worker: int) -> str:
+    """A batch body rendered once, with format fields for what changes per request (the batch id
+    and the customers): the generator then costs one ``str.format`` per batch, not 500 dicts and a
+    JSON encoding, so it takes less of the two cores the server also runs on."""
+    items = [_event(f"@ID@-{i}", f"c{worker}-@C{i}@") for i in range(BATCH)]
+    text = json.dumps({"events": items}).replace("{", "{{").replace("}", "}}").replace("@ID@", "{0}")
+    for i in range(BATCH):
+        text = text.replace(f"@C{i}@", "{%d}" % (i + 1))
+    return text
+
+
+def _batch_body(template: str, batch_id: str, done: int) -> bytes:
+    """Customers cycle through 20,000 per client."""
+    return template.format(batch_id, *((done * BATCH + i) % 20000 for i in range(BATCH))).encode()
+
+
 def _load(args: tuple[str, str, float, int, multiprocessing.Queue]) -> None:
     base, kind, seconds, worker, queue = args
     headers = {"Authorization": f"Bearer {ADMIN}"}
     done = events = errors = 0
     prefix = f"{kind}-{worker}-{uuid.uuid4().hex[:6]}"
+    template = _batch_template(worker) if kind == "batch" else ""
     with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
         deadline = time.perf_counter() + seconds
         while time.perf_counter() < deadline:
@@ -57,9 +75,8 @@ def _load(args: tuple[str, str, float, int, multiprocessing.Queue]) -> None:
                 reply = client.post("/v1/events", json=_event(f"{prefix}-{done}", f"c{worker}-{done % 5000}"))
                 ok, count = reply.status_code == 201, 1
             else:
-                items = [_event(f"{prefix}-{done}-{i}", f"c{worker}-{(done * BATCH + i) % 20000}")
-                         for i in range(BATCH)]
-                reply = client.post("/v1/events/batch", json={"events": items})
+                reply = client.post("/v1/events/batch", content=_batch_body(template, f"{prefix}-{done}", done),
+                                    headers={"Content-Type": "application/json"})
                 ok = reply.status_code == 200
                 count = reply.json()["accepted"] if ok else 0
             done += 1 if ok else 0

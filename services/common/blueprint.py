@@ -20,3 +20,10 @@ class ApiBlueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint with the strict parser."""
 
     ARGUMENTS_PARSER = StrictParser()
+
+    def arguments(self, schema, *args, **kwargs):
+        """As flask-smorest's, but a schema class is instantiated once here (webargs would build a new
+        instance, deep-copying its fields, on every request)."""
+        if isinstance(schema, type):
+            schema = schema()
+        return super().arguments(schema, *args, **kwargs)

@@ -141,6 +141,8 @@ def test_plain_valid_events_take_the_direct_path(raw):
     lambda e: e.update(occurred_at="2026-11-02T09:30:00"),
     lambda e: e["attributes"].update(score=float("inf")),
     lambda e: e["attributes"].update(nested={"a": 1}),
+    lambda e: e["attributes"].update(tags=["ok", float("nan")]),
+    lambda e: e["customer"]["attributes"].update(tags=["x" * 2001]),
     lambda e: e.pop("customer"),
 ])
 def test_invalid_events_still_get_the_schema_errors(change):

@@ -27,9 +27,10 @@ class Events(MethodView):
     def post(self, event):
         """Record one journey event (ingest); acknowledged means committed."""
         result = events.ingest_event(get_session(), event=event, now=now())
+        reply = jsonify(result.reply())  # the EventResultSchema document, built directly (tested)
         if result.replayed:
-            return result, 200, {"Idempotent-Replayed": "true"}
-        return result
+            return reply, 200, {"Idempotent-Replayed": "true"}
+        return reply, 201
 
 
 @blp.route("/events/batch")

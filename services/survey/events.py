@@ -16,7 +16,7 @@ from typing import Any
 from marshmallow import ValidationError
 from sqlalchemy import Connection, Row, insert, select
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from services.common.db import is_postgres, statement_connection
@@ -29,6 +29,7 @@ from shared.contracts.events import MAX_BATCH_EVENTS, EventSchema
 
 _EVENT_SCHEMA = EventSchema()
 _RACE_RETRIES = 3
+_RETRY_STATES = {"40P01", "40001"}  # deadlock detected, serialization failure
 
 
 @dataclass
@@ -125,11 +126,17 @@ def ingest_batch(session: Session, *, raw_events: list[Any], now: datetime) -> B
             _store_batch(session, valid, result, now)
             session.commit()
             return result
-        except IntegrityError:  # another request stored one of these ids meanwhile: look again
+        except (IntegrityError, OperationalError) as exc:
             session.rollback()
-            if attempt == _RACE_RETRIES - 1:
+            if not _retryable(exc) or attempt == _RACE_RETRIES - 1:
                 raise
     return result
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    """Another request stored one of these ids meanwhile (look again), or PostgreSQL chose this
+    transaction as the victim of a deadlock with a batch holding the same ids in another order."""
+    return isinstance(exc, IntegrityError) or getattr(exc.orig, "sqlstate", None) in _RETRY_STATES
 
 
 def _store_batch(session: Session, valid: list[tuple[int, dict[str, Any], str]], result: BatchResult,
@@ -164,10 +171,12 @@ def _store_batch(session: Session, valid: list[tuple[int, dict[str, Any], str]],
                 message=f"event id '{event_id}' was accepted earlier with a different body")
     if not new_rows:
         return
+    # Events before customers, as a single event does: a batch and a single event holding the same
+    # id and customer then wait on each other in one order only (no deadlock).
     if is_postgres(session):
         connection = session.connection()
-        events_pg.upsert_customers(connection, merge_customers(customers), now)
         events_pg.insert_events(connection, new_rows, now)
+        events_pg.upsert_customers(connection, merge_customers(customers), now)
     else:
-        upsert_customers(session, merge_customers(customers), now=now)
         session.connection().execute(insert(JourneyEvent.__table__), new_rows)
+        upsert_customers(session, merge_customers(customers), now=now)

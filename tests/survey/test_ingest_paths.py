@@ -8,7 +8,8 @@ path. Both must give the same results.
 
 from __future__ import annotations
 
-import uuid
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from services.common.db import make_engine
 from services.common.migrate import upgrade
-from services.survey.events import EventResult, ingest_batch, ingest_event
+from services.survey import events_pg
+from services.survey.events import EventResult, _event_row, body_hash, ingest_batch, ingest_event
 from services.survey.exceptions import EventIdReusedError
 from services.survey.models import Customer, JourneyEvent
 from shared.contracts.events import EventResultSchema, EventSchema
@@ -124,3 +126,43 @@ def test_a_batch_stores_new_events_in_order_and_merges_customers(engine):
 ])
 def test_batch_items_are_the_documents_the_schema_describes(result):
     assert result.reply() == EventResultSchema().dump(result)
+
+
+def test_a_batch_chosen_as_deadlock_victim_is_retried(engine, backend):
+    """Two writers holding the same new ids in opposite orders deadlock; PostgreSQL aborts one of
+    them. The batch that loses is retried instead of answering 500."""
+    if backend != "postgres":
+        pytest.skip("row locks and deadlock detection are PostgreSQL's")
+    raw = [{"id": event_id, "type": "order.delivered", "occurred_at": NOW.isoformat(), "customer": {"id": "c1"}}
+           for event_id in ("b", "a")]
+    rows = {item["id"]: _event_row(SCHEMA.load(item), body_hash(SCHEMA.load(item)), NOW) for item in raw}
+    deadlocks = "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()"
+    outcome: dict = {}
+
+    def batch() -> None:
+        try:
+            with Session(engine) as session:
+                outcome["result"] = ingest_batch(session, raw_events=raw, now=NOW)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            outcome["error"] = exc
+
+    with engine.connect() as holder:
+        before = holder.exec_driver_sql(deadlocks).scalar()
+        holder.commit()
+        events_pg.insert_events(holder, [rows["a"]], NOW)  # holds "a", uncommitted
+        worker = threading.Thread(target=batch)
+        worker.start()  # inserts "b", then waits for "a"
+        with engine.connect() as observer:
+            deadline = time.monotonic() + 10
+            while not observer.exec_driver_sql("SELECT count(*) FROM pg_locks WHERE NOT granted").scalar():
+                assert time.monotonic() < deadline, "the batch never waited for the held id"
+                time.sleep(0.01)
+        events_pg.insert_events(holder, [rows["b"]], NOW)  # waits for "b": a cycle, the batch loses
+        holder.commit()
+        worker.join(30)
+        after = holder.exec_driver_sql(deadlocks).scalar()
+    assert "error" not in outcome, f"the batch failed: {outcome.get('error')!r}"
+    assert after == before + 1
+    assert [item.status for item in outcome["result"].results] == ["replayed", "replayed"]
+    with Session(engine) as session:
+        assert sorted(session.scalars(select(JourneyEvent.event_id))) == ["a", "b"]

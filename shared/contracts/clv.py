@@ -141,11 +141,23 @@ class ClvSegmentSchema(ReplySchema):
     mean = fields.Nested(EstimateSchema, required=True)
 
 
+class ClvContractSegmentsSchema(ReplySchema):
+    """Contract customers' value still to come, per contract segment (sBG; 95% intervals)."""
+
+    time_unit = fields.String(required=True, metadata={"description": "recurring values are per month"})
+    annual_discount_rate = fields.Float(required=True)
+    as_of = fields.DateTime(required=True)
+    segments = fields.List(fields.Nested(ClvSegmentSchema), required=True)
+
+
 class ClvSegmentsReplySchema(ReplySchema):
-    """Segment values of one fit (95% intervals, the fit's horizon and rate)."""
+    """Segment values of one fit (95% intervals, the fit's horizon and rate), and of the contracts."""
 
     fit_id = fields.String(required=True)
     horizon = fields.Integer(required=True)
     time_unit = fields.String(required=True)
     annual_discount_rate = fields.Float(required=True)
     segments = fields.List(fields.Nested(ClvSegmentSchema), required=True)
+    contractual = fields.Nested(ClvContractSegmentsSchema, allow_none=True, metadata={
+        "description": "active contracts valued with the sBG model: recurring value times the discounted "
+                       "expected residual lifetime; null without active contracts or before any contract churned"})

@@ -170,6 +170,34 @@ def test_contract_customer_gets_the_sbg_value(fitted):
     assert gone["clv"]["value"] == 0
 
 
+def test_segments_include_contract_customers(fitted):
+    service, key, _ = fitted
+    client = service.client()
+    assert client.get("/v1/clv/segments", headers=auth(key)).json["contractual"] is None  # no contracts yet
+    contracts = [{"id": f"k{i}", "customer_id": f"sub{i % 80}", "started_at": f"2023-0{1 + i % 6}-01",
+                  "ended_at": "2023-09-15" if i % 4 == 0 else None, "recurring_value": str(10 + i % 3 * 5),
+                  "currency": "EUR", "segment": "pro" if i % 2 else "basic"} for i in range(120)]
+    assert client.post("/v1/contracts/batch", json={"contracts": contracts}, headers=auth(key)).status_code == 200
+    reply = client.get("/v1/clv/segments", headers=auth(key))
+    assert reply.status_code == 200, reply.json
+    block = reply.json["contractual"]
+    assert block["time_unit"] == "month" and block["annual_discount_rate"] == 0.1
+    by_label = {item["segment"]: item for item in block["segments"]}
+    assert list(by_label) == ["*", "basic", "pro"]
+    active = [c for c in contracts if c["ended_at"] is None]
+    owners = sorted({c["customer_id"] for c in active})
+    assert by_label["*"]["customers"] == len(owners)
+    assert by_label["pro"]["customers"] == len({c["customer_id"] for c in active if c["segment"] == "pro"})
+    values = [client.get(f"/v1/clv/customers/{owner}", headers=auth(key)).json["clv"] for owner in owners]
+    everyone = by_label["*"]["total"]
+    assert everyone["value"] == pytest.approx(sum(v["value"] for v in values), rel=1e-9)
+    assert everyone["ci_low"] < everyone["value"] < everyone["ci_high"]
+    assert everyone["ci_high"] - everyone["ci_low"] <= sum(v["ci_high"] - v["ci_low"] for v in values) * (1 + 1e-9)
+    parts = by_label["basic"]["total"]["value"] + by_label["pro"]["total"]["value"]
+    assert parts == pytest.approx(everyone["value"], rel=1e-9)
+    assert by_label["*"]["mean"]["value"] == pytest.approx(everyone["value"] / len(owners), rel=1e-12)
+
+
 def test_nightly_refit_is_scheduled_once_per_day(fitted):
     service, _, _ = fitted
     factory = worker_sessions(service)

@@ -86,6 +86,20 @@ def test_one_click_score_is_recorded_at_once_as_a_partial_response(survey_app):
     assert stored(survey_app, invitation).answers == {"nps": 9}
 
 
+def test_a_one_click_low_score_signals_at_once_and_only_once(survey_app):
+    invitation, token = invite(survey_app)
+    assert survey_app.http.get(f"/r/{token}?score=2&q=nps").status_code == 200
+    messages = outbox(survey_app)
+    assert [d for d, _ in messages] == ["metrics", "notifier"]
+    signal = messages[1][1]
+    assert signal["metric"] == "nps" and signal["score"] == 2 and signal["comment"] is None
+    assert signal["answered_at"] == stored(survey_app, invitation).updated_at.isoformat()
+    survey_app.clock.advance(minutes=3)
+    form = {"q_nps": "2", "q_csat": "1", "q_comment": "너무 늦었어요"}
+    assert "감사합니다!" in survey_app.http.post(f"/r/{token}", data=form).get_data(as_text=True)
+    assert [d for d, _ in outbox(survey_app)] == ["metrics", "notifier", "metrics"]  # the signal went once
+
+
 def test_missing_required_answer_keeps_what_was_entered(survey_app):
     invitation, token = invite(survey_app)
     reply = survey_app.http.post(f"/r/{token}", data={"q_nps": "8", "q_comment": "포장이 엉망이었어요"})

@@ -9,7 +9,7 @@ from services.common.auth import require_roles
 from services.common.blueprint import ApiBlueprint
 from services.common.csv_reply import csv_response, wants_csv
 from services.common.db import get_session
-from services.metrics.finance.clv_contracts import customer_clv
+from services.metrics.finance.clv_contracts import contract_segments, customer_clv
 from services.metrics.finance.clv_customers import list_customer_values, segment_values
 from services.metrics.finance.clv_fits import fit_reply, get_fit, request_fit
 from shared.contracts.clv import (ClvCustomerArgsSchema, ClvCustomerListArgsSchema, ClvCustomerPageSchema,
@@ -90,5 +90,9 @@ class ClvSegments(MethodView):
     @clv_blueprint.arguments(ClvSegmentArgsSchema, location="query")
     @clv_blueprint.response(200, ClvSegmentsReplySchema)
     def get(self, args):
-        """Sum and mean CLV per segment with intervals, from the fit's parameter draws."""
-        return segment_values(get_session(), **args)
+        """Sum and mean CLV per segment with intervals, from the fit's parameter draws; contract customers
+        separately (``contractual``), valued with the sBG model of all contracts."""
+        session = get_session()
+        reply = segment_values(session, **args)
+        reply["contractual"] = contract_segments(session, now=current_app.extensions["clock"].now())
+        return reply

@@ -261,3 +261,33 @@ class SBGFitter:
                         ci_high=value * float(np.exp(z * se)),
                         n=int(round(self.n_)), confidence=confidence, method="delta_log",
                         parts={"renewals": int(renewals), "discount_rate": float(discount_rate)})
+
+    def residual_value(self, renewals: Any, weights: Any, discount_rate: float,
+                       confidence: float = 0.95) -> Estimate:
+        """``sum_i weights_i * DERL(renewals_i)``: the discounted value still to come from many
+        contracts (weights: their recurring values), with a delta-method interval on the log scale.
+
+        All contracts share the fitted parameters, so the total's uncertainty is not the sum of the
+        contracts' own intervals (that would assume every gradient points the same way); the
+        gradient of the total is taken instead, as ``residual_lifetime`` does for one contract.
+        """
+        z = norm.ppf(0.5 + check_confidence(confidence) / 2.0)
+        n, w = _periods(renewals), np.asarray(weights, dtype=float)
+        if n.shape != w.shape or not n.size or (w < 0).any() or not w.sum() > 0:
+            raise ValueError("renewals and weights must be equally long, with positive weights")
+        counts, inverse = np.unique(n, return_inverse=True)
+        grouped = np.bincount(inverse, weights=w)
+        log_theta = np.log(self.params_.as_array())
+
+        def log_total(lt: np.ndarray) -> float:
+            params = SBGParameters(*np.exp(lt))
+            return float(np.log(grouped @ discounted_expected_residual_lifetime(params, counts, discount_rate)))
+
+        h = 1e-5
+        grad = np.array([(log_total(log_theta + h * e) - log_total(log_theta - h * e)) / (2 * h)
+                         for e in np.eye(2)])
+        se = float(np.sqrt(grad @ self.covariance_log_ @ grad))
+        value = float(np.exp(log_total(log_theta)))
+        return Estimate(value=value, ci_low=value * float(np.exp(-z * se)), ci_high=value * float(np.exp(z * se)),
+                        n=int(round(self.n_)), confidence=confidence, method="delta_log",
+                        parts={"contracts": int(n.size), "discount_rate": float(discount_rate)})

@@ -1,4 +1,4 @@
-"""What a response becomes for metrics (every version) and notifier (a low score, once).
+"""What a response becomes for metrics (every version) and notifier (the first low score, once).
 
 Messages are written to the outbox in the caller's transaction; the worker delivers them. The
 ordering key keeps a response's versions in order; metrics keeps the newest version, and notifier
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.outbox import enqueue
@@ -76,15 +77,19 @@ def low_score(items: list[dict[str, Any]], thresholds: dict[str, int]) -> dict[s
 
 def send_downstream(session: Session, response: Response, definition: dict[str, Any], *,
                     settings: DownstreamSettings, now: datetime) -> None:
-    """Queue the response's current version for metrics, and a signal when it completes low."""
+    """Queue the response's current version for metrics, and a signal the first time it holds a low score.
+
+    The signal goes at once, even for a partial response (a one-click 2 from the email that the
+    customer never completes is exactly the unhappy customer a team lead must hear about); it is sent
+    once per response, so a comment written afterwards is seen through the signal's link.
+    """
     record = _RECORD.dump(response_record(response, definition))
     enqueue(session, PLATFORM, topic="response", destination="metrics", payload=record, now=now,
             idempotency_key=f"response:{response.id}:v{response.version}",
             ordering_key=f"response:{response.id}")
-    if not response.completed:
-        return
     low = low_score(record["answers"], settings.low_scores)
-    if low is None:
+    key = f"signal:{response.id}"
+    if low is None or _queued(session, key):
         return
     comment = next((i["text"] for i in record["answers"] if i["type"] == "text" and i["text"]), None)
     signal = {"response_id": response.id, "survey_id": record["survey_id"],
@@ -92,7 +97,13 @@ def send_downstream(session: Session, response: Response, definition: dict[str, 
               "channel": record["channel"], "customer_id": response.customer_id, "metric": low["type"],
               "score": low["value"], "comment": comment, "answers": record["answers"],
               "lang": response.lang, "attributes": record["attributes"],
-              "answered_at": record["completed_at"],
+              "answered_at": record["completed_at"] or record["updated_at"],
               "link": f"{settings.public_base_url.rstrip('/')}/v1/responses/{response.id}"}
     enqueue(session, PLATFORM, topic="signal", destination="notifier", payload=signal, now=now,
-            idempotency_key=f"signal:{response.id}")
+            idempotency_key=key)
+
+
+def _queued(session: Session, key: str) -> bool:
+    """Whether a message with this idempotency key is in the outbox (callers hold the response's row lock)."""
+    outbox = PLATFORM.outbox
+    return session.execute(select(outbox.c.id).where(outbox.c.idempotency_key == key)).first() is not None

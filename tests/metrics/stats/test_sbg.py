@@ -127,6 +127,39 @@ def test_coverage_of_parameters_projection_and_derl():
     assert ((hits / reps >= low) & (hits / reps <= high)).all(), hits / reps
 
 
+def test_portfolio_value_is_the_weighted_sum_with_a_joint_interval():
+    fit = SBGFitter().fit_survivors(HIGH_END)
+    one = fit.residual_lifetime(renewals=2, discount_rate=0.1)
+    same = fit.residual_value([2, 2], [20.0, 10.0], 0.1)
+    assert same.value == pytest.approx(30 * one.value, rel=1e-9)
+    assert (same.ci_low, same.ci_high) == pytest.approx((30 * one.ci_low, 30 * one.ci_high), rel=1e-6)
+    renewals, weights = np.array([0, 1, 1, 5, 12]), np.array([10.0, 20.0, 5.0, 40.0, 15.0])
+    mixed = fit.residual_value(renewals, weights, 0.1)
+    expected = float(weights @ discounted_expected_residual_lifetime(fit.params_, renewals, 0.1))
+    assert mixed.value == pytest.approx(expected, rel=1e-12)
+    parts = [fit.residual_lifetime(int(n), 0.1) for n in renewals]
+    summed_width = sum(w * (p.ci_high - p.ci_low) for w, p in zip(weights, parts))
+    assert mixed.ci_low < mixed.value < mixed.ci_high
+    assert mixed.ci_high - mixed.ci_low <= summed_width * (1 + 1e-9)  # shared parameters: never wider
+    for bad in (([1, 2], [1.0]), ([1], [-1.0]), ([], []), ([1.5], [1.0]), ([1], [0.0])):
+        with pytest.raises(ValueError):
+            fit.residual_value(*bad, 0.1)
+
+
+def test_coverage_of_the_portfolio_value():
+    rng = np.random.default_rng(4)
+    reps = 200
+    renewals, weights = np.array([0, 1, 3, 6, 10, 24]), np.array([30.0, 10.0, 25.0, 5.0, 50.0, 15.0])
+    truth = float(weights @ discounted_expected_residual_lifetime(TRUE, renewals, 0.01))
+    hits = 0
+    for _ in range(reps):
+        fit = SBGFitter().fit(*simulate_sbg(TRUE, 1000, 7, rng))
+        total = fit.residual_value(renewals, weights, 0.01)
+        hits += total.ci_low <= truth <= total.ci_high
+    low, high = binom.ppf([0.0005, 0.9995], reps, 0.95) / reps
+    assert low <= hits / reps <= high, hits / reps
+
+
 @pytest.mark.parametrize(("lifetimes", "churned"), [
     ([0, 2], [True, False]),  # churn in period 0
     ([1.5, 2], [True, False]),

@@ -85,8 +85,10 @@ class ClvCustomerArgsSchema(StrictSchema):
 
 
 class ClvCustomerListArgsSchema(StrictSchema):
-    """A page of customers of one fit, by CLV (the fit's horizon and rate)."""
+    """A page of customers by CLV: of one fit (the fit's horizon and rate), or with ``kind=contractual``
+    the customers with an active contract (sBG value of their contracts, 10% a year)."""
 
+    kind = fields.String(load_default="non_contractual", validate=validate.OneOf(["non_contractual", "contractual"]))
     fit_id = fields.String(load_default=None, validate=validate.Length(max=32))
     segment = fields.String(load_default=None, validate=validate.Length(max=SEGMENT_MAX_LENGTH))
     order = fields.String(load_default="desc", validate=validate.OneOf(["desc", "asc"]))
@@ -121,7 +123,7 @@ class ClvCustomerSchema(ReplySchema):
 class ClvCustomerPageSchema(ReplySchema):
     """One page; pass ``next_cursor`` as ``cursor`` for the next (null on the last page)."""
 
-    fit_id = fields.String(required=True)
+    fit_id = fields.String(required=True, allow_none=True, metadata={"description": "null for contract customers"})
     customers = fields.List(fields.Nested(ClvCustomerSchema), required=True)
     next_cursor = fields.String(allow_none=True)
 

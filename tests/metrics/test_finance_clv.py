@@ -198,6 +198,48 @@ def test_segments_include_contract_customers(fitted):
     assert by_label["*"]["mean"]["value"] == pytest.approx(everyone["value"] / len(owners), rel=1e-12)
 
 
+def test_contract_customers_page_by_value(fitted):
+    service, key, _ = fitted
+    client = service.client()
+    contracts = [{"id": f"k{i}", "customer_id": f"sub{i % 50}", "started_at": f"2023-0{1 + i % 7}-01",
+                  "ended_at": "2023-10-15" if i % 5 == 0 else None, "recurring_value": str(5 + i % 4 * 10),
+                  "currency": "EUR", "segment": "pro" if i % 3 else "basic"} for i in range(90)]
+    assert client.post("/v1/contracts/batch", json={"contracts": contracts}, headers=auth(key)).status_code == 200
+    seen, cursor = [], None
+    while True:
+        params = {"kind": "contractual", "limit": 7, **({"cursor": cursor} if cursor else {})}
+        reply = client.get("/v1/clv/customers", query_string=params, headers=auth(key))
+        assert reply.status_code == 200, reply.json
+        assert reply.json["fit_id"] is None
+        seen += reply.json["customers"]
+        cursor = reply.json["next_cursor"]
+        if cursor is None:
+            break
+    owners = {c["customer_id"] for c in contracts if c["ended_at"] is None}
+    assert [c["customer_id"] for c in seen] != [] and {c["customer_id"] for c in seen} == owners
+    assert len(seen) == len(owners)  # every customer once across the pages
+    values = [c["clv"]["value"] for c in seen]
+    assert values == sorted(values, reverse=True)
+    for item in seen[:5]:  # the same numbers as the customer's own endpoint
+        alone = client.get(f"/v1/clv/customers/{item['customer_id']}", headers=auth(key)).json
+        assert alone["kind"] == item["kind"] == "contractual" and alone["segment"] == item["segment"]
+        assert alone["clv"] == pytest.approx(item["clv"])
+    pro = client.get("/v1/clv/customers", query_string={"kind": "contractual", "segment": "pro", "limit": 1000,
+                                                         "order": "asc"}, headers=auth(key)).json["customers"]
+    assert pro and all(c["segment"] == "pro" for c in pro)
+    assert [c["clv"]["value"] for c in pro] == sorted(c["clv"]["value"] for c in pro)
+    exported = client.get("/v1/clv/customers", query_string={"kind": "contractual", "limit": 3},
+                          headers={**auth(key), "Accept": "text/csv"})
+    table = list(csv.reader(io.StringIO(exported.get_data(as_text=True))))
+    assert table[0][:3] == ["customer_id", "segment", "recurring_value"] and len(table) == 4
+    assert exported.headers["X-Next-Cursor"]
+    mixed = client.get("/v1/clv/customers", query_string={"kind": "contractual", "fit_id": "x"}, headers=auth(key))
+    assert mixed.status_code == 422 and "fit_id" in mixed.json["errors"]
+    foreign = client.get("/v1/clv/customers", query_string={"kind": "contractual", "cursor": cursor or "e30="},
+                         headers=auth(key))
+    assert foreign.status_code == 422
+
+
 def test_nightly_refit_is_scheduled_once_per_day(fitted):
     service, _, _ = fitted
     factory = worker_sessions(service)

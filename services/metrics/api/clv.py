@@ -9,7 +9,9 @@ from services.common.auth import require_roles
 from services.common.blueprint import ApiBlueprint
 from services.common.csv_reply import csv_response, wants_csv
 from services.common.db import get_session
-from services.metrics.finance.clv_contracts import contract_segments, customer_clv
+from services.common.exceptions import InvalidInputError
+from services.metrics.finance.clv_contract_sets import contract_segments, list_contract_values
+from services.metrics.finance.clv_contracts import customer_clv
 from services.metrics.finance.clv_customers import list_customer_values, segment_values
 from services.metrics.finance.clv_fits import fit_reply, get_fit, request_fit
 from shared.contracts.clv import (ClvCustomerArgsSchema, ClvCustomerListArgsSchema, ClvCustomerPageSchema,
@@ -60,6 +62,18 @@ def _csv_page(page: dict) -> Response:
     return response
 
 
+def _csv_contract_page(page: dict) -> Response:
+    columns = ["customer_id", "segment", "recurring_value", "renewals", "expected_residual_lifetime",
+               "clv", "clv_ci_low", "clv_ci_high"]
+    rows = ([c["customer_id"], c["segment"], c["recurring_value"], c["renewals"],
+             c["expected_residual_lifetime"]["value"], c["clv"]["value"], c["clv"]["ci_low"], c["clv"]["ci_high"]]
+            for c in page["customers"])
+    response = csv_response(columns, rows, "clv-contract-customers.csv")
+    if page["next_cursor"]:
+        response.headers["X-Next-Cursor"] = page["next_cursor"]
+    return response
+
+
 @clv_blueprint.route("/customers")
 class ClvCustomers(MethodView):
     @require_roles(*READERS)
@@ -68,7 +82,14 @@ class ClvCustomers(MethodView):
     @clv_blueprint.alt_response(200, content_type="text/csv", description="with Accept: text/csv; "
                                 "the next cursor in the X-Next-Cursor header")
     def get(self, args):
-        """Customers of a fit by CLV, with intervals, in cursor pages; ``Accept: text/csv`` for CSV."""
+        """Customers by CLV with intervals, in cursor pages: of a fit, or with ``kind=contractual`` those with an
+        active contract; ``Accept: text/csv`` for CSV."""
+        if args.pop("kind") == "contractual":
+            if args.pop("fit_id") is not None:
+                raise InvalidInputError("contract customers are not valued by a CLV fit",
+                                        errors={"fit_id": ["not with kind=contractual"]})
+            page = list_contract_values(get_session(), now=current_app.extensions["clock"].now(), **args)
+            return _csv_contract_page(page) if wants_csv() else page
         page = list_customer_values(get_session(), n_draws=current_app.config["CLV_DRAWS"], **args)
         return _csv_page(page) if wants_csv() else page
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.exceptions import ConflictError, NotFoundError
@@ -24,9 +24,10 @@ def customer_clv(session: Session, *, customer_id: str, now: datetime, fit_id: s
                  horizon: int | None = None, annual_discount_rate: float | None = None,
                  confidence: float = 0.95, n_draws: int = 200) -> dict:
     """CLV of a customer with intervals; contract customers get the sBG value of their contracts."""
-    contracts = session.execute(select(Contract).where(Contract.customer_id == customer_id)).scalars().all()
+    contracts = session.execute(select(Contract).where(Contract.customer_id == customer_id)
+                                .order_by(Contract.started_at, Contract.id)).scalars().all()
     if contracts:
-        return _contract_clv(session, customer_id, contracts, now=now, confidence=confidence,
+        return contract_clv(session, customer_id, contracts, now=now, confidence=confidence,
                              annual_rate=DEFAULT_ANNUAL_RATE if annual_discount_rate is None else annual_discount_rate)
     fit = resolve_fit(session, fit_id)
     row = find_customer_value(session, fit, customer_id)
@@ -39,11 +40,11 @@ def customer_clv(session: Session, *, customer_id: str, now: datetime, fit_id: s
                               stored_point=stored)[0]
 
 
-def _utc(moment: datetime | None) -> datetime | None:
+def as_utc(moment: datetime | None) -> datetime | None:
     return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _contract_fitter(session: Session, now: datetime) -> SBGFitter:
+def contract_fitter(session: Session, now: datetime) -> SBGFitter:
     """sBG fitted on every contract's lifetime in months up to ``now`` (409 when it cannot be)."""
     durations, churned = cohort_lifetimes(session, cohort_start=date(1900, 1, 1), cohort_end=now.date(),
                                           as_of=now.date(), unit=CONTRACT_UNIT)
@@ -55,18 +56,20 @@ def _contract_fitter(session: Session, now: datetime) -> SBGFitter:
     return fitter
 
 
-def _contract_clv(session: Session, customer_id: str, contracts: list[Contract], *, now: datetime,
-                  confidence: float, annual_rate: float) -> dict:
-    active = [c for c in contracts if c.ended_at is None or _utc(c.ended_at) > now]
-    reply = {"customer_id": customer_id, "kind": "contractual", "segment": contracts[-1].segment, "fit_id": None,
+def contract_clv(session: Session, customer_id: str, contracts: list, *, now: datetime, confidence: float,
+                 annual_rate: float, fitter: SBGFitter | None = None) -> dict:
+    """The reply for a customer with contracts (rows with started_at, ended_at, recurring_value, segment)."""
+    active = [c for c in contracts if c.ended_at is None or as_utc(c.ended_at) > now]
+    reply = {"customer_id": customer_id, "kind": "contractual", "segment": (active or contracts)[-1].segment,
+             "fit_id": None,
              "time_unit": CONTRACT_UNIT, "horizon": None, "annual_discount_rate": annual_rate,
              "recurring_value": float(sum(c.recurring_value for c in active)), "renewals": None}
     if not active:
         zero = Estimate(0.0, 0.0, 0.0, len(contracts), confidence, "ended")
         return {**reply, "expected_residual_lifetime": estimate_reply(zero), "clv": estimate_reply(zero)}
-    fitter = _contract_fitter(session, now)
+    fitter = fitter or contract_fitter(session, now)
     rate = per_period_rate(annual_rate, CONTRACT_UNIT)
-    renewals = [complete_periods(_utc(c.started_at), now, CONTRACT_UNIT) for c in active]
+    renewals = [complete_periods(as_utc(c.started_at), now, CONTRACT_UNIT) for c in active]
     values = [float(c.recurring_value) for c in active]
     lifetime = fitter.residual_lifetime(renewals[0], rate, confidence)
     clv = (fitter.residual_value(renewals, values, rate, confidence) if sum(values) > 0
@@ -74,40 +77,3 @@ def _contract_clv(session: Session, customer_id: str, contracts: list[Contract],
     return {**reply, "renewals": renewals[0], "expected_residual_lifetime": estimate_reply(lifetime),
             "clv": estimate_reply(Estimate(clv.value, clv.ci_low, clv.ci_high, clv.n, confidence,
                                            "sbg_derl_delta_log"))}
-
-
-def contract_segments(session: Session, *, now: datetime, annual_rate: float = DEFAULT_ANNUAL_RATE,
-                      confidence: float = 0.95) -> dict | None:
-    """Discounted value still to come from active contracts, per contract segment (``*``: all).
-
-    None when there is no active contract, or no sBG fit yet (no contract has churned).
-    """
-    active = session.execute(select(Contract.customer_id, Contract.segment, Contract.started_at,
-                                    Contract.recurring_value)
-                             .where(or_(Contract.ended_at.is_(None), Contract.ended_at > now))).all()
-    if not active:
-        return None
-    try:
-        fitter = _contract_fitter(session, now)
-    except ConflictError:
-        return None
-    rate = per_period_rate(annual_rate, CONTRACT_UNIT)
-    groups: dict[str | None, list] = {"*": list(active)}
-    for row in active:
-        groups.setdefault(row.segment, []).append(row)
-    segments = []
-    for label, rows in groups.items():
-        customers = len({row.customer_id for row in rows})
-        values = [float(row.recurring_value) for row in rows]
-        if sum(values) > 0:
-            renewals = [complete_periods(_utc(row.started_at), now, CONTRACT_UNIT) for row in rows]
-            total = fitter.residual_value(renewals, values, rate, confidence)
-        else:
-            total = Estimate(0.0, 0.0, 0.0, int(round(fitter.n_)), confidence, "free")
-        mean = Estimate(total.value / customers, total.ci_low / customers, total.ci_high / customers,
-                        total.n, confidence, total.method)
-        segments.append({"segment": label, "customers": customers, "total": estimate_reply(total),
-                         "mean": estimate_reply(mean)})
-    segments.sort(key=lambda item: (item["segment"] != "*", item["segment"] is None, item["segment"] or ""))
-    return {"time_unit": CONTRACT_UNIT, "annual_discount_rate": annual_rate, "as_of": now,
-            "segments": segments}

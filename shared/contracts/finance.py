@@ -106,7 +106,9 @@ def Currency(**kwargs) -> fields.Field:  # noqa: N802 - a field factory
     return _Checked(check_currency, **kwargs)
 
 
-_segment = dict(allow_none=True, validate=validate.Length(min=1, max=SEGMENT_MAX_LENGTH))
+_segment = dict(allow_none=True, validate=[
+    validate.Length(min=1, max=SEGMENT_MAX_LENGTH),
+    validate.NoneOf(["*"], error="'*' stands for all customers in segment reports")])
 
 
 class TransactionSchema(StrictSchema):

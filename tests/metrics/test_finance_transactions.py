@@ -58,7 +58,7 @@ def test_same_id_with_other_values_rejects_the_whole_batch(metrics, finance_key)
 @pytest.mark.parametrize(("change", "field"), [
     ({"currency": "WON!"}, "currency"), ({"amount": "abc"}, "amount"), ({"amount": "NaN"}, "amount"),
     ({"occurred_at": "yesterday"}, "occurred_at"), ({"id": "x" * 65}, "id"), ({"customer_id": ""}, "customer_id"),
-    ({"unknown": 1}, "unknown"),
+    ({"unknown": 1}, "unknown"), ({"segment": "*"}, "segment"),
 ])
 def test_bad_rows_are_422_with_their_position(metrics, finance_key, change, field):
     reply = metrics.client().post("/v1/transactions/batch", json={"transactions": [tx(1), tx(2, **change)]},
@@ -174,6 +174,8 @@ def test_contracts_are_replaced_by_id(metrics, finance_key):
     [{"id": "k", "customer_id": "c", "started_at": "2024-02-01", "ended_at": "2024-01-01",
       "recurring_value": 1, "currency": "EUR"}],
     [{"id": "k", "customer_id": "c", "started_at": "2024-02-01", "recurring_value": 1, "currency": "EUR"}] * 2,
+    [{"id": "k", "customer_id": "c", "started_at": "2024-02-01", "recurring_value": 1, "currency": "EUR",
+      "segment": "*"}],  # "*" stands for everyone in segment reports
 ])
 def test_bad_contract_batches_are_422_and_store_nothing(metrics, finance_key, contracts):
     reply = metrics.client().post("/v1/contracts/batch", json={"contracts": contracts}, headers=auth(finance_key))

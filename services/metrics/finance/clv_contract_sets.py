@@ -56,7 +56,8 @@ def contract_segments(session: Session, *, now: datetime, annual_rate: float = D
         values = [float(row.recurring_value) for row in rows]
         if sum(values) > 0:
             renewals = [complete_periods(as_utc(row.started_at), now, CONTRACT_UNIT) for row in rows]
-            total = fitter.residual_value(renewals, values, rate, confidence)
+            derl = fitter.residual_value(renewals, values, rate, confidence)
+            total = Estimate(derl.value, derl.ci_low, derl.ci_high, derl.n, confidence, "sbg_derl_delta_log")
         else:
             total = Estimate(0.0, 0.0, 0.0, int(round(fitter.n_)), confidence, "free")
         mean = Estimate(total.value / customers, total.ci_low / customers, total.ci_high / customers,

@@ -64,6 +64,20 @@ def _weighted(rng: random.Random, items: list[tuple]) -> tuple:
     return rng.choices(items, weights=[item[-1] for item in items])[0]
 
 
+def _phone(zone: str, first: int, second: int) -> str:
+    """A mobile number of the customer's country (fictional ranges for the US and the UK)."""
+    if zone.startswith("America"):
+        area = "416" if zone == "America/Toronto" else "212"
+        return f"+1 {area}-555-{first % 100 + 100:04d}"  # 555-0100..0199: fictional
+    if zone.startswith("Europe/London"):
+        return f"+44 7700 900{second % 1000:03d}"  # 07700 900000..900999: Ofcom drama numbers
+    if zone == "Australia/Sydney":
+        return f"+61 491 570 {first % 1000:03d}"
+    if zone == "Asia/Singapore":
+        return f"+65 8{first % 1000:03d} {second}"
+    return f"+82 10-{first}-{second}"
+
+
 def make_customers(rng: random.Random, count: int, *, english_share: float = 0.2) -> list[Customer]:
     """``count`` customers; deterministic for a given ``rng`` state."""
     customers = []
@@ -85,7 +99,7 @@ def make_customers(rng: random.Random, count: int, *, english_share: float = 0.2
             name, handle = family + given, f"{given_roman}.{family_roman}"
         customer = Customer(
             id=f"hm-{number:05d}", name=name, email=f"{handle}{number}@example.com",
-            phone=f"+82 10-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}", locale=locale, time_zone=zone,
+            phone=_phone(zone, rng.randint(1000, 9999), rng.randint(1000, 9999)), locale=locale, time_zone=zone,
             attributes={"age_band": age_band, "gender": gender, "region": region, "plan": plan})
         customer.buyer = rng.random() < 0.78
         # Heterogeneous purchase rates (gamma) and spend; plus/premium members buy more often.

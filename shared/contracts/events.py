@@ -16,9 +16,10 @@ MAX_BATCH_BYTES = 512 * 1024
 MAX_EVENT_BYTES = 64 * 1024
 MAX_ATTRIBUTES = 100
 EVENT_TYPE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$", error="an event type such as 'order.delivered'")
-EXTERNAL_ID = validate.Length(min=1, max=200)
+NO_NUL = validate.Regexp(r"^[^\x00]*$", error="no NUL characters")  # PostgreSQL text cannot hold them
+EXTERNAL_ID = validate.And(validate.Length(min=1, max=200), NO_NUL)
 EVENT_STATUSES = ("accepted", "replayed", "rejected")
-ATTRIBUTE_NAME = validate.Length(min=1, max=100)
+ATTRIBUTE_NAME = validate.And(validate.Length(min=1, max=100), NO_NUL)
 EMAIL = (validate.Email(), validate.Length(max=320))
 PHONE = validate.Regexp(r"^\+?[0-9 ()-]{4,32}$", error="a phone number")
 LOCALE = validate.Regexp(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$", error="a locale such as 'ko-KR'")
@@ -63,6 +64,8 @@ def _check_scalar(name: str, value: Any) -> None:
     if isinstance(value, str):
         if len(value) > 2000:
             raise ValidationError(f"{name}: at most 2000 characters")
+        if "\x00" in value:
+            raise ValidationError(f"{name}: no NUL characters")
     elif isinstance(value, float) and not math.isfinite(value):
         raise ValidationError(f"{name}: not a finite number")
 
@@ -163,7 +166,7 @@ def _quick_attributes(value: Any) -> dict[str, Any] | None:
     if type(value) is not dict:
         return None
     for name in value:
-        if type(name) is not str or not 0 < len(name) <= 100:
+        if type(name) is not str or not 0 < len(name) <= 100 or "\x00" in name:
             return None
     check_attribute_values(value)
     return dict(value)

@@ -25,20 +25,22 @@ scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan
 odd_values = st.one_of(scalars, st.lists(scalars, max_size=3), st.dictionaries(st.text(max_size=3), scalars,
                                                                                 max_size=2),
                        st.just("x" * 2001), st.just(float("inf")), st.just(b"bytes"))
+# Text a valid event may hold anywhere: anything but NUL, which PostgreSQL text cannot store.
+clean_text = st.text(alphabet=st.characters(exclude_characters="\x00"), max_size=30)
 names = st.one_of(st.sampled_from(["plan", "region", "a" * 100, "a" * 101, ""]), st.text(max_size=8))
 good_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
-                         st.text(max_size=30))
+                         clean_text)
 good_attributes = st.dictionaries(st.sampled_from(["plan", "amount", "region", "tags", "a" * 100]),
                                   st.one_of(good_scalars, st.lists(good_scalars, max_size=3)), max_size=4)
 good_customers = st.fixed_dictionaries(
-    {"id": st.text(min_size=1, max_size=20)},
+    {"id": clean_text.filter(bool)},
     optional={"email": st.sampled_from(["a@example.com", "kim@haneul.co.kr", None]),
               "phone": st.sampled_from(["+82 10-1234-5678", "010 1234 5678", "+1 (555) 0100", None]),
               "locale": st.sampled_from(["ko-KR", "en", "en_US", None]),
               "time_zone": st.sampled_from(["Asia/Seoul", "UTC", "America/New_York", None]),
               "attributes": good_attributes})
 good_events = st.fixed_dictionaries(
-    {"id": st.text(min_size=1, max_size=20), "type": st.from_regex(r"\A[a-z][a-z0-9_.:-]{0,20}\Z"),
+    {"id": clean_text.filter(bool), "type": st.from_regex(r"\A[a-z][a-z0-9_.:-]{0,20}\Z"),
      "occurred_at": st.datetimes(timezones=st.just(UTC)).map(datetime.isoformat),
      "customer": good_customers},
     optional={"attributes": good_attributes})
@@ -143,6 +145,9 @@ def test_plain_valid_events_take_the_direct_path(raw):
     lambda e: e["attributes"].update(nested={"a": 1}),
     lambda e: e["attributes"].update(tags=["ok", float("nan")]),
     lambda e: e["customer"]["attributes"].update(tags=["x" * 2001]),
+    lambda e: e.update(id="ord\x00-1"),
+    lambda e: e["attributes"].update({"nul\x00": 1}),
+    lambda e: e["customer"]["attributes"].update(tags=["a\x00"]),
     lambda e: e.pop("customer"),
 ])
 def test_invalid_events_still_get_the_schema_errors(change):

@@ -56,6 +56,20 @@ def test_batch_reports_a_status_per_item(survey_app):
     assert [r["status"] for r in again.json["results"]] == ["replayed", "replayed"]
 
 
+
+def test_nul_characters_are_rejected_per_item_not_per_batch(survey_app):
+    """PostgreSQL text cannot hold NUL: the item says so, and the rest of the batch is stored."""
+    bad = [{**event_body("n1"), "id": "n\x001"}, event_body("n2", attributes={"note": "a\x00b"}),
+           event_body("n3", attributes={"k\x00": 1}), {**event_body("n4"), "customer": {"id": "c\x00"}}]
+    reply = survey_app.call("post", "/v1/events/batch", role="ingest", json={"events": [event_body("ok"), *bad]})
+    assert reply.status_code == 200, reply.json
+    assert [r["status"] for r in reply.json["results"]] == ["accepted"] + ["rejected"] * 4
+    assert "NUL" in json.dumps(reply.json["results"][2]["errors"])
+    assert count_events(survey_app) == 1
+    single = survey_app.call("post", "/v1/events", role="ingest", json=bad[1])
+    assert single.status_code == 422 and "NUL" in json.dumps(single.json["errors"])
+
+
 def test_limits_and_malformed_input(survey_app):
     client, key = survey_app.client(), survey_app.key("ingest")
     many = {"events": [event_body(f"m{i}", customer=f"c{i}") for i in range(501)]}

@@ -1,4 +1,8 @@
-"""Set-based customer upsert from events: known fields overwrite, attributes merge, erasure sticks."""
+"""Customer rows from events: known fields overwrite, attributes merge, erasure sticks.
+
+``merge_customers`` folds a batch into one row per customer; ``upsert_customers`` writes them on
+SQLite. PostgreSQL writes the same rules in one set-based statement (``events_pg``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, literal_column
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from services.survey.models import Customer
@@ -29,24 +33,19 @@ def merge_customers(customers: Iterable[Mapping[str, Any]]) -> list[dict[str, An
 
 
 def upsert_customers(session: Session, rows: list[dict[str, Any]], *, now: datetime) -> None:
-    """Insert new customers and update known ones, in one executemany (never commits)."""
+    """Insert new customers and update known ones on SQLite, in one executemany (never commits)."""
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
     table = Customer.__table__
-    statement = module.insert(table)
+    statement = sqlite.insert(table)
     excluded = statement.excluded
     erased = table.c.erased_at.is_not(None)
     updates: dict[str, Any] = {
         name: case((erased, None), else_=func.coalesce(getattr(excluded, name), table.c[name]))
         for name in CONTACT_FIELDS
     }
-    if dialect == "postgresql":
-        merged_attributes = table.c.attributes.op("||")(excluded.attributes)
-    else:
-        merged_attributes = func.json_patch(table.c.attributes, excluded.attributes)
-    updates["attributes"] = case((erased, literal_column("'{}'")), else_=merged_attributes)
+    updates["attributes"] = case((erased, literal_column("'{}'")),
+                                 else_=func.json_patch(table.c.attributes, excluded.attributes))
     updates["updated_at"] = excluded.updated_at
     statement = statement.on_conflict_do_update(index_elements=[table.c.id], set_=updates)
     payload = [{**row, "unsubscribed_at": None, "erased_at": None, "created_at": now, "updated_at": now}

@@ -99,9 +99,11 @@ def ingest_event(session: Session, *, event: dict[str, Any], now: datetime) -> E
     return EventResult(id=event["id"], status="accepted", received_at=existing.received_at, replayed=True)
 
 
+_KNOWN = select(JourneyEvent.event_id, JourneyEvent.body_hash, JourneyEvent.received_at)
+
+
 def _known(connection: Connection, event_id: str) -> Row:
-    return connection.execute(select(JourneyEvent.body_hash, JourneyEvent.received_at)
-                              .where(JourneyEvent.event_id == event_id)).one()
+    return connection.execute(_KNOWN.where(JourneyEvent.event_id == event_id)).one()
 
 
 def ingest_batch(session: Session, *, raw_events: list[Any], now: datetime) -> BatchResult:
@@ -147,9 +149,7 @@ def _store_batch(session: Session, valid: list[tuple[int, dict[str, Any], str]],
     elif is_postgres(session):
         known = events_pg.known_events(session.connection(), ids)
     else:
-        known = {row.event_id: row for row in session.execute(
-            select(JourneyEvent.event_id, JourneyEvent.body_hash, JourneyEvent.received_at)
-            .where(JourneyEvent.event_id.in_(ids)))}
+        known = {row.event_id: row for row in session.execute(_KNOWN.where(JourneyEvent.event_id.in_(ids)))}
     first_in_batch: dict[str, str] = {}
     new_rows, customers = [], []
     for index, event, digest in valid:

@@ -69,16 +69,15 @@ def statement_connection(session: Session) -> Iterator[Connection]:
 
     Served by an autocommit connection from the session's engine: the statement is its own
     transaction, one round trip instead of three (BEGIN, statement, COMMIT). When the session is
-    bound to an outer connection (tests roll theirs back), the statement runs in a savepoint there.
+    bound to an outer connection (tests roll theirs back), the session's own connection serves and
+    its commit stands in for autocommit.
     """
     bind = session.get_bind()
     if isinstance(bind, Engine):
         with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             yield connection
         return
-    connection = session.connection()
-    with connection.begin_nested():
-        yield connection
+    yield session.connection()
     session.commit()
 
 

@@ -245,22 +245,8 @@ class SBGFitter:
 
     def residual_lifetime(self, renewals: int, discount_rate: float, confidence: float = 0.95) -> Estimate:
         """DERL after ``renewals`` renewals, with a delta-method interval on the log scale."""
-        z = norm.ppf(0.5 + check_confidence(confidence) / 2.0)
-        log_theta = np.log(self.params_.as_array())
-
-        def log_derl(lt: np.ndarray) -> float:
-            params = SBGParameters(*np.exp(lt))
-            return float(np.log(discounted_expected_residual_lifetime(params, renewals, discount_rate)))
-
-        h = 1e-5
-        grad = np.array([(log_derl(log_theta + h * e) - log_derl(log_theta - h * e)) / (2 * h)
-                         for e in np.eye(2)])
-        se = float(np.sqrt(grad @ self.covariance_log_ @ grad))
-        value = float(np.exp(log_derl(log_theta)))
-        return Estimate(value=value, ci_low=value * float(np.exp(-z * se)),
-                        ci_high=value * float(np.exp(z * se)),
-                        n=int(round(self.n_)), confidence=confidence, method="delta_log",
-                        parts={"renewals": int(renewals), "discount_rate": float(discount_rate)})
+        return self._delta_log(lambda params: discounted_expected_residual_lifetime(params, renewals, discount_rate),
+                               confidence, {"renewals": int(renewals), "discount_rate": float(discount_rate)})
 
     def residual_value(self, renewals: Any, weights: Any, discount_rate: float,
                        confidence: float = 0.95) -> Estimate:
@@ -271,23 +257,28 @@ class SBGFitter:
         contracts' own intervals (that would assume every gradient points the same way); the
         gradient of the total is taken instead, as ``residual_lifetime`` does for one contract.
         """
-        z = norm.ppf(0.5 + check_confidence(confidence) / 2.0)
         n, w = _periods(renewals), np.asarray(weights, dtype=float)
         if n.shape != w.shape or not n.size or (w < 0).any() or not w.sum() > 0:
             raise ValueError("renewals and weights must be equally long, with positive weights")
         counts, inverse = np.unique(n, return_inverse=True)
         grouped = np.bincount(inverse, weights=w)
+        return self._delta_log(lambda params: grouped @ discounted_expected_residual_lifetime(params, counts,
+                                                                                            discount_rate),
+                               confidence, {"contracts": int(n.size), "discount_rate": float(discount_rate)})
+
+    def _delta_log(self, quantity, confidence: float, parts: dict) -> Estimate:
+        """``quantity(params)`` at the estimate, with an interval from the delta method on its log,
+        the gradient taken numerically over the log-parameters."""
+        z = norm.ppf(0.5 + check_confidence(confidence) / 2.0)
         log_theta = np.log(self.params_.as_array())
 
-        def log_total(lt: np.ndarray) -> float:
-            params = SBGParameters(*np.exp(lt))
-            return float(np.log(grouped @ discounted_expected_residual_lifetime(params, counts, discount_rate)))
+        def log_quantity(lt: np.ndarray) -> float:
+            return float(np.log(quantity(SBGParameters(*np.exp(lt)))))
 
         h = 1e-5
-        grad = np.array([(log_total(log_theta + h * e) - log_total(log_theta - h * e)) / (2 * h)
+        grad = np.array([(log_quantity(log_theta + h * e) - log_quantity(log_theta - h * e)) / (2 * h)
                          for e in np.eye(2)])
         se = float(np.sqrt(grad @ self.covariance_log_ @ grad))
-        value = float(np.exp(log_total(log_theta)))
+        value = float(np.exp(log_quantity(log_theta)))
         return Estimate(value=value, ci_low=value * float(np.exp(-z * se)), ci_high=value * float(np.exp(z * se)),
-                        n=int(round(self.n_)), confidence=confidence, method="delta_log",
-                        parts={"contracts": int(n.size), "discount_rate": float(discount_rate)})
+                        n=int(round(self.n_)), confidence=confidence, method="delta_log", parts=parts)

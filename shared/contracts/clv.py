@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.finance import SEGMENT_MAX_LENGTH, TIME_UNITS, Currency
@@ -95,6 +95,11 @@ class ClvCustomerListArgsSchema(StrictSchema):
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
     cursor = fields.String(load_default=None, validate=validate.Length(max=400))
     confidence = fields.Float(**_confidence)
+
+    @validates_schema
+    def _no_fit_for_contracts(self, data, **kwargs) -> None:
+        if data.get("kind") == "contractual" and data.get("fit_id") is not None:
+            raise ValidationError("contract customers are not valued by a CLV fit", "fit_id")
 
 
 class ClvCustomerSchema(ReplySchema):

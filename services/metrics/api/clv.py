@@ -9,10 +9,9 @@ from services.common.auth import require_roles
 from services.common.blueprint import ApiBlueprint
 from services.common.csv_reply import csv_response, wants_csv
 from services.common.db import get_session
-from services.common.exceptions import InvalidInputError
-from services.metrics.finance.clv_contract_sets import contract_segments, list_contract_values
+from services.metrics.finance.clv_contract_sets import list_contract_values, segment_values
 from services.metrics.finance.clv_contracts import customer_clv
-from services.metrics.finance.clv_customers import list_customer_values, segment_values
+from services.metrics.finance.clv_customers import list_customer_values
 from services.metrics.finance.clv_fits import fit_reply, get_fit, request_fit
 from shared.contracts.clv import (ClvCustomerArgsSchema, ClvCustomerListArgsSchema, ClvCustomerPageSchema,
                                   ClvCustomerSchema, ClvFitCreateSchema, ClvFitSchema, ClvSegmentArgsSchema,
@@ -85,9 +84,7 @@ class ClvCustomers(MethodView):
         """Customers by CLV with intervals, in cursor pages: of a fit, or with ``kind=contractual`` those with an
         active contract; ``Accept: text/csv`` for CSV."""
         if args.pop("kind") == "contractual":
-            if args.pop("fit_id") is not None:
-                raise InvalidInputError("contract customers are not valued by a CLV fit",
-                                        errors={"fit_id": ["not with kind=contractual"]})
+            del args["fit_id"]  # refused with this kind by the schema
             page = list_contract_values(get_session(), now=current_app.extensions["clock"].now(), **args)
             return _csv_contract_page(page) if wants_csv() else page
         page = list_customer_values(get_session(), n_draws=current_app.config["CLV_DRAWS"], **args)
@@ -113,7 +110,4 @@ class ClvSegments(MethodView):
     def get(self, args):
         """Sum and mean CLV per segment with intervals, from the fit's parameter draws; contract customers
         separately (``contractual``), valued with the sBG model of all contracts."""
-        session = get_session()
-        reply = segment_values(session, **args)
-        reply["contractual"] = contract_segments(session, now=current_app.extensions["clock"].now())
-        return reply
+        return segment_values(get_session(), now=current_app.extensions["clock"].now(), **args)

@@ -7,9 +7,6 @@ shared parameters' covariance (``SBGFitter.residual_value``).
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections import defaultdict
 from datetime import datetime
 
@@ -17,9 +14,11 @@ import numpy as np
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from services.common.exceptions import ConflictError, InvalidInputError
+from services.common.exceptions import ConflictError
 from services.metrics.finance.clv_contracts import (CONTRACT_UNIT, DEFAULT_ANNUAL_RATE, as_utc, contract_clv,
                                                     contract_fitter)
+from services.metrics.finance.clv_customers import decode_cursor, encode_cursor
+from services.metrics.finance.clv_customers import segment_values as fit_segment_values
 from services.metrics.finance.periods import complete_periods, estimate_reply, per_period_rate
 from services.metrics.models.finance import Contract
 from services.metrics.stats.estimate import Estimate
@@ -31,6 +30,11 @@ def _active(session: Session, now: datetime) -> list:
                                   Contract.recurring_value)
                            .where(or_(Contract.ended_at.is_(None), Contract.ended_at > now))
                            .order_by(Contract.customer_id, Contract.started_at, Contract.id)).all()
+
+
+def segment_values(session: Session, *, fit_id: str | None, now: datetime) -> dict:
+    """The fit's segment values, and the contract customers' beside them (``contractual``)."""
+    return {**fit_segment_values(session, fit_id=fit_id), "contractual": contract_segments(session, now=now)}
 
 
 def contract_segments(session: Session, *, now: datetime, annual_rate: float = DEFAULT_ANNUAL_RATE,
@@ -69,21 +73,6 @@ def contract_segments(session: Session, *, now: datetime, annual_rate: float = D
             "segments": segments}
 
 
-def _encode_cursor(value: float, customer_id: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps(["contractual", value, customer_id]).encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[float, str]:
-    try:
-        kind, value, customer_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if kind != "contractual":
-            raise ValueError(kind)
-        return float(value), str(customer_id)
-    except (ValueError, TypeError, binascii.Error):
-        raise InvalidInputError("cursor is not one this API gave out for contract customers",
-                                errors={"cursor": ["invalid"]}) from None
-
-
 def list_contract_values(session: Session, *, now: datetime, segment: str | None, order: str, limit: int,
                          cursor: str | None, confidence: float, annual_rate: float = DEFAULT_ANNUAL_RATE) -> dict:
     """A page of customers with an active contract, by CLV (ties by id), with intervals; keyset cursor.
@@ -108,11 +97,11 @@ def list_contract_values(session: Session, *, now: datetime, segment: str | None
     values = np.bincount(owner, weights=weights * derl, minlength=len(ids))
     ranked = sorted(zip(values.tolist(), ids), key=lambda item: (-item[0] if order == "desc" else item[0], item[1]))
     if cursor is not None:
-        last_value, last_id = _decode_cursor(cursor)
+        last_value, last_id = decode_cursor("contractual", cursor)
         ranked = [(v, key) for v, key in ranked
                   if (v < last_value if order == "desc" else v > last_value) or (v == last_value and key > last_id)]
     page, more = ranked[:limit], len(ranked) > limit
     customers = [contract_clv(session, key, by_customer[key], now=now, confidence=confidence,
                               annual_rate=annual_rate, fitter=fitter) for _, key in page]
     return {"fit_id": None, "customers": customers,
-            "next_cursor": _encode_cursor(*page[-1]) if more and page else None}
+            "next_cursor": encode_cursor("contractual", *page[-1]) if more and page else None}

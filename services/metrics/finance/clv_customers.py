@@ -72,16 +72,21 @@ def find_customer_value(session: Session, fit: ClvFit, customer_id: str) -> ClvC
     return session.get(ClvCustomerValue, (fit.id, customer_id))
 
 
-def _encode_cursor(value: float, customer_id: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps([value, customer_id]).encode()).decode()
+def encode_cursor(tag: str, value: float, customer_id: str) -> str:
+    """An opaque keyset cursor after (value, customer id) in the list named by ``tag``."""
+    return base64.urlsafe_b64encode(json.dumps([tag, value, customer_id]).encode()).decode()
 
 
-def _decode_cursor(cursor: str) -> tuple[float, str]:
+def decode_cursor(tag: str, cursor: str) -> tuple[float, str]:
+    """(value, customer id) of a cursor this API gave out for the list named by ``tag``; 422 otherwise."""
     try:
-        value, customer_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        found, value, customer_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if found != tag:
+            raise ValueError(found)
         return float(value), str(customer_id)
     except (ValueError, TypeError, binascii.Error):
-        raise InvalidInputError("cursor is not one this API gave out", errors={"cursor": ["invalid"]}) from None
+        raise InvalidInputError("cursor is not one this API gave out for this list",
+                                errors={"cursor": ["invalid"]}) from None
 
 
 def list_customer_values(session: Session, *, fit_id: str | None, segment: str | None, order: str, limit: int,
@@ -93,7 +98,7 @@ def list_customer_values(session: Session, *, fit_id: str | None, segment: str |
     if segment is not None:
         query = query.where(table.segment == segment)
     if cursor is not None:
-        value, last_id = _decode_cursor(cursor)
+        value, last_id = decode_cursor(f"fit:{fit.id}", cursor)
         beyond = table.clv < value if order == "desc" else table.clv > value
         query = query.where(or_(beyond, and_(table.clv == value, table.customer_id > last_id)))
     ranked = table.clv.desc() if order == "desc" else table.clv.asc()
@@ -102,7 +107,7 @@ def list_customer_values(session: Session, *, fit_id: str | None, segment: str |
     customers = describe_customers(fit, page, horizon=fit.horizon, annual_discount_rate=fit.annual_discount_rate,
                                    confidence=confidence, n_draws=n_draws, stored_point=True)
     return {"fit_id": fit.id, "customers": customers,
-            "next_cursor": _encode_cursor(page[-1].clv, page[-1].customer_id) if more else None}
+            "next_cursor": encode_cursor(f"fit:{fit.id}", page[-1].clv, page[-1].customer_id) if more else None}
 
 
 def segment_values(session: Session, *, fit_id: str | None) -> dict:

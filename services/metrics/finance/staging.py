@@ -50,7 +50,7 @@ def stage(session: Session, rows: list[dict]) -> None:
 ANALYZE_FROM_ROWS = 1000  # below this even a nested loop is quick, and ANALYZE would cost more
 
 
-def refresh_staging_statistics(session: Session, staged_rows: int) -> None:
+def _refresh_statistics(session: Session, staged_rows: int) -> None:
     """Let PostgreSQL's planner see the rows just staged (inside this transaction; cheap for one file).
 
     Its statistics usually describe an empty staging table, and the joins below were then planned as
@@ -61,8 +61,9 @@ def refresh_staging_statistics(session: Session, staged_rows: int) -> None:
         session.execute(text(f"ANALYZE {TransactionStaging.__tablename__}"))
 
 
-def staging_problems(session: Session, import_id: str) -> dict[int, list[str]]:
+def staging_problems(session: Session, import_id: str, staged_rows: int) -> dict[int, list[str]]:
     """Lines whose id repeats an earlier line, or names a stored transaction with other values."""
+    _refresh_statistics(session, staged_rows)
     staged = TransactionStaging.__table__.alias("s")
     twin = TransactionStaging.__table__.alias("t")
     problems: dict[int, list[str]] = {}

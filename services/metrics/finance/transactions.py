@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 from services.common.exceptions import InvalidInputError
 from services.metrics.finance.csv_rows import CsvHeaderError, read_transactions
 from services.metrics.finance.staging import (MAX_REPORTED_PROBLEMS, STAGE_CHUNK_ROWS, IngestResult, chunked,
-                                              move_staged, refresh_staging_statistics, stage, staged_row,
-                                              staging_problems)
+                                              move_staged, stage, staged_row, staging_problems)
 
 
 def add_transactions(session: Session, *, transactions: list[dict], now: datetime) -> IngestResult:
@@ -23,8 +22,7 @@ def add_transactions(session: Session, *, transactions: list[dict], now: datetim
     import_id = uuid.uuid4().hex
     for rows in chunked(staged_row(import_id, index, row) for index, row in enumerate(transactions)):
         stage(session, rows)
-    refresh_staging_statistics(session, len(transactions))
-    problems = staging_problems(session, import_id)
+    problems = staging_problems(session, import_id, len(transactions))
     if problems:
         session.rollback()
         raise InvalidInputError(
@@ -66,8 +64,7 @@ def import_transactions_csv(session: Session, *, stream: BinaryIO, now: datetime
         raise InvalidInputError(f"the CSV header is not usable: {error}", errors={"lines": {"1": [str(error)]}}) from None
     if not problems:
         stage(session, pending)
-        refresh_staging_statistics(session, received)
-        problems = {str(line): messages for line, messages in staging_problems(session, import_id).items()}
+        problems = {str(line): messages for line, messages in staging_problems(session, import_id, received).items()}
     if problems:
         session.rollback()
         shown = dict(list(problems.items())[:MAX_REPORTED_PROBLEMS])

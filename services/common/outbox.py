@@ -87,6 +87,12 @@ def enqueue(session: Session | Connection, tables: PlatformTables, *, topic: str
         ordering_key=ordering_key, status="pending", attempts=0, created_at=now, next_attempt_at=now))
 
 
+def queued(session: Session | Connection, tables: PlatformTables, idempotency_key: str) -> bool:
+    """Whether a message with this idempotency key is in the outbox."""
+    box = tables.outbox
+    return session.execute(select(box.c.id).where(box.c.idempotency_key == idempotency_key)).first() is not None
+
+
 def single(deliver: Callable[[OutboxMessage], None]) -> Handler:
     """Adapt a one-message delivery function to the batch handler interface."""
     def handler(messages: Sequence[OutboxMessage]) -> dict[int, Exception | None]:

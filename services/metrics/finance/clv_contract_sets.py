@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from services.common.exceptions import ConflictError
 from services.metrics.finance.clv_contracts import (CONTRACT_UNIT, DEFAULT_ANNUAL_RATE, as_utc, contract_clv,
-                                                    contract_fitter)
+                                                    contract_fitter, remaining_value)
 from services.metrics.finance.clv_customers import decode_cursor, encode_cursor
 from services.metrics.finance.clv_customers import segment_values as fit_segment_values
 from services.metrics.finance.periods import complete_periods, estimate_reply, per_period_rate
@@ -57,13 +57,7 @@ def contract_segments(session: Session, *, now: datetime, annual_rate: float = D
     segments = []
     for label, rows in groups.items():
         customers = len({row.customer_id for row in rows})
-        values = [float(row.recurring_value) for row in rows]
-        if sum(values) > 0:
-            renewals = [complete_periods(as_utc(row.started_at), now, CONTRACT_UNIT) for row in rows]
-            derl = fitter.residual_value(renewals, values, rate, confidence)
-            total = Estimate(derl.value, derl.ci_low, derl.ci_high, derl.n, confidence, "sbg_derl_delta_log")
-        else:
-            total = Estimate(0.0, 0.0, 0.0, int(round(fitter.n_)), confidence, "free")
+        total = remaining_value(fitter, rows, now=now, rate=rate, confidence=confidence)
         mean = Estimate(total.value / customers, total.ci_low / customers, total.ci_high / customers,
                         total.n, confidence, total.method)
         segments.append({"segment": label, "customers": customers, "total": estimate_reply(total),

@@ -69,11 +69,18 @@ def contract_clv(session: Session, customer_id: str, contracts: list, *, now: da
         return {**reply, "expected_residual_lifetime": estimate_reply(zero), "clv": estimate_reply(zero)}
     fitter = fitter or contract_fitter(session, now)
     rate = per_period_rate(annual_rate, CONTRACT_UNIT)
-    renewals = [complete_periods(as_utc(c.started_at), now, CONTRACT_UNIT) for c in active]
+    renewals = complete_periods(as_utc(active[0].started_at), now, CONTRACT_UNIT)
+    lifetime = fitter.residual_lifetime(renewals, rate, confidence)
+    return {**reply, "renewals": renewals, "expected_residual_lifetime": estimate_reply(lifetime),
+            "clv": estimate_reply(remaining_value(fitter, active, now=now, rate=rate, confidence=confidence))}
+
+
+def remaining_value(fitter: SBGFitter, active: list, *, now: datetime, rate: float, confidence: float) -> Estimate:
+    """Recurring value x discounted expected residual lifetime, summed over active contracts, with one
+    interval over the shared sBG parameters."""
     values = [float(c.recurring_value) for c in active]
-    lifetime = fitter.residual_lifetime(renewals[0], rate, confidence)
-    clv = (fitter.residual_value(renewals, values, rate, confidence) if sum(values) > 0
-           else Estimate(0.0, 0.0, 0.0, int(round(fitter.n_)), confidence, "free"))
-    return {**reply, "renewals": renewals[0], "expected_residual_lifetime": estimate_reply(lifetime),
-            "clv": estimate_reply(Estimate(clv.value, clv.ci_low, clv.ci_high, clv.n, confidence,
-                                           "sbg_derl_delta_log"))}
+    if not sum(values) > 0:
+        return Estimate(0.0, 0.0, 0.0, int(round(fitter.n_)), confidence, "free")
+    renewals = [complete_periods(as_utc(c.started_at), now, CONTRACT_UNIT) for c in active]
+    total = fitter.residual_value(renewals, values, rate, confidence)
+    return Estimate(total.value, total.ci_low, total.ci_high, total.n, confidence, "sbg_derl_delta_log")

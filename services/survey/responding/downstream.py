@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.common.outbox import enqueue
+from services.common.outbox import enqueue, queued
 from services.survey.models import PLATFORM
 from services.survey.models.responses import Response
 from shared.contracts.responses import ResponseRecordSchema
@@ -89,7 +88,7 @@ def send_downstream(session: Session, response: Response, definition: dict[str, 
             ordering_key=f"response:{response.id}")
     low = low_score(record["answers"], settings.low_scores)
     key = f"signal:{response.id}"
-    if low is None or _queued(session, key):
+    if low is None or queued(session, PLATFORM, key):  # callers hold the response's row lock
         return
     comment = next((i["text"] for i in record["answers"] if i["type"] == "text" and i["text"]), None)
     signal = {"response_id": response.id, "survey_id": record["survey_id"],
@@ -102,8 +101,3 @@ def send_downstream(session: Session, response: Response, definition: dict[str, 
     enqueue(session, PLATFORM, topic="signal", destination="notifier", payload=signal, now=now,
             idempotency_key=key)
 
-
-def _queued(session: Session, key: str) -> bool:
-    """Whether a message with this idempotency key is in the outbox (callers hold the response's row lock)."""
-    outbox = PLATFORM.outbox
-    return session.execute(select(outbox.c.id).where(outbox.c.idempotency_key == key)).first() is not None

@@ -1,10 +1,10 @@
-"""PostgreSQL statements for ingestion: one statement per event, two per batch, whatever the size.
+"""PostgreSQL statements for ingestion: one per event, three per batch whatever its size.
 
 A single event is stored and its customer upserted in one statement (a data-modifying CTE), so an
-acknowledged event costs one round trip on an autocommit connection. A batch travels as one JSON
-array that ``json_to_recordset`` turns back into rows: one statement for the customers, one for
-the events, instead of a statement per row (and no per-element array quoting in Python). The
-SQLite path (``events.py``) stays in SQLAlchemy Core.
+acknowledged event costs one round trip on an autocommit connection. A batch looks up the ids it
+holds, then inserts its new events and upserts their customers; ids and rows travel as JSON
+(``json_array_elements_text``, ``json_to_recordset``) rather than as a statement or a bound
+parameter per row. The SQLite path (``events.py``) stays in SQLAlchemy Core.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from datetime import timedelta
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
-from shared.contracts.fields import Duration, FiniteFloat, JsonSafeDict
+from shared.contracts.fields import Duration, FiniteFloat, JsonSafeDict, SingleLine
 from shared.contracts.scores import ATTRIBUTE_GROUP, METRICS, ScopeArgsSchema
 
 SUBSCRIPTION_METRICS = (*METRICS, "volume")
@@ -83,7 +83,7 @@ class ChannelSchema(StrictSchema):
 class SubscriptionCreateSchema(StrictSchema):
     """``POST /v1/subscriptions``."""
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = SingleLine(required=True, validate=validate.Length(min=1, max=200))
     owner = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200),
                           metadata={"description": "admins only; default: the key's subject"})
     metric = fields.String(required=True, validate=validate.OneOf(SUBSCRIPTION_METRICS))
@@ -106,7 +106,7 @@ class SubscriptionCreateSchema(StrictSchema):
 class SubscriptionPatchSchema(StrictSchema):
     """``PATCH /v1/subscriptions/{id}``: any subset of the fields."""
 
-    name = fields.String(validate=validate.Length(min=1, max=200))
+    name = SingleLine(validate=validate.Length(min=1, max=200))
     scope = fields.Nested(SubscriptionScopeSchema)
     rule = fields.Nested(RuleSchema)
     channels = fields.List(fields.Nested(ChannelSchema), validate=validate.Length(1, 10))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 import zoneinfo
 
 from marshmallow import ValidationError, fields
@@ -94,3 +95,23 @@ class JsonSafeDict(fields.Dict):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return json_safe(super()._serialize(value, attr, obj, **kwargs))
+
+
+def _breaks_a_line(char: str) -> bool:
+    """A line break (``\\r``, ``\\n``, U+2028, ...) or another control character other than tab."""
+    return char != "\t" and unicodedata.category(char) in ("Cc", "Zl", "Zp")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every line break and control character replaced by a space (for headers)."""
+    return "".join(" " if _breaks_a_line(c) else c for c in text)
+
+
+class SingleLine(fields.String):
+    """A string that must stay on one line: names, titles and subjects end up in email headers."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if any(_breaks_a_line(c) for c in text):
+            raise ValidationError("must be a single line: no line breaks or control characters")
+        return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
+from shared.contracts.fields import SingleLine
 
 QUESTION_TYPES = ("nps", "csat", "ces", "rating", "single_choice", "multi_choice", "text")
 SCORE_TYPES = ("nps", "csat", "ces", "rating")
@@ -15,17 +16,18 @@ LANGUAGE = validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", error="a languag
 KEY = validate.Regexp(r"^[a-z0-9][a-z0-9_.-]{0,49}$", error="lowercase letters, digits, '_', '.', '-'")
 
 
-def _texts(**kwargs) -> fields.Dict:
-    """Translations: language code -> text."""
+def _texts(*, single_line: bool = False, **kwargs) -> fields.Dict:
+    """Translations: language code -> text (one line each for titles, which become email subjects)."""
+    text = SingleLine if single_line else fields.String
     return fields.Dict(keys=fields.String(validate=LANGUAGE),
-                       values=fields.String(validate=validate.Length(min=1, max=2000)), **kwargs)
+                       values=text(validate=validate.Length(min=1, max=2000)), **kwargs)
 
 
 class TouchpointCreateSchema(StrictSchema):
     """A new journey stage / touchpoint."""
 
     key = fields.String(required=True, validate=KEY)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = SingleLine(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
 
 
@@ -73,14 +75,14 @@ class QuestionSchema(StrictSchema):
 class SurveyCreateSchema(StrictSchema):
     """A new survey (a draft)."""
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = SingleLine(required=True, validate=validate.Length(min=1, max=200))
     touchpoint = fields.String(required=True, validate=KEY)
     default_language = fields.String(required=True, validate=LANGUAGE)
     fallback_languages = fields.List(fields.String(validate=LANGUAGE), load_default=list,
                                      metadata={"description": "languages tried, in order, when the customer's is missing"})
     recontact_days = fields.Integer(load_default=30, validate=validate.Range(min=0, max=3650),
                                     metadata={"description": "do not ask one customer this survey again within N days"})
-    title = _texts(required=True, validate=validate.Length(min=1))
+    title = _texts(single_line=True, required=True, validate=validate.Length(min=1))
     intro = _texts(load_default=dict)
     questions = fields.List(fields.Nested(QuestionSchema), required=True,
                             validate=validate.Length(min=1, max=100))

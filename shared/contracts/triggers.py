@@ -6,6 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.events import EVENT_TYPE, CustomerInSchema, EventSchema
+from shared.contracts.fields import SingleLine
 
 OPERATORS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "exists", "contains")
 CHANNELS = ("email", "webhook", "in_app")
@@ -39,7 +40,7 @@ class ConditionSchema(StrictSchema):
 class TriggerCreateSchema(StrictSchema):
     """A new trigger linking an event type to a published survey."""
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = SingleLine(required=True, validate=validate.Length(min=1, max=200))
     event_type = fields.String(required=True, validate=EVENT_TYPE)
     survey_id = fields.Integer(required=True)
     active = fields.Boolean(load_default=True)

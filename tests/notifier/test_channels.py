@@ -146,3 +146,30 @@ def test_loopback_passes_only_with_the_flag():
         check_url("http://10.0.0.1/x", allow_loopback=True)
     with pytest.raises(UnsafeUrlError):
         check_url("ftp://93.184.216.34/x")
+
+
+HOSTILE = "<!channel> <https://evil.example/login|Reset your password> & more"
+
+
+def test_slack_escapes_everything_users_wrote_so_nothing_pings_or_hides_a_link():
+    notice = {**NOTICE, "kind": "low_score", "subscription_name": "Leads <!here>", "reason": "score <= 6",
+              "signals": [{"score": 1, "customer_id": "<@U123>", "touchpoint": "delivery", "comment": HOSTILE,
+                           "answers": [{"question_key": "q", "text": "<!everyone>"}]}]}
+    receiver = Receiver(secret="")
+    send_slack(notice, url=receiver.url, lang="en", timeout=5, allow_loopback=True)
+    receiver.server.shutdown()
+    text = receiver.bodies[0]["text"]
+    assert "<" not in text and ">" not in text
+    assert "&lt;!channel&gt; &lt;https://evil.example/login|Reset your password&gt; &amp; more" in text
+    assert "&lt;!here&gt;" in text and "&lt;@U123&gt;" in text and "&lt;!everyone&gt;" in text
+
+
+def test_email_escapes_html_and_keeps_the_subject_on_one_line():
+    notice = {**NOTICE, "kind": "low_score", "subscription_name": "old\r\nBcc: victim@example.com",
+              "reason": "x", "signals": [{"score": 1, "comment": '<img src=x onerror="alert(1)">'}]}
+    message = email_message(notice, to="lead@example.com", sender="alerts@cxloop.invalid", lang="en",
+                            unsubscribe_url="http://127.0.0.1:8003/unsubscribe/tok")
+    parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert parsed["Bcc"] is None and "old  Bcc: victim@example.com" in parsed["Subject"]
+    html_part = parsed.get_body(("html",)).get_content()
+    assert "<img src=x" not in html_part and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html_part

@@ -106,3 +106,12 @@ def test_unsubscribe_link_removes_email_channels(notifier):
     after = notifier.http.get(f"/v1/subscriptions/{created['id']}", headers=auth(ADMIN_KEY)).json
     assert after["channels"] == [] and after["active"] is False
     assert notifier.http.post("/unsubscribe/not-a-token").status_code == 404
+
+
+def test_line_breaks_in_a_subscription_name_are_refused(notifier):
+    lead = notifier.key_for("team_lead", subject="kim")
+    reply = create(notifier, lead, name="Delivery\r\nBcc: victim@example.com")
+    assert reply.status_code == 422 and "single line" in str(reply.json["errors"])
+    created = create(notifier, lead).json
+    reply = notifier.http.patch(f"/v1/subscriptions/{created['id']}", json={"name": "a\nb"}, headers=auth(lead))
+    assert reply.status_code == 422 and "single line" in str(reply.json["errors"])

@@ -82,3 +82,39 @@ def test_signal_round_trips_and_scores_out_of_range_are_refused():
     with pytest.raises(ValidationError) as caught:
         ResponseRecordSchema().load(bad)
     assert "answers" in caught.value.messages
+
+
+SINGLE_LINE_NAMES = ("name", "title", "subject")
+
+
+@pytest.mark.parametrize("name", STRICT)
+def test_names_titles_and_subjects_accepted_by_servers_are_single_line(name):
+    """They end up in email headers: a line break in one would fail every email that carries it."""
+    from shared.contracts.fields import SingleLine
+
+    for field_name, field in SCHEMAS[name]().load_fields.items():
+        if field_name in SINGLE_LINE_NAMES:
+            inner = getattr(field, "value_field", None) or field  # translations: each text
+            assert isinstance(inner, SingleLine), f"{name}.{field_name} is not SingleLine"
+
+
+@pytest.mark.parametrize("text", ["a\r\nBcc: x@example.com", "a\nb", "a\rb", "a\u2028b", "a\u2029b", "a\x85b",
+                                  "a\x0bb", "a\x00b", "a\x1bb"])
+def test_single_line_refuses_line_breaks_and_control_characters(text):
+    from shared.contracts.fields import SingleLine, one_line
+
+    class Named(Schema):
+        name = SingleLine(required=True)
+
+    with pytest.raises(ValidationError, match="single line"):
+        Named().load({"name": text})
+    assert "\n" not in one_line(text) and "\r" not in one_line(text) and len(one_line(text)) == len(text)
+
+
+def test_single_line_keeps_ordinary_text_and_tabs():
+    from shared.contracts.fields import SingleLine
+
+    class Named(Schema):
+        name = SingleLine(required=True)
+
+    assert Named().load({"name": "배송 NPS — Q1\t(서울)"})["name"] == "배송 NPS — Q1\t(서울)"

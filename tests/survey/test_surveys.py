@@ -72,3 +72,17 @@ def test_roles(survey_app):
     assert survey_app.call("post", "/v1/surveys", role="analyst", json=survey_body()).status_code == 403
     assert survey_app.call("post", "/v1/surveys", role="ingest", json=survey_body()).status_code == 403
     assert survey_app.call("get", "/v1/surveys", role="ingest").status_code == 403
+
+
+def test_line_breaks_in_names_and_titles_are_refused_so_no_email_header_breaks(survey_app):
+    title = {"ko": "배송\r\nBcc: victim@example.com", "en": "How was it?"}
+    reply = survey_app.call("post", "/v1/surveys", json=survey_body(title=title))
+    assert reply.status_code == 422 and "single line" in str(reply.json["errors"]["json"]["title"])
+    reply = survey_app.call("post", "/v1/surveys", json=survey_body(name="two\nlines"))
+    assert reply.status_code == 422 and "single line" in str(reply.json["errors"]["json"]["name"])
+    created = survey_app.call("post", "/v1/surveys", json=survey_body())
+    assert created.status_code == 201
+    patched = survey_app.call("patch", f"/v1/surveys/{created.json['id']}", json={"title": {"ko": "a\u2028b"}})
+    assert patched.status_code == 422
+    intro = survey_body(intro={"ko": "첫 줄\n둘째 줄", "en": "line one\nline two"})  # bodies may have lines
+    assert survey_app.call("post", "/v1/surveys", json=intro).status_code == 201

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.contracts.fields import one_line
+
 WORDS = {
     "en": {"firing": "Score drop", "repeat": "Still low", "resolved": "Resolved", "low_score": "Low score",
            "digest": "Low-score digest", "test": "Test alert", "current": "Current", "baseline": "Baseline",
@@ -44,13 +46,13 @@ def scope_text(notice: dict[str, Any], words: dict[str, str]) -> str:
 
 
 def subject(notice: dict[str, Any], lang: str | None) -> str:
-    """A one-line summary."""
+    """A one-line summary (line breaks in scope values, reasons or older names become spaces)."""
     words = words_for(lang)
     metric = (notice.get("metric") or "").upper()
     head = f"[cxloop] {words.get(notice['kind'], notice['kind'])}: {notice.get('subscription_name', '')}"
     if notice.get("current") and notice["kind"] in ("firing", "repeat", "resolved", "test"):
-        return f"{head} — {metric} {_number(notice['current'].get('value'))} ({scope_text(notice, words)})"
-    return f"{head} — {metric} ({notice.get('reason') or ''})"
+        return one_line(f"{head} — {metric} {_number(notice['current'].get('value'))} ({scope_text(notice, words)})")
+    return one_line(f"{head} — {metric} ({notice.get('reason') or ''})")
 
 
 def body_lines(notice: dict[str, Any], lang: str | None) -> list[str]:

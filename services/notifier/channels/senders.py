@@ -80,11 +80,21 @@ def _post(url: str, *, body: bytes, headers: dict[str, str], timeout: float, all
         raise PermanentDeliveryError(f"receiver refused with {reply.status_code}: {reply.text[:200]}")
 
 
+def slack_escape(text: str) -> str:
+    """Escape the three characters Slack reads as control sequences (``<!channel>``, ``<url|label>``)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_text(notice: dict[str, Any], lang: str) -> str:
+    """The Slack message text: every line escaped, since names, comments and answers come from users."""
+    lines = [slack_escape(line) for line in body_lines(notice, lang)]
+    return "*" + lines[0] + "*\n" + "\n".join(line for line in lines[1:] if line)
+
+
 def send_slack(notice: dict[str, Any], *, url: str, lang: str, timeout: float, allow_loopback: bool,
                transport: httpx.BaseTransport | None = None) -> None:
     """Post a readable message to a Slack incoming webhook."""
-    lines = body_lines(notice, lang)
-    text = "*" + lines[0] + "*\n" + "\n".join(line for line in lines[1:] if line)
+    text = slack_text(notice, lang)
     _post(url, body=json.dumps({"text": text}, ensure_ascii=False).encode("utf-8"), headers={},
           timeout=timeout, allow_loopback=allow_loopback, transport=transport)
 

@@ -8,6 +8,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from services.survey.delivery import OutgoingInvitation
+from shared.contracts.fields import one_line
 
 UI_TEXT = {
     "en": {"reminder": "Reminder", "open": "Open the survey", "unsubscribe": "Unsubscribe from surveys",
@@ -23,8 +24,9 @@ def ui(language: str) -> dict[str, str]:
 
 
 def subject_of(outgoing: OutgoingInvitation) -> str:
-    """The subject line."""
-    return f"[{ui(outgoing.language)['reminder']}] {outgoing.title}" if outgoing.reminder else outgoing.title
+    """The subject line (a title stored before line breaks were refused still makes a valid header)."""
+    title = one_line(outgoing.title)
+    return f"[{ui(outgoing.language)['reminder']}] {title}" if outgoing.reminder else title
 
 
 def plain_body(outgoing: OutgoingInvitation) -> str:

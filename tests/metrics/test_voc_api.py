@@ -69,3 +69,25 @@ def test_keywords_by_touchpoint_and_bad_query(metrics):
     assert keys == {("delivery", "unsatisfied"), ("support", "satisfied")}
     bad = metrics.http.get("/v1/voc/keywords", headers=auth(ADMIN_KEY), query_string={"split": "mood"})
     assert bad.status_code == 422 and "split" in str(bad.json["errors"])
+
+
+def test_question_dimension_and_driver_filters_select_the_comments_of_matching_responses(metrics):
+    _post(metrics, [response(csat=1, text="late delivery again", lang="en", response_id="r-feel"),
+                    response(ces=2, text="confusing refund form", lang="en", response_id="r-process"),
+                    response(nps=3, text="rude courier", lang="en", response_id="r-nps")])
+
+    def keywords(**filters):
+        reply = metrics.http.get("/v1/voc/keywords", headers=auth(ADMIN_KEY), query_string={
+            "split": "none", "min_count": 1, "from": (T0 - DAY).isoformat(), "to": NOW.isoformat(),
+            **filters})
+        assert reply.status_code == 200, reply.json
+        return {k["keyword"] for g in reply.json["groups"] for k in g["top"]}
+
+    assert {"late", "delivery", "confusing", "refund", "rude", "courier"} <= keywords()
+    assert keywords(dimension="no-such") == set()
+    assert keywords(question="no-such") == set() and keywords(driver="no-such") == set()
+    assert keywords(dimension="feel") == {"late", "delivery"}
+    assert keywords(driver="process") == {"confusing", "refund", "form"}
+    assert keywords(question="q_nps") == {"rude", "courier"}
+    assert keywords(question="q_csat", dimension="feel", touchpoint="delivery") == {"late", "delivery"}
+    assert keywords(question="q_csat", driver="process") == set()

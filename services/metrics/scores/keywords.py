@@ -11,13 +11,12 @@ from sqlalchemy.orm import Session
 
 from services.common.exceptions import InvalidInputError
 from services.metrics.models.responses import ResponseComment
+from services.metrics.scores.query import filter_conditions
 from services.metrics.scores.reports import resolve_moment, scope_from_args
 from services.metrics.voc.keywords import Comment, analyze_keywords
 from services.metrics.voc.tokenize import MAX_TEXT_CHARS, keywords_of
 
 MAX_COMMENTS = 200_000  # newest first; keeps memory bounded on huge ranges
-_FILTER_COLUMNS = {"touchpoint": ResponseComment.touchpoint, "survey": ResponseComment.survey_id,
-                   "channel": ResponseComment.channel}
 
 
 def keyword_report(session: Session, args: dict[str, Any], *, now: datetime) -> dict[str, Any]:
@@ -33,11 +32,7 @@ def keyword_report(session: Session, args: dict[str, Any], *, now: datetime) -> 
                     ResponseComment.answered_at)
              .where(ResponseComment.answered_at >= previous_start, ResponseComment.answered_at < end)
              .order_by(ResponseComment.answered_at.desc()).limit(MAX_COMMENTS))
-    for name, column in _FILTER_COLUMNS.items():
-        if scope.filters.get(name):
-            query = query.where(column.in_(scope.filters[name]))
-    for attribute, values in scope.segments.items():
-        query = query.where(ResponseComment.attributes[attribute].as_string().in_(values))
+    query = query.where(*filter_conditions(scope, ResponseComment))
     known: dict[str, list[str]] = {}
     comments = []
     for row in session.execute(query):

@@ -23,6 +23,7 @@ from services.metrics.scores.ingest import SCORE_METRICS
 COLUMNS = {"touchpoint": ScoreAnswer.touchpoint, "survey": ScoreAnswer.survey_id,
            "question": ScoreAnswer.question_key, "channel": ScoreAnswer.channel,
            "dimension": ScoreAnswer.dimension, "driver": ScoreAnswer.driver}
+ANSWER_FILTERS = frozenset({"question", "dimension", "driver"})  # differ between one response's answers
 
 
 @dataclass(frozen=True)
@@ -43,16 +44,38 @@ def group_expression(name: str) -> ColumnElement:
     return COLUMNS[name]
 
 
+def filter_conditions(scope: Scope, table: type = ScoreAnswer) -> list[ColumnElement]:
+    """The scope's filters and segments as SQL conditions on ``table``.
+
+    ``table`` is ``ScoreAnswer`` or another table of rows copied from a response with the same
+    response-level columns (``ResponseComment``). On such a table the answer-level filters
+    (question, dimension, driver) select the rows whose response holds a score answer that matches
+    them all: a comment counts for ``dimension=feel`` when its response answered a feel question.
+    """
+    conditions: list[ColumnElement] = []
+    answer_level: list[ColumnElement] = []
+    for name, values in scope.filters.items():
+        if not values:
+            continue
+        if table is ScoreAnswer:
+            conditions.append(COLUMNS[name].in_(values))
+        elif name in ANSWER_FILTERS:
+            answer_level.append(COLUMNS[name].in_(values))
+        else:
+            conditions.append(getattr(table, COLUMNS[name].key).in_(values))
+    if answer_level:
+        conditions.append(select(ScoreAnswer.id)
+                          .where(ScoreAnswer.response_id == table.response_id, *answer_level).exists())
+    for attribute, values in scope.segments.items():
+        conditions.append(table.attributes[attribute].as_string().in_(values))
+    return conditions
+
+
 def _where(scope: Scope) -> list[ColumnElement]:
     conditions = [ScoreAnswer.answered_at >= scope.start, ScoreAnswer.answered_at < scope.end]
     if set(scope.metrics) != set(SCORE_METRICS):  # the table holds only these: no need to test
         conditions.append(ScoreAnswer.metric.in_(scope.metrics))
-    for name, values in scope.filters.items():
-        if values:
-            conditions.append(COLUMNS[name].in_(values))
-    for attribute, values in scope.segments.items():
-        conditions.append(ScoreAnswer.attributes[attribute].as_string().in_(values))
-    return conditions
+    return conditions + filter_conditions(scope)
 
 
 def _offset_is_whole_hours(tz: zoneinfo.ZoneInfo, start: datetime, end: datetime) -> bool:

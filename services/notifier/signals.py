@@ -14,14 +14,32 @@ from services.notifier.models.subscriptions import Subscription
 from services.notifier.notices import queue_notice
 
 
+SIGNAL_FILTERS = {"touchpoint": "touchpoint", "survey": "survey_id", "channel": "channel"}
+ANSWER_FILTERS = {"question": "question_key", "dimension": "dimension", "driver": "driver"}
+
+
+def low_answers(signal: dict[str, Any]) -> list[dict[str, Any]]:
+    """The answers a signal is about: those of its metric at or below its score (so low as well)."""
+    return [a for a in signal.get("answers") or [] if a.get("type") == signal["metric"]
+            and a.get("value") is not None and a["value"] <= signal["score"]]
+
+
 def in_scope(subscription: Subscription, signal: dict[str, Any]) -> bool:
-    """True when the signal's metric and slices match the subscription's scope filters."""
+    """True when the signal's metric and slices match the subscription's scope filters.
+
+    Question, dimension and driver are properties of an answer: a low answer of the signal must
+    match all three filters at once (a low q1 does not count for ``question=q9``).
+    """
     if subscription.metric != signal["metric"]:
         return False
     scope = subscription.scope or {}
-    for name, field in (("touchpoint", "touchpoint"), ("survey", "survey_id"), ("channel", "channel")):
+    for name, field in SIGNAL_FILTERS.items():
         if scope.get(name) and signal.get(field) not in scope[name]:
             return False
+    wanted_answer = {field: scope[name] for name, field in ANSWER_FILTERS.items() if scope.get(name)}
+    if wanted_answer and not any(all(answer.get(field) in values for field, values in wanted_answer.items())
+                                 for answer in low_answers(signal)):
+        return False
     attributes = signal.get("attributes") or {}
     wanted: dict[str, set[str]] = {}
     for item in scope.get("segment", []):

@@ -56,3 +56,26 @@ def test_digest_subscriptions_get_nothing_in_real_time(notifier):
     low_score_subscription(notifier, digest_minutes=30)
     notifier.http.post("/v1/signals", json=signal_body(), headers=auth(ADMIN_KEY))
     assert outbox_rows(notifier) == []
+
+
+def test_question_dimension_and_driver_scope_is_honoured(notifier):
+    body = subscription_body(rule={"kind": "low_score"}, scope={"dimension": ["feel"], "question": ["q9"]})
+    assert notifier.http.post("/v1/subscriptions", json=body, headers=auth(ADMIN_KEY)).status_code == 201
+
+    def post(*answers):
+        notifier.http.post("/v1/signals", headers=auth(ADMIN_KEY), json=signal_body(
+            answers=[{"question_key": q, "type": "nps", "value": v, "dimension": d} for q, v, d in answers]))
+
+    post(("q9", 2, "act"))  # the right question in another dimension
+    post(("q1", 2, "feel"), ("q9", 10, "feel"))  # low on another question; q9 itself is high
+    post(("q_other", 2, None))
+    assert outbox_rows(notifier) == []
+    post(("q1", 9, "feel"), ("q9", 2, "feel"))
+    assert len(outbox_rows(notifier)) == 1
+
+
+def test_every_scope_filter_has_a_meaning_for_signals():
+    from services.notifier.signals import ANSWER_FILTERS, SIGNAL_FILTERS
+    from shared.contracts.scores import ScopeArgsSchema
+
+    assert set(ScopeArgsSchema().fields) == {*SIGNAL_FILTERS, *ANSWER_FILTERS, "segment"}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from services.common.config import ServiceConfig
+from shared.personal_data import DEFAULT_MIN_CELL_SIZE, parse_personal_attributes
+from shared.personal_data import SETTING as PERSONAL_SETTING
 
 
 class Config(ServiceConfig):
@@ -24,6 +26,11 @@ class Config(ServiceConfig):
         # The nightly refit: time unit of the fit, or empty to switch it off.
         self.CLV_NIGHTLY_TIME_UNIT = env.get(prefix + "CLV_NIGHTLY_TIME_UNIT", "week")
         self.CLV_DRAWS = int(env.get(prefix + "CLV_DRAWS", "200"))
+        # Customer attributes that are personal data (shared.personal_data), one list for every service.
+        self.PERSONAL_ATTRIBUTES = parse_personal_attributes(env.get(PERSONAL_SETTING))
+        # Attribute-grouped cells under this many answers are merged into "(other)" for roles without
+        # personal-data access.
+        self.MIN_CELL_SIZE = max(1, int(env.get(prefix + "MIN_CELL_SIZE", str(DEFAULT_MIN_CELL_SIZE))))
 
 
 class TestConfig(Config):

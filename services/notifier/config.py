@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.common.config import ServiceConfig
+from shared.personal_data import SETTING as PERSONAL_SETTING
+from shared.personal_data import parse_personal_attributes
 
 
 class Config(ServiceConfig):
@@ -30,6 +32,8 @@ class Config(ServiceConfig):
         self.SETTLE_SECONDS = float(env.get(prefix + "SETTLE_SECONDS", "600"))
         # Metrics down: look again after this long (nothing fires meanwhile).
         self.METRICS_RETRY_SECONDS = float(env.get(prefix + "METRICS_RETRY_SECONDS", "120"))
+        # Customer attributes that are personal data (shared.personal_data), one list for every service.
+        self.PERSONAL_ATTRIBUTES = parse_personal_attributes(env.get(PERSONAL_SETTING))
 
 
 class TestConfig(Config):

@@ -8,6 +8,8 @@ import logging
 from pathlib import Path
 
 from services.common.config import ServiceConfig
+from shared.personal_data import SETTING as PERSONAL_SETTING
+from shared.personal_data import parse_personal_attributes
 
 log = logging.getLogger("cxloop.survey.config")
 _DEV_SECRET = "cxloop-development-token-secret"
@@ -50,6 +52,11 @@ class Config(ServiceConfig):
                            "csat": int(env.get(prefix + "LOW_SCORE_CSAT", "2")),
                            "ces": int(env.get(prefix + "LOW_SCORE_CES", "3"))}
         self.EXPIRY_INTERVAL_SECONDS = float(env.get(prefix + "EXPIRY_INTERVAL_SECONDS", "60"))
+        # The response page's form body: a few long answers fit (2,000 Korean characters of one text
+        # answer are about 18 KB url-encoded); anything larger is refused before it is parsed.
+        self.PAGE_MAX_BODY_BYTES = int(env.get(prefix + "PAGE_MAX_BODY_BYTES", str(256 * 1024)))
+        # Customer attributes that are personal data (shared.personal_data), one list for every service.
+        self.PERSONAL_ATTRIBUTES = parse_personal_attributes(env.get(PERSONAL_SETTING))
 
 
 class TestConfig(Config):

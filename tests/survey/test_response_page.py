@@ -172,3 +172,51 @@ def test_responses_api_lists_pages_and_exports_csv(survey_app):
     assert one.status_code == 200 and one.json["completed"] is True
     assert survey_app.http.get("/v1/responses/nope", headers=auth(ADMIN_KEY)).status_code == 404
     assert survey_app.http.get("/v1/responses?cursor=%%%", headers=auth(ADMIN_KEY)).status_code == 422
+
+
+def test_a_refused_long_answer_is_shown_back_but_never_stored_or_sent(survey_app):
+    from services.survey.responding.forms import TEXT_LIMIT
+    from shared.contracts.responses import ResponseBatchSchema
+
+    invitation, token = invite(survey_app, language="en")
+    long_text = "x" * (TEXT_LIMIT + 1)
+    reply = survey_app.http.post(f"/r/{token}", data={"q_nps": "8", "q_comment": long_text})
+    html = reply.get_data(as_text=True)
+    assert reply.status_code == 422 and f"shorten your answer to {TEXT_LIMIT} characters" in html
+    assert long_text + "</textarea>" in html  # what was typed is not lost
+    response = stored(survey_app, invitation)
+    assert response.answers == {"nps": 8}  # the valid answer is kept, the refused one is not
+    payloads = [p for d, p in outbox(survey_app) if d == "metrics"]
+    assert len(payloads) == 1 and long_text not in str(payloads)
+    assert ResponseBatchSchema().validate({"responses": payloads}) == {}  # the receiver's contract holds
+    again = survey_app.http.post(f"/r/{token}", data={"q_nps": "8", "q_comment": long_text})
+    assert again.status_code == 422
+    assert stored(survey_app, invitation).version == response.version  # nothing changed, nothing resent
+    assert len(outbox(survey_app)) == 1
+
+
+def test_a_huge_body_is_refused_before_parsing_and_nothing_is_stored(survey_app):
+    invitation, token = invite(survey_app, language="en")
+    reply = survey_app.http.post(f"/r/{token}", data={"q_nps": "8", "q_comment": "x" * 900_000})
+    assert reply.status_code == 413
+    assert "too long to send" in reply.get_data(as_text=True)
+    assert stored(survey_app, invitation) is None and outbox(survey_app) == []
+    assert survey_app.http.post(f"/r/{token}", data={"q_nps": "9", "q_csat": "5"}).status_code == 200
+
+
+def test_a_version_the_contract_refuses_is_neither_stored_nor_queued(survey_app):
+    from services.common.exceptions import InvalidInputError
+    from services.survey.responding.downstream import DownstreamSettings, send_downstream
+    from services.survey.models import SurveyVersion
+    from shared.contracts.responses import MAX_TEXT
+
+    invitation, token = invite(survey_app)
+    assert survey_app.http.get(f"/r/{token}").status_code == 200
+    response = stored(survey_app, invitation)
+    response.answers = {"comment": "y" * (MAX_TEXT + 1)}
+    definition = survey_app.session.get(SurveyVersion, (invitation.survey_id, 1)).definition
+    with pytest.raises(InvalidInputError):
+        send_downstream(survey_app.session, response, definition,
+                        settings=DownstreamSettings("https://cx.example.com", {"nps": 6}), now=T0)
+    survey_app.session.rollback()
+    assert stored(survey_app, invitation).answers == {} and outbox(survey_app) == []

@@ -20,7 +20,7 @@ SECURITY_HEADERS = {
 
 
 def _render(view: PageView, token: str):
-    if view.kind == "neutral" and not request.args.get("lang"):
+    if view.kind in ("neutral", "too_large") and not request.args.get("lang"):
         view.language = request.accept_languages.best_match(UI_LANGUAGES, default="en")
     template = "response/form.html" if view.kind == "form" else "response/message.html"
     html = render_template(template, **page_context(view, url_for("response_page.answer", token=token,
@@ -41,7 +41,14 @@ def answer(token: str):
 
 @response_page.post("/r/<token>")
 def submit(token: str):
-    """Store the answers; completes the response or shows what to fix, keeping what was entered."""
+    """Store the answers; completes the response or shows what to fix, keeping what was entered.
+
+    A body over ``PAGE_MAX_BODY_BYTES`` is refused (413) before it is parsed, and nothing is stored.
+    """
+    limit = current_app.config["PAGE_MAX_BODY_BYTES"]
+    if request.content_length is not None and request.content_length > limit:
+        return _render(PageView(kind="too_large", status=413), token)
+    request.max_content_length = limit  # a body without a length is cut at the same size (413)
     form = {key: request.form.getlist(key) for key in request.form}
     view = submit_page(get_session(), token, form, now=current_app.extensions["clock"].now(),
                        settings=downstream_settings(current_app.config), lang=request.args.get("lang"))

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from services.common.exceptions import InvalidInputError
 from services.common.outbox import enqueue, queued
 from services.survey.models import PLATFORM
 from services.survey.models.responses import Response
@@ -68,6 +69,17 @@ def response_record(response: Response, definition: dict[str, Any]) -> dict[str,
     }
 
 
+def _check_contract(record: dict[str, Any]) -> None:
+    """Refuse (422, so the caller's transaction rolls back) a version the receiver would refuse.
+
+    The page checks answers first; this is the last layer, so nothing that would go dead in the
+    outbox is ever stored or queued.
+    """
+    problems = _RECORD.validate(record)
+    if problems:
+        raise InvalidInputError("the response does not fit the response contract", errors=problems)
+
+
 def low_score(items: list[dict[str, Any]], thresholds: dict[str, int]) -> dict[str, Any] | None:
     """The first NPS/CSAT/CES answer at or below its threshold, if any."""
     return next((i for i in items if i["type"] in thresholds and i["value"] is not None
@@ -83,6 +95,7 @@ def send_downstream(session: Session, response: Response, definition: dict[str, 
     once per response, so a comment written afterwards is seen through the signal's link.
     """
     record = _RECORD.dump(response_record(response, definition))
+    _check_contract(record)
     enqueue(session, PLATFORM, topic="response", destination="metrics", payload=record, now=now,
             idempotency_key=f"response:{response.id}:v{response.version}",
             ordering_key=f"response:{response.id}")

@@ -6,8 +6,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from services.survey.survey_definition import score_range
+from shared.contracts.responses import MAX_TEXT
 
-TEXT_LIMIT = 2000
+#: Characters of one free-text answer on the page; never more than the contract carries downstream.
+TEXT_LIMIT = min(2000, MAX_TEXT)
 
 
 def parse_score(question: Mapping[str, Any], raw: str | None) -> int | None:
@@ -19,13 +21,16 @@ def parse_score(question: Mapping[str, Any], raw: str | None) -> int | None:
     return value if scale[0] <= value <= scale[1] else None
 
 
-def read_answers(questions: Sequence[Mapping[str, Any]], form: Mapping[str, list[str]]) -> tuple[dict[str, Any], dict[str, str]]:
-    """Answers keyed by question and errors keyed by question (message keys, see ``language``).
+def read_answers(questions: Sequence[Mapping[str, Any]], form: Mapping[str, list[str]]
+                 ) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """Valid answers, errors (message keys, see ``language``) and refused texts, each keyed by question.
 
-    ``form`` maps field names (``q_<key>``) to the list of submitted values.
+    ``form`` maps field names (``q_<key>``) to the list of submitted values. A refused text is never
+    an answer: the page shows it back for shortening, nothing stores it.
     """
     answers: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    refused: dict[str, str] = {}
     for question in questions:
         key, kind = question["key"], question["type"]
         values = [v for v in form.get(f"q_{key}", []) if v is not None]
@@ -33,7 +38,7 @@ def read_answers(questions: Sequence[Mapping[str, Any]], form: Mapping[str, list
             text = (values[0] if values else "").strip()
             if len(text) > TEXT_LIMIT:
                 errors[key] = "too_long"
-                answers[key] = text
+                refused[key] = text
             elif text:
                 answers[key] = text
         elif kind == "multi_choice":
@@ -57,4 +62,4 @@ def read_answers(questions: Sequence[Mapping[str, Any]], form: Mapping[str, list
                 errors[key] = "out_of_range"
         if question.get("required") and key not in answers and key not in errors:
             errors[key] = "required_missing"
-    return answers, errors
+    return answers, errors, refused

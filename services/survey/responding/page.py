@@ -27,7 +27,7 @@ ANSWERABLE = ("sent",)
 
 @dataclass
 class PageView:
-    """What the page shows: ``kind`` is form, thanks, answered or neutral."""
+    """What the page shows: ``kind`` is form, thanks, answered, neutral or too_large."""
 
     kind: str
     status: int = 200
@@ -122,16 +122,17 @@ def submit_page(session: Session, token: str, form: Mapping[str, list[str]], *, 
         if response.completed:
             session.commit()
             return PageView(kind="answered", language=language, definition=definition)
-        answers, errors = read_answers(definition["questions"], form)
-        if answers != response.answers:
-            response.answers = answers  # partial answers are kept even when some need fixing
+        answers, errors, refused = read_answers(definition["questions"], form)
+        changed = answers != response.answers
+        if changed:
+            response.answers = answers  # valid partial answers are kept even when some need fixing
             _touch(response, now, language)
         if errors:
-            if response.version > 1 or answers:
+            if changed:  # a refused answer is never stored, and an unchanged response is not resent
                 send_downstream(session, response, definition, settings=settings, now=now)
             session.commit()
             return PageView(kind="form", status=422, language=language, definition=definition,
-                            answers=answers, errors=errors)
+                            answers={**answers, **refused}, errors=errors)
         response.completed, response.completed_at = True, now
         _touch(response, now, language)
         invitation.responded_at, invitation.status, invitation.updated_at = now, "responded", now

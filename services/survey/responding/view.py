@@ -44,9 +44,9 @@ def page_context(view: PageView, action: str) -> dict[str, Any]:
     """Everything the templates need for one view."""
     messages = messages_for(view.language)
     base = {"lang": view.language, "m": messages}
-    if view.kind == "neutral":
-        return {**base, "page_title": messages["neutral_title"], "heading": messages["neutral_title"],
-                "body": messages["neutral_body"]}
+    if view.kind in ("neutral", "too_large"):
+        return {**base, "page_title": messages[view.kind + "_title"], "heading": messages[view.kind + "_title"],
+                "body": messages[view.kind + "_body"].format(limit=TEXT_LIMIT)}
     title = text_in(view.definition.get("title"), view.language, view.definition)
     if view.kind in ("thanks", "answered"):
         prefix = "thanks" if view.kind == "thanks" else "answered"

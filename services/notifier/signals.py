@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,7 @@ from services.notifier.notices import queue_notice
 
 SIGNAL_FILTERS = {"touchpoint": "touchpoint", "survey": "survey_id", "channel": "channel"}
 ANSWER_FILTERS = {"question": "question_key", "dimension": "dimension", "driver": "driver"}
+DIGEST_PAGE = 500
 
 
 def low_answers(signal: dict[str, Any]) -> list[dict[str, Any]]:
@@ -90,11 +92,8 @@ def _json_ready(signal: dict[str, Any]) -> dict[str, Any]:
 def digest_notice(session: Session, subscription: Subscription, *, start: datetime,
                   end: datetime) -> dict[str, Any] | None:
     """The low-score signals in scope received in [start, end), as one notice (None if there are none)."""
-    rows = session.scalars(select(Signal).where(Signal.received_at >= start, Signal.received_at < end,
-                                                Signal.metric == subscription.metric)
-                           .order_by(Signal.received_at).limit(500))
     items = []
-    for row in rows:
+    for row in _received_signals(session, subscription, start=start, end=end):
         payload = dict(row.payload)
         payload["answered_at"] = row.answered_at
         if in_scope(subscription, payload):
@@ -103,3 +102,26 @@ def digest_notice(session: Session, subscription: Subscription, *, start: dateti
         return None
     return {"metric": subscription.metric, "reason": f"{len(items)} low scores", "signals": items,
             "window": {"from": start.isoformat(), "to": end.isoformat()}}
+
+
+def _received_signals(session: Session, subscription: Subscription, *, start: datetime,
+                      end: datetime) -> Iterator[Signal]:
+    """Every signal of the subscription's metric and slices received in [start, end), oldest first.
+
+    Read a page at a time (keyset on received_at, response_id) so that no signal is left out.
+    """
+    scope = subscription.scope or {}
+    query = (select(Signal).where(Signal.received_at >= start, Signal.received_at < end,
+                                  Signal.metric == subscription.metric,
+                                  *(getattr(Signal, field).in_(scope[name])
+                                    for name, field in SIGNAL_FILTERS.items() if scope.get(name)))
+             .order_by(Signal.received_at, Signal.response_id).limit(DIGEST_PAGE))
+    page = session.scalars(query).all()
+    while page:
+        yield from page
+        if len(page) < DIGEST_PAGE:
+            return
+        last = page[-1]
+        page = session.scalars(query.where(or_(
+            Signal.received_at > last.received_at,
+            and_(Signal.received_at == last.received_at, Signal.response_id > last.response_id)))).all()

@@ -133,3 +133,24 @@ def test_a_digest_collects_low_scores_every_n_minutes(notifier, evaluate):
     notifier.clock.advance(minutes=31)
     evaluate(FakeMetrics())
     assert kinds(notifier) == ["digest"]  # nothing new, nothing sent
+
+
+def test_a_digest_holds_every_signal_in_scope_beyond_one_page(notifier, evaluate):
+    subscribe(notifier, rule={"kind": "low_score", "digest_minutes": 30},
+              scope={"touchpoint": ["delivery"], "dimension": ["feel"]})
+    in_scope = 537  # more than one page of 500
+    sent = set()
+    for i in range(in_scope + 60):
+        dimension = "feel" if i < in_scope else "act"  # the last 60 are outside the scope
+        body = signal_body(answers=[{"question_key": "q9", "type": "nps", "value": 2, "dimension": dimension}])
+        assert notifier.http.post("/v1/signals", json=body, headers=auth(ADMIN_KEY)).status_code == 200
+        if dimension == "feel":
+            sent.add(body["response_id"])
+        if i % 200 == 199:
+            notifier.clock.advance(seconds=1)  # pages cut through runs of equal received_at
+    notifier.clock.advance(minutes=31)
+    evaluate(FakeMetrics())
+    payload = notifier.connection.execute(text("SELECT payload FROM outbox_messages")).scalar_one()
+    notice = (payload if isinstance(payload, dict) else __import__("json").loads(payload))["notice"]
+    assert {item["response_id"] for item in notice["signals"]} == sent
+    assert len(notice["signals"]) == in_scope and notice["reason"] == f"{in_scope} low scores"

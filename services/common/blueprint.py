@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import flask_smorest
 from flask_smorest import abort
-from webargs.flaskparser import FlaskParser
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
+
+from shared.json_policy import JsonPolicyError, load_json
 
 
 class StrictParser(FlaskParser):
     """Unknown fields are an error in every location (query, JSON, form), as the schemas say."""
 
     DEFAULT_UNKNOWN_BY_LOCATION: dict = {}
+
+    def _raw_load_json(self, req):
+        """Parse the body under the shared JSON policy (depth, numbers, surrogates: 422, never 500)."""
+        if not is_json_request(req):
+            return core.missing
+        body = req.get_data(cache=True)
+        if not body:
+            return core.missing
+        try:
+            return load_json(body)
+        except JsonPolicyError as exc:
+            abort(422, message=f"the request body is not acceptable JSON: {exc}", errors={"json": [str(exc)]})
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         abort(422, message="the request body is not valid JSON", errors={"json": [str(error)]})

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 import flask_smorest
 from flask import Blueprint, Flask
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.routing import IntegerConverter
 
 from services.common.auth import init_auth
 from services.common.clock import SystemClock
@@ -17,11 +19,27 @@ from services.common.health import health_blueprint
 from services.common.keys_cli import keys_cli
 from services.common.observability import configure_logging, init_request_tracking
 from services.common.ops_api import ops_blueprint
-from services.common.outbox_cli import outbox_cli
+from services.common.outbox_cli import outbox_cli, set_aside_cli
 from services.common.ratelimit import init_rate_limits
 from services.common.tables import PlatformTables
+from shared.contracts.fields import MAX_ID
+from shared.json_policy import load_json
 
 DOCS_ASSETS_PATH = "/docs-assets"
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` path segments within the 64-bit id columns: a larger number is a 404, not a 500."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class PolicyJsonProvider(DefaultJSONProvider):
+    """Flask's JSON provider, loading bodies under the shared JSON policy."""
+
+    def loads(self, s, **kwargs):
+        return load_json(s)
 
 
 def build_app(import_name: str, config: ServiceConfig, *, title: str, description: str,
@@ -29,6 +47,8 @@ def build_app(import_name: str, config: ServiceConfig, *, title: str, descriptio
               database: Database | None = None, clock=None) -> Flask:
     """Create a Flask app with config, database, auth, errors, logs, metrics, health and OpenAPI."""
     app = Flask(import_name)
+    app.url_map.converters["int"] = BoundedIntConverter
+    app.json = PolicyJsonProvider(app)
     app.config.from_object(config)
     app.config.update(
         API_TITLE=f"cxloop {title}", API_VERSION="1.0", OPENAPI_VERSION="3.0.3",
@@ -62,6 +82,7 @@ def build_app(import_name: str, config: ServiceConfig, *, title: str, descriptio
             app.register_blueprint(blueprint)
     app.cli.add_command(keys_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(set_aside_cli)
     return app
 
 

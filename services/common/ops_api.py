@@ -1,4 +1,5 @@
-"""Routes every service has under ``/v1``: who am I, and the outbox dead letters for operators."""
+"""Routes every service has under ``/v1``: who am I, and for operators the outbox dead letters and the
+work items the worker set aside."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from services.common.clock import SystemClock
 from services.common.db import get_session
 from services.common.outbox import list_messages, replay_dead
 from shared.contracts.health import WhoAmISchema
-from shared.contracts.outbox import OutboxMessageSchema, OutboxQueryArgsSchema, OutboxReplySchema
+from services.common.set_aside import list_set_aside, release
+from shared.contracts.outbox import (OutboxMessageSchema, OutboxQueryArgsSchema, OutboxReplySchema,
+                                     SetAsideItemSchema, SetAsideQueryArgsSchema, SetAsideReleaseReplySchema,
+                                     SetAsideReleaseSchema)
 
 ops_blueprint = Blueprint("ops", __name__, url_prefix="/v1", description="Identity and operations")
 
@@ -47,3 +51,27 @@ class OutboxReplay(MethodView):
         replayed = replay_dead(session, current_app.extensions["cx_tables"], now=clock.now())
         session.commit()
         return {"replayed": replayed}
+
+
+@ops_blueprint.route("/set-aside")
+class SetAsideItems(MethodView):
+    @require_roles()
+    @ops_blueprint.arguments(SetAsideQueryArgsSchema, location="query")
+    @ops_blueprint.response(200, SetAsideItemSchema(many=True))
+    def get(self, args):
+        """Work items the worker set aside after they failed, with the reason (admin)."""
+        return list_set_aside(get_session(), current_app.extensions["cx_tables"], **args)
+
+
+@ops_blueprint.route("/set-aside/release")
+class SetAsideRelease(MethodView):
+    @require_roles()
+    @ops_blueprint.arguments(SetAsideReleaseSchema)
+    @ops_blueprint.response(200, SetAsideReleaseReplySchema)
+    def post(self, body):
+        """Give set-aside items (the given ids, or all) back to their jobs' next pass (admin)."""
+        clock = current_app.extensions.get("clock", SystemClock())
+        session = get_session()
+        released = release(session, current_app.extensions["cx_tables"], now=clock.now(), ids=body["ids"])
+        session.commit()
+        return {"released": released}

@@ -1,4 +1,4 @@
-"""``flask outbox dead|replay``: list and replay dead letters of this service."""
+"""``flask outbox dead|replay`` and ``flask set-aside list|release``: what the worker could not deliver or process."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from services.common.clock import SystemClock
 from services.common.outbox import list_messages, replay_dead
+from services.common.set_aside import list_set_aside, release
 
 outbox_cli = AppGroup("outbox", help="Inspect and replay the outbox of this service.")
 
@@ -35,3 +36,29 @@ def replay_command(ids: tuple[int, ...]) -> None:
         count = replay_dead(connection, current_app.extensions["cx_tables"], now=SystemClock().now(),
                             ids=ids or None)
     click.echo(f"replayed {count} message(s)")
+
+
+set_aside_cli = AppGroup("set-aside", help="Work items the worker set aside after they failed.")
+
+
+@set_aside_cli.command("list")
+@click.option("--kind", default=None, help="only items of this kind (event, invitation, subscription, ...)")
+@click.option("--limit", default=100, show_default=True)
+@with_appcontext
+def set_aside_list_command(kind: str | None, limit: int) -> None:
+    """List open set-aside items as JSON lines."""
+    engine = current_app.extensions["db"].engine
+    with engine.connect() as connection:
+        for item in list_set_aside(connection, current_app.extensions["cx_tables"], kind=kind, limit=limit):
+            click.echo(json.dumps(item, default=str, ensure_ascii=False))
+
+
+@set_aside_cli.command("release")
+@click.argument("ids", nargs=-1, type=int)
+@with_appcontext
+def set_aside_release_command(ids: tuple[int, ...]) -> None:
+    """Give set-aside items (the given ids, or all) back to their jobs."""
+    engine = current_app.extensions["db"].engine
+    with engine.begin() as connection:
+        count = release(connection, current_app.extensions["cx_tables"], now=SystemClock().now(), ids=ids or None)
+    click.echo(f"released {count} item(s)")

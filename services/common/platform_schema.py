@@ -49,6 +49,27 @@ def create_platform_tables_v1() -> None:
     )
 
 
+def create_set_aside_v2() -> None:
+    """Create ``set_aside_items``: work items a worker job could not process, kept out of its way."""
+    op.create_table(
+        "set_aside_items",
+        sa.Column("id", _BIG_ID, primary_key=True, autoincrement=True),
+        sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("item_key", sa.String(200), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("first_failed_at", _TS, nullable=False),
+        sa.Column("last_failed_at", _TS, nullable=False),
+        sa.Column("released_at", _TS),
+        sa.UniqueConstraint("kind", "item_key", name="uq_set_aside_item"),
+    )
+
+
+def drop_set_aside_v2() -> None:
+    """Drop what ``create_set_aside_v2`` created."""
+    op.drop_table("set_aside_items")
+
+
 def drop_platform_tables_v1() -> None:
     """Drop what ``create_platform_tables_v1`` created."""
     op.drop_table("worker_heartbeats")

@@ -1,4 +1,4 @@
-"""Tables every service has in its own database: API keys, the outbox, worker heartbeats.
+"""Tables every service has in its own database: API keys, the outbox, worker heartbeats, set-aside items.
 
 Each service calls ``define_platform_tables(Base.metadata)`` so these live beside its own tables
 and are created by its own first migration.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, MetaData, String, Table, Text, UniqueConstraint
 
 from services.common.types import UtcDateTime
 
@@ -18,11 +18,12 @@ BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 @dataclass(frozen=True)
 class PlatformTables:
-    """The three platform tables of one service's metadata."""
+    """The platform tables of one service's metadata."""
 
     api_keys: Table
     outbox: Table
     heartbeats: Table
+    set_aside: Table
 
 
 def define_platform_tables(metadata: MetaData) -> PlatformTables:
@@ -59,4 +60,16 @@ def define_platform_tables(metadata: MetaData) -> PlatformTables:
         Column("started_at", UtcDateTime(), nullable=False),
         Column("beat_at", UtcDateTime(), nullable=False),
     )
-    return PlatformTables(api_keys=api_keys, outbox=outbox, heartbeats=heartbeats)
+    set_aside = Table(
+        "set_aside_items", metadata,
+        Column("id", BigId, primary_key=True, autoincrement=True),
+        Column("kind", String(32), nullable=False),
+        Column("item_key", String(200), nullable=False),
+        Column("reason", Text, nullable=False),
+        Column("failures", Integer, nullable=False),
+        Column("first_failed_at", UtcDateTime(), nullable=False),
+        Column("last_failed_at", UtcDateTime(), nullable=False),
+        Column("released_at", UtcDateTime()),
+        UniqueConstraint("kind", "item_key", name="uq_set_aside_item"),
+    )
+    return PlatformTables(api_keys=api_keys, outbox=outbox, heartbeats=heartbeats, set_aside=set_aside)

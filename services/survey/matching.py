@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
+from services.common.set_aside import isolate, not_set_aside
 from services.survey.customer_upsert import merge_customers
 from services.survey.invitations import attach_token, record_decision
-from services.survey.models import Customer, Invitation, JourneyEvent, Survey, Trigger
+from services.survey.models import PLATFORM, Customer, Invitation, JourneyEvent, Survey, Trigger
 from services.survey.planning import Plan, PlanningRules, plan_invitation
 from services.survey.surveys import get_trigger_context
 from services.survey.triggers import get_trigger
 
 OPEN = ("scheduled", "postponed")
+SET_ASIDE_KIND = "event"
+log = logging.getLogger("cxloop.survey.matching")
 
 
 @dataclass
@@ -27,6 +31,7 @@ class MatchReport:
     events: int = 0
     invitations: int = 0
     cancelled: int = 0
+    set_aside: int = 0
 
 
 def customer_view(customer: Customer | None, customer_id: str) -> dict[str, Any]:
@@ -45,10 +50,26 @@ def _event_view(event: JourneyEvent) -> dict[str, Any]:
 
 def match_pending_events(session: Session, *, now: datetime, rules: PlanningRules, token_secret: str,
                          limit: int = 500) -> MatchReport:
-    """Claim unmatched events (SKIP LOCKED), apply cancel-on and triggers, mark them matched; one commit."""
-    events = list(session.scalars(select(JourneyEvent).where(JourneyEvent.matched_at.is_(None))
+    """Claim unmatched events (SKIP LOCKED), apply cancel-on and triggers, mark them matched; one commit.
+
+    The pass runs as one transaction; if it fails, it runs again with each event in its own savepoint,
+    and an event that fails on its own is set aside with the reason, so it never holds back the rest.
+    """
+    try:
+        return _match(session, now=now, rules=rules, token_secret=token_secret, limit=limit, careful=False)
+    except Exception:
+        session.rollback()
+        log.warning("matching pass failed; matching event by event", exc_info=True)
+        return _match(session, now=now, rules=rules, token_secret=token_secret, limit=limit, careful=True)
+
+
+def _match(session: Session, *, now: datetime, rules: PlanningRules, token_secret: str, limit: int,
+           careful: bool) -> MatchReport:
+    events = list(session.scalars(select(JourneyEvent)
+                                  .where(JourneyEvent.matched_at.is_(None),
+                                         not_set_aside(PLATFORM, SET_ASIDE_KIND, cast(JourneyEvent.seq, String)))
                                   .order_by(JourneyEvent.seq).limit(limit)
-                                  .with_for_update(skip_locked=True)))
+                                  .with_for_update(skip_locked=True, of=JourneyEvent)))
     report = MatchReport(events=len(events))
     if not events:
         session.rollback()
@@ -63,19 +84,30 @@ def match_pending_events(session: Session, *, now: datetime, rules: PlanningRule
     contexts = {trigger.survey_id: get_trigger_context(session, trigger.survey_id) for trigger in triggers}
     customer_ids = {event.customer_id for event in events}
     customers = {c.id: c for c in session.scalars(select(Customer).where(Customer.id.in_(customer_ids)))}
-    for event in events:
+
+    def match_one(event: JourneyEvent) -> None:
         view = _event_view(event)
         customer = customer_view(customers.get(event.customer_id), event.customer_id)
+        cancelled = invited = 0
         for trigger in cancelled_by.get(event.type, []):
-            report.cancelled += _cancel_for(session, trigger, view, now)
+            cancelled += _cancel_for(session, trigger, view, now)
         for trigger in sorted(by_type.get(event.type, []), key=lambda t: (-t.priority, t.id)):
             survey, definition = contexts[trigger.survey_id]
             plan = plan_invitation(session, trigger=trigger, survey=survey, definition=definition, event=view,
                                    customer=customer, now=now, rules=rules)
             if plan.fire:
                 _create_invitation(session, trigger, survey, view, plan, now, token_secret)
-                report.invitations += 1
+                invited += 1
         event.matched_at = now
+        report.cancelled += cancelled  # counted once the event's work stands
+        report.invitations += invited
+
+    if careful:
+        report.set_aside = len(isolate(session, PLATFORM, events, match_one, service="survey",
+                                       kind=SET_ASIDE_KIND, key=lambda event: event.seq, now=now))
+    else:
+        for event in events:
+            match_one(event)
     session.commit()
     return report
 

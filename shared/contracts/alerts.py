@@ -8,7 +8,7 @@ from datetime import timedelta
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
-from shared.contracts.fields import Duration, FiniteFloat, JsonSafeDict, SingleLine
+from shared.contracts.fields import Duration, FiniteFloat, JsonSafeDict, Offset, SingleLine, Timestamp
 from shared.contracts.scores import ATTRIBUTE_GROUP, METRICS, ScopeArgsSchema
 
 SUBSCRIPTION_METRICS = (*METRICS, "volume")
@@ -85,7 +85,7 @@ class SubscriptionCreateSchema(StrictSchema):
 
     name = SingleLine(required=True, validate=validate.Length(min=1, max=200))
     owner = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200),
-                          metadata={"description": "admins only; default: the key's subject"})
+                          metadata={"description": "admins only: the owning key's id; default: the caller's key id"})
     metric = fields.String(required=True, validate=validate.OneOf(SUBSCRIPTION_METRICS))
     volume_of = fields.String(load_default="nps", validate=validate.OneOf(METRICS),
                               metadata={"description": "volume counts the answers of this score question"})
@@ -94,7 +94,7 @@ class SubscriptionCreateSchema(StrictSchema):
     channels = fields.List(fields.Nested(ChannelSchema), required=True, validate=validate.Length(1, 10))
     lang = fields.String(load_default="en", validate=validate.OneOf(LANGUAGES))
     cooldown_minutes = fields.Integer(load_default=24 * 60, validate=validate.Range(1, 60 * 24 * 90))
-    muted_until = fields.AwareDateTime(allow_none=True, load_default=None)
+    muted_until = Timestamp(allow_none=True, load_default=None)
     active = fields.Boolean(load_default=True)
 
     @validates_schema
@@ -112,16 +112,16 @@ class SubscriptionPatchSchema(StrictSchema):
     channels = fields.List(fields.Nested(ChannelSchema), validate=validate.Length(1, 10))
     lang = fields.String(validate=validate.OneOf(LANGUAGES))
     cooldown_minutes = fields.Integer(validate=validate.Range(1, 60 * 24 * 90))
-    muted_until = fields.AwareDateTime(allow_none=True)
+    muted_until = Timestamp(allow_none=True)
     active = fields.Boolean()
 
 
 class SubscriptionQueryArgsSchema(StrictSchema):
     """``GET /v1/subscriptions``."""
 
-    owner = fields.String(load_default=None, metadata={"description": "admins: only this owner's"})
+    owner = fields.String(load_default=None, metadata={"description": "admins: only this owner's (a key id)"})
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = Offset()
 
 
 class SubscriptionSchema(ReplySchema):

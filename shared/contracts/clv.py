@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
+from shared.contracts.fields import CalendarDate
 from shared.contracts.finance import SEGMENT_MAX_LENGTH, TIME_UNITS, Currency
 from shared.contracts.estimates import EstimateSchema
 
@@ -16,7 +17,7 @@ _confidence = dict(load_default=0.95, validate=validate.Range(min=0.5, max=0.999
 class ClvFitCreateSchema(StrictSchema):
     """Fit on transactions up to ``as_of`` (the calibration end, inclusive)."""
 
-    as_of = fields.Date(required=True)
+    as_of = CalendarDate(required=True)
     time_unit = fields.String(load_default="week", validate=validate.OneOf(TIME_UNITS))
     segment = fields.String(load_default=None, allow_none=True,
                             validate=validate.Length(min=1, max=SEGMENT_MAX_LENGTH))

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from marshmallow import RAISE, ValidationError, fields, validate
 
 from shared.contracts.base import ReplySchema, StrictSchema
+from shared.contracts.fields import Timestamp, check_plausible
 
 MAX_BATCH_EVENTS = 500
 MAX_BATCH_BYTES = 512 * 1024
@@ -98,7 +99,7 @@ class EventSchema(StrictSchema):
     id = fields.String(required=True, validate=EXTERNAL_ID,
                        metadata={"description": "client-chosen id; the same id and body is accepted once"})
     type = fields.String(required=True, validate=EVENT_TYPE)
-    occurred_at = fields.AwareDateTime(required=True)
+    occurred_at = Timestamp(required=True)
     customer = fields.Nested(CustomerInSchema, required=True)
     attributes = Attributes(load_default=dict)
 
@@ -141,6 +142,7 @@ def quick_load_event(raw: Any) -> dict[str, Any] | None:
         occurred_at = datetime.fromisoformat(occurred_at)  # what the field does with a string
         if occurred_at.tzinfo is None or occurred_at.utcoffset() is None:
             return None
+        check_plausible(occurred_at)
         attributes = _quick_attributes(raw.get("attributes", {}))
         if attributes is None or not customer.keys() <= _CUSTOMER_KEYS:
             return None

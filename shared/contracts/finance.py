@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
+from shared.contracts.fields import CalendarDate, check_plausible
 from shared.contracts.estimates import EstimateSchema
 
 ID_MAX_LENGTH = 64
@@ -31,6 +32,10 @@ def parse_moment(text: str) -> datetime:
     if not isinstance(text, str) or not 8 <= len(text.strip()) <= 40:
         raise ValueError("not an ISO 8601 date or timestamp")
     moment = datetime.fromisoformat(text.strip())
+    try:
+        check_plausible(moment)
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
@@ -178,8 +183,8 @@ class ChurnRatesArgsSchema(StrictSchema):
     """Periods from ``start`` to ``end`` (inclusive of the periods they fall in)."""
 
     period = fields.String(load_default="month", validate=validate.OneOf(CHURN_PERIODS))
-    start = fields.Date(required=True)
-    end = fields.Date(required=True)
+    start = CalendarDate(required=True)
+    end = CalendarDate(required=True)
     group_by = fields.String(load_default="none", validate=validate.OneOf(["none", "segment", "plan"]))
     segment = fields.String(load_default=None, validate=validate.Length(max=SEGMENT_MAX_LENGTH))
     confidence = fields.Float(**_confidence)
@@ -207,10 +212,10 @@ class ChurnRatesReplySchema(ReplySchema):
 class RetentionArgsSchema(StrictSchema):
     """A cohort (contracts started in ``[cohort_start, cohort_end]``) seen at ``as_of``."""
 
-    cohort_start = fields.Date(required=True)
-    cohort_end = fields.Date(required=True)
+    cohort_start = CalendarDate(required=True)
+    cohort_end = CalendarDate(required=True)
     unit = fields.String(load_default="month", validate=validate.OneOf(RETENTION_UNITS))
-    as_of = fields.Date(required=True)
+    as_of = CalendarDate(required=True)
     segment = fields.String(load_default=None, validate=validate.Length(max=SEGMENT_MAX_LENGTH))
     horizon = fields.Integer(load_default=12, validate=validate.Range(min=1, max=240),
                              metadata={"description": "periods to project past the last observed one"})

@@ -6,6 +6,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from shared.contracts.base import ReplySchema, StrictSchema
+from shared.contracts.fields import Id, Offset, Timestamp
 from shared.contracts.triggers import CHANNELS
 
 INVITATION_STATUSES = ("scheduled", "postponed", "sent", "failed", "cancelled", "expired", "suppressed",
@@ -16,14 +17,14 @@ class InvitationQueryArgsSchema(StrictSchema):
     """Filters of the invitation listing; times filter on creation time."""
 
     customer_id = fields.String(validate=validate.Length(min=1, max=200))
-    survey_id = fields.Integer()
-    trigger_id = fields.Integer()
+    survey_id = Id()
+    trigger_id = Id()
     status = fields.String(validate=validate.OneOf(INVITATION_STATUSES))
     channel = fields.String(validate=validate.OneOf(CHANNELS))
-    created_from = fields.AwareDateTime()
-    created_to = fields.AwareDateTime()
+    created_from = Timestamp()
+    created_to = Timestamp()
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = Offset()
 
 
 class DecisionSchema(ReplySchema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
+from shared.contracts.fields import Id, Timestamp
 
 QUESTION_TYPES = ("nps", "csat", "ces", "rating", "single_choice", "multi_choice", "text")
 SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
@@ -54,14 +55,14 @@ class ResponseRecordSchema(StrictSchema):
     customer_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=128))
     invitation_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=64))
     event_type = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=100))
-    event_at = fields.AwareDateTime(allow_none=True, load_default=None)
+    event_at = Timestamp(allow_none=True, load_default=None)
     lang = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=16))
     attributes = fields.Dict(keys=fields.String(validate=validate.Length(max=64)),
                              values=fields.Raw(allow_none=True), load_default=dict)
     completed = fields.Boolean(required=True)
-    created_at = fields.AwareDateTime(required=True)
-    updated_at = fields.AwareDateTime(required=True)
-    completed_at = fields.AwareDateTime(allow_none=True, load_default=None)
+    created_at = Timestamp(required=True)
+    updated_at = Timestamp(required=True)
+    completed_at = Timestamp(allow_none=True, load_default=None)
     answers = fields.List(fields.Nested(AnswerSchema), required=True, validate=validate.Length(max=100))
 
 
@@ -88,12 +89,12 @@ class ResponseBatchResultSchema(ReplySchema):
 class ResponseQueryArgsSchema(StrictSchema):
     """``GET /v1/responses`` filters; pages are ordered by last update, oldest first."""
 
-    survey = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    survey = Id(load_default=None)
     touchpoint = fields.String(load_default=None, validate=validate.Length(max=64))
     completed = fields.Boolean(load_default=None)
-    created_since = fields.AwareDateTime(load_default=None)
-    created_until = fields.AwareDateTime(load_default=None)
-    updated_since = fields.AwareDateTime(load_default=None, metadata={"description": "for incremental exports"})
+    created_since = Timestamp(load_default=None)
+    created_until = Timestamp(load_default=None)
+    updated_since = Timestamp(load_default=None, metadata={"description": "for incremental exports"})
     cursor = fields.String(load_default=None, validate=validate.Length(max=200))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 

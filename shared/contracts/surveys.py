@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
-from shared.contracts.fields import SingleLine
+from shared.contracts.fields import Offset, SingleLine
 
 QUESTION_TYPES = ("nps", "csat", "ces", "rating", "single_choice", "multi_choice", "text")
 SCORE_TYPES = ("nps", "csat", "ces", "rating")
@@ -102,7 +102,7 @@ class SurveyQueryArgsSchema(StrictSchema):
     status = fields.String(validate=validate.OneOf(SURVEY_STATUSES))
     touchpoint = fields.String(validate=KEY)
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = Offset()
 
 
 class ChoiceReplySchema(ReplySchema):

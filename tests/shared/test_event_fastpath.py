@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from marshmallow import Schema, ValidationError
 
 from shared.contracts.events import EventSchema, quick_load_event
+from shared.contracts.fields import EARLIEST_DATE, LATEST_DATE
 
 SCHEMA = EventSchema()
 
@@ -41,7 +42,9 @@ good_customers = st.fixed_dictionaries(
               "attributes": good_attributes})
 good_events = st.fixed_dictionaries(
     {"id": clean_text.filter(bool), "type": st.from_regex(r"\A[a-z][a-z0-9_.:-]{0,20}\Z"),
-     "occurred_at": st.datetimes(timezones=st.just(UTC)).map(datetime.isoformat),
+     "occurred_at": st.datetimes(min_value=datetime.combine(EARLIEST_DATE, time()),
+                                 max_value=datetime.combine(LATEST_DATE, time(23, 59)),
+                                 timezones=st.just(UTC)).map(datetime.isoformat),
      "customer": good_customers},
     optional={"attributes": good_attributes})
 
@@ -50,7 +53,9 @@ doubtful = {
     "id": st.one_of(st.sampled_from(["x" * 200, "x" * 201, ""]), st.none(), st.integers()),
     "type": st.sampled_from([".bad", "x" * 100, "x" * 101, "sp ace", "", None, 7]),
     "occurred_at": st.one_of(st.sampled_from(["2026-11-02T09:30:00+09:00", "2026-11-02T09:30:00",
-                                              "2026-11-02", "yesterday", "", None, 1700000000]),
+                                              "2026-11-02", "yesterday", "", None, 1700000000,
+                                              "9999-12-31T23:59:59+00:00", "0001-01-01T00:00:00-23:59",
+                                              "1899-12-31T23:59:59+14:00", "2200-01-01T00:00:00+00:00"]),
                              st.datetimes().map(datetime.isoformat)),
     "attributes": st.one_of(st.dictionaries(names, odd_values, max_size=4), st.none(),
                             st.lists(scalars, max_size=2), st.text(max_size=3)),

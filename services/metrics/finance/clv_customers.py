@@ -16,6 +16,7 @@ from services.metrics.finance.clv_results import draw_seed
 from services.metrics.finance.periods import estimate_reply
 from services.metrics.models.finance import ClvCustomerValue, ClvFit
 from services.metrics.stats.estimate import Estimate
+from shared.json_policy import load_json
 
 QUANTITIES = ("probability_alive", "expected_purchases", "expected_spend", "clv")
 SUMMARY = ("frequency", "recency", "age", "monetary")
@@ -80,8 +81,8 @@ def encode_cursor(tag: str, value: float, customer_id: str) -> str:
 def decode_cursor(tag: str, cursor: str) -> tuple[float, str]:
     """(value, customer id) of a cursor this API gave out for the list named by ``tag``; 422 otherwise."""
     try:
-        found, value, customer_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        if found != tag:
+        found, value, customer_id = load_json(base64.urlsafe_b64decode(cursor.encode()))
+        if found != tag or isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError(found)
         return float(value), str(customer_id)
     except (ValueError, TypeError, binascii.Error):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -10,12 +11,14 @@ from shared.contracts.responses import MAX_TEXT
 
 #: Characters of one free-text answer on the page; never more than the contract carries downstream.
 TEXT_LIMIT = min(2000, MAX_TEXT)
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,3}", re.ASCII)
 
 
 def parse_score(question: Mapping[str, Any], raw: str | None) -> int | None:
     """A score answer if ``raw`` is a whole number on the question's scale, else None."""
     scale = score_range(question)
-    if scale is None or raw is None or not raw.strip().lstrip("-").isdigit():
+    # ASCII digits only: str.isdigit() accepts '²' and '①', which int() then refuses.
+    if scale is None or raw is None or not _WHOLE_NUMBER.fullmatch(raw.strip()):
         return None
     value = int(raw)
     return value if scale[0] <= value <= scale[1] else None

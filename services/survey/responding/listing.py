@@ -15,6 +15,8 @@ from services.common.exceptions import InvalidInputError, NotFoundError
 from services.survey.models import SurveyVersion
 from services.survey.models.responses import Response
 from services.survey.responding.downstream import response_record
+from shared.personal_data import Disclosure
+from shared.json_policy import load_json
 
 CSV_FIXED = ("response_id", "survey_id", "survey_version", "customer_id", "touchpoint", "channel", "lang",
              "completed", "created_at", "completed_at")
@@ -28,8 +30,11 @@ def encode_cursor(response: Response) -> str:
 
 def _decode_cursor(cursor: str) -> tuple[datetime, str]:
     try:
-        stamp, response_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        return datetime.fromisoformat(stamp), str(response_id)
+        stamp, response_id = load_json(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        moment = datetime.fromisoformat(stamp)
+        if moment.tzinfo is None:  # every cursor this API gives out carries its offset
+            raise ValueError("naive time in cursor")
+        return moment, str(response_id)
     except (ValueError, TypeError, binascii.Error) as exc:
         raise InvalidInputError("invalid cursor", errors={"cursor": ["not a cursor from a previous page"]}) from exc
 
@@ -43,8 +48,16 @@ def _definitions(session: Session, responses: list[Response]) -> dict[tuple[int,
     return found
 
 
-def list_responses(session: Session, args: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
-    """A page of response records (contract form) and the next cursor."""
+def _visible(record: dict[str, Any], disclosure: Disclosure | None) -> dict[str, Any]:
+    if disclosure is not None:
+        record["attributes"] = disclosure.attributes(record["attributes"])
+    return record
+
+
+def list_responses(session: Session, args: dict[str, Any], *,
+                   disclosure: Disclosure | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of response records (contract form) and the next cursor; personal attributes only for
+    callers whose ``disclosure`` allows them (default: everything)."""
     query = select(Response).order_by(Response.updated_at, Response.id).limit(args["limit"] + 1)
     if args.get("survey"):
         query = query.where(Response.survey_id == args["survey"])
@@ -66,17 +79,18 @@ def list_responses(session: Session, args: dict[str, Any]) -> tuple[list[dict[st
     more = len(rows) > args["limit"]
     rows = rows[: args["limit"]]
     definitions = _definitions(session, rows)
-    records = [response_record(r, definitions[(r.survey_id, r.survey_version)]) for r in rows]
+    records = [_visible(response_record(r, definitions[(r.survey_id, r.survey_version)]), disclosure)
+               for r in rows]
     return records, (encode_cursor(rows[-1]) if more and rows else None)
 
 
-def get_response(session: Session, response_id: str) -> dict[str, Any]:
-    """One response record; ``NotFoundError`` when unknown."""
+def get_response(session: Session, response_id: str, *, disclosure: Disclosure | None = None) -> dict[str, Any]:
+    """One response record (attributes as ``disclosure`` allows); ``NotFoundError`` when unknown."""
     response = session.get(Response, response_id)
     if response is None:
         raise NotFoundError(f"no response {response_id}")
     definition = _definitions(session, [response])[(response.survey_id, response.survey_version)]
-    return response_record(response, definition)
+    return _visible(response_record(response, definition), disclosure)
 
 
 def csv_rows(records: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from services.survey.erasure import erase_everywhere
 from services.survey.exceptions import CustomerNotFoundError, InvitationNotFoundError
 from services.survey.invitations import record_decision
 from services.survey.models import Customer, Invitation, JourneyEvent, find_invitation_by_token
@@ -66,9 +67,11 @@ def unsubscribe_by_link(session: Session, *, token: str, now: datetime) -> Custo
 
 
 def erase_customer(session: Session, *, customer_id: str, now: datetime) -> None:
-    """Erase contact details and attributes (customer and events); ids and anonymous answers stay.
+    """Erase contact details and attributes everywhere; ids and answers stay.
 
-    The customer stays unsubscribed and later events cannot bring contact details back.
+    Here: the customer row, its events' attributes and its responses' attribute snapshots (with every
+    queued copy of them); metrics and notifier erase their copies when the outbox delivers the
+    erasure. The customer stays unsubscribed and later events cannot bring contact details back.
     """
     customer = get_customer(session, customer_id)
     customer.email = customer.phone = customer.locale = customer.time_zone = None
@@ -77,6 +80,7 @@ def erase_customer(session: Session, *, customer_id: str, now: datetime) -> None
     customer.unsubscribed_at = customer.unsubscribed_at or now
     customer.updated_at = now
     session.execute(update(JourneyEvent).where(JourneyEvent.customer_id == customer_id).values(attributes={}))
+    erase_everywhere(session, customer_id=customer_id, now=now)
     _cancel_open(session, customer_id, decision="cancelled", status="cancelled",
                  reason="the customer's personal data was erased", now=now)
     session.commit()

@@ -13,7 +13,7 @@ from services.common.clock import SystemClock
 from services.common.db import make_engine
 from services.common.observability import configure_logging
 from services.common.worker import Job, platform_jobs, run_worker
-from services.survey.clients.downstream import metrics_handler, notifier_handler
+from services.survey.clients.downstream import by_topic, erasure_handler, metrics_handler, notifier_handler
 from services.survey.config import Config
 from services.survey.delivery.mail import FileMailer, SmtpMailer
 from services.survey.delivery.webhook import WebhookSender, in_app_sender
@@ -38,13 +38,15 @@ def build_senders(config: Config) -> dict[str, Sender]:
 
 
 def downstream_handlers(config: Config) -> dict:
-    """Outbox handlers: responses to metrics, low-score signals to notifier (service key, timeouts)."""
+    """Outbox handlers: responses to metrics, low-score signals to notifier, erasures to both
+    (service key, timeouts)."""
     def client(url: str) -> ServiceClient:
         return ServiceClient(url, api_key=config.SERVICE_KEY, timeout=config.HTTP_TIMEOUT_SECONDS,
                              retry=RetryPolicy(max_attempts=2), user_agent="cxloop-survey-worker")
 
-    return {"metrics": metrics_handler(client(config.METRICS_URL)),
-            "notifier": notifier_handler(client(config.NOTIFIER_URL))}
+    metrics, notifier = client(config.METRICS_URL), client(config.NOTIFIER_URL)
+    return {"metrics": by_topic({"response": metrics_handler(metrics), "erasure": erasure_handler(metrics)}),
+            "notifier": by_topic({"signal": notifier_handler(notifier), "erasure": erasure_handler(notifier)})}
 
 
 def build_jobs(config: Config, engine, clock=None, senders: dict[str, Sender] | None = None) -> list[Job]:

@@ -1,6 +1,7 @@
 """HTTP routes of the notifier service, one module per resource."""
 
 from services.notifier.api.alerts import alerts_blp
+from services.notifier.api.erasures import erasures_blp
 from services.notifier.api.signals import signals_blp
 from services.notifier.api.subscriptions import subscriptions_blp
 from services.notifier.api.unsubscribe import unsubscribe_blp
@@ -8,4 +9,4 @@ from services.notifier.api.unsubscribe import unsubscribe_blp
 
 def blueprints() -> list:
     """The service's API blueprints, registered by the app factory."""
-    return [subscriptions_blp, alerts_blp, signals_blp, unsubscribe_blp]
+    return [subscriptions_blp, alerts_blp, signals_blp, erasures_blp, unsubscribe_blp]

@@ -1,11 +1,13 @@
-"""Outbox handlers that deliver responses to metrics and low-score signals to notifier."""
+"""Outbox handlers that deliver responses to metrics, low-score signals to notifier, erasures to both."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 from services.common.outbox import Handler, OutboxMessage, PermanentDeliveryError, single
 from shared.contracts.base import tolerant
+from shared.contracts.erasure import ErasureResultSchema
 from shared.contracts.responses import ResponseBatchResultSchema
 from shared.contracts.signals import SignalResultSchema
 from shared.http_client import ServiceClient, ServiceRejectedError
@@ -44,6 +46,37 @@ def metrics_handler(client: ServiceClient) -> Handler:
                 outcome[message.id] = _reject(exc)
             except Exception as exc:
                 outcome[message.id] = exc
+        return outcome
+
+    return handle
+
+
+def erasure_handler(client: ServiceClient) -> Handler:
+    """Deliver erasures (``POST /v1/erasures``), one per request; the receiver's erasure is idempotent."""
+    def deliver(message: OutboxMessage) -> None:
+        try:
+            client.request("POST", "/v1/erasures", json=message.payload,
+                           idempotency_key=message.idempotency_key, reply_schema=tolerant(ErasureResultSchema))
+        except ServiceRejectedError as exc:
+            raise _reject(exc) from exc
+
+    return single(deliver)
+
+
+def by_topic(handlers: Mapping[str, Handler]) -> Handler:
+    """One destination's handler that hands each message to the handler of its topic."""
+    def handle(messages: Sequence[OutboxMessage]) -> dict[int, Exception | None]:
+        grouped: dict[str, list[OutboxMessage]] = defaultdict(list)
+        for message in messages:
+            grouped[message.topic].append(message)
+        outcome: dict[int, Exception | None] = {}
+        for topic, batch in grouped.items():
+            handler = handlers.get(topic)
+            if handler is None:
+                problem = PermanentDeliveryError(f"no handler for topic {topic!r}")
+                outcome.update({m.id: problem for m in batch})
+            else:
+                outcome.update(handler(batch))
         return outcome
 
     return handle

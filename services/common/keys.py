@@ -6,6 +6,7 @@ One key works on all three services: ``create`` and ``revoke`` write the same ha
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,6 +58,20 @@ def list_keys(connection: Connection | Session, *, tables: PlatformTables = _STA
     """All keys of one database, newest first."""
     rows = connection.execute(select(tables.api_keys).order_by(tables.api_keys.c.created_at.desc()))
     return [KeyRecord(r.key_id, r.role, r.subject, r.created_at, r.revoked_at) for r in rows]
+
+
+def same_subject(a: str, b: str) -> bool:
+    """Whether two subjects would read as the same holder (case, width and spacing aside)."""
+    def norm(text: str) -> str:
+        return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return norm(a) == norm(b)
+
+
+def active_keys_with_subject(connection: Connection | Session, subject: str, *,
+                             tables: PlatformTables = _STANDALONE) -> list[KeyRecord]:
+    """Unrevoked keys whose subject reads the same as ``subject`` (subjects are labels, not owners)."""
+    return [record for record in list_keys(connection, tables=tables)
+            if record.revoked_at is None and same_subject(record.subject, subject)]
 
 
 def revoke_key(engines: Iterable[Engine], *, key_id: str, now: datetime,

@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from services.common.clock import SystemClock
 from services.common.config import SERVICE_NAMES, database_url_for
 from services.common.db import make_engine
-from services.common.keys import create_key, list_keys, revoke_key
+from services.common.keys import active_keys_with_subject, create_key, list_keys, revoke_key
 from shared.auth import ROLE_NAMES
 
 keys_cli = AppGroup("keys", help="Create, list and revoke API keys (valid on every service).")
@@ -29,7 +29,15 @@ _services_option = click.option(
 @_services_option
 def create_command(role: str, subject: str, services: tuple[str, ...]) -> None:
     """Create a key; it is printed once and stored only as a hash."""
-    new_key = create_key(_engines(services), role=role, subject=subject, now=SystemClock().now())
+    engines = _engines(services)
+    with engines[0].connect() as connection:
+        holders = active_keys_with_subject(connection, subject)
+    if holders:
+        ids = ", ".join(f"{record.key_id} ({record.role})" for record in holders)
+        click.echo(f"warning: subject {subject.strip()!r} is already used by active key(s) {ids}. "
+                   "A subject is only a label: each key owns its own subscriptions; use a distinct "
+                   "subject so people can tell the keys apart.", err=True)
+    new_key = create_key(engines, role=role, subject=subject, now=SystemClock().now())
     click.echo(f"key id: {new_key.key_id}")
     click.echo(f"key:    {new_key.plaintext}")
     click.echo("Store the key now: it cannot be shown again.", err=True)

@@ -2,9 +2,10 @@
 and at send time, and connect to exactly the address that was checked.
 
 Every address the host resolves to is checked, so numeric spellings the resolver accepts
-(``2130706433``, ``0x7f.1``, ``0177.0.0.1``) and IPv4-mapped IPv6 (``::ffff:127.0.0.1``) are caught
-as what they are. Only globally routable addresses pass; loopback only when explicitly allowed (local
-receivers in tests and demos). The request then goes to the checked IP with the original ``Host``
+(``2130706433``, ``0x7f.1``, ``0177.0.0.1``) and IPv6 forms that embed an IPv4 address (mapped
+``::ffff:127.0.0.1``, compatible ``::7f00:1``, 6to4 ``2002:7f00:1::``, NAT64 ``64:ff9b::7f00:1``) are
+caught as the IPv4 address they reach. Only globally routable addresses pass; loopback only when
+explicitly allowed (local receivers in tests and demos). The request then goes to the checked IP with the original ``Host``
 header and TLS server name, so a DNS answer that changes between check and connect (rebinding)
 cannot redirect it inside. Redirects are never followed.
 """
@@ -46,10 +47,30 @@ def system_resolver(host: str, port: int) -> list[str]:
     return [info[4][0] for info in infos]
 
 
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d (RFC 4291 2.5.5.1)
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # well-known NAT64 prefix (RFC 6052)
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # local-use NAT64 (RFC 8215): a site's own
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for: mapped, compatible, 6to4 or NAT64; else None."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:  # 2002:AABB:CCDD::/48 routes to A.B.C.D
+        return ip.sixtofour
+    if ip in _NAT64 or (ip in _IPV4_COMPATIBLE and int(ip) > 1):  # not :: or ::1, which are their own
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def _unsafe_reason(address: str, allow_loopback: bool) -> str | None:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _NAT64_LOCAL:
+            return "local NAT64"
+        inner = embedded_ipv4(ip)
+        if inner is not None:  # judged as the IPv4 it reaches
+            return _unsafe_reason(str(inner), allow_loopback)
     if ip.is_loopback:
         return None if allow_loopback else "loopback"
     for name in ("is_private", "is_link_local", "is_reserved", "is_multicast", "is_unspecified"):

@@ -102,3 +102,23 @@ def test_keys_cli_creates_one_key_valid_on_every_service_and_revokes_it(tmp_path
         assert app.test_client().get("/v1/whoami", headers=auth(key)).status_code == 401
     again = runner.invoke(args=["keys", "revoke", key.split("_")[1]])
     assert again.exit_code != 0
+
+
+def test_keys_cli_warns_when_a_subject_is_reused(tmp_path, monkeypatch):
+    from services.common.migrate import upgrade
+    from services.survey.app import create_app
+    from services.survey.config import TestConfig
+
+    monkeypatch.setenv("CX_VAR_DIR", str(tmp_path))
+    for name in SERVICES:
+        monkeypatch.delenv(f"{name.upper()}_DATABASE_URL", raising=False)
+        upgrade(name)
+    runner = create_app(TestConfig).test_cli_runner()
+    first = runner.invoke(args=["keys", "create", "--role", "team_lead", "--subject", "sec-team_lead"])
+    assert first.exit_code == 0 and "warning" not in first.output
+    first_id = next(line.split()[-1] for line in first.output.splitlines() if line.startswith("key id:"))
+    for lookalike in ("sec-team_lead ", "SEC-team_lead", "ｓｅｃ-team_lead"):
+        again = runner.invoke(args=["keys", "create", "--role", "team_lead", "--subject", lookalike])
+        assert again.exit_code == 0 and "warning" in again.output and first_id in again.output, again.output
+    other = runner.invoke(args=["keys", "create", "--role", "team_lead", "--subject", "ops-team_lead"])
+    assert "warning" not in other.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.notifier.support import subscription_body
+from shared.auth import parse_key_id
 from tests.support import ADMIN_KEY, auth
 
 
@@ -17,7 +18,7 @@ def test_a_team_lead_creates_reads_changes_and_deletes_their_subscription(notifi
     reply = create(notifier, lead)
     assert reply.status_code == 201, reply.json
     created = reply.json
-    assert created["owner"] == "kim" and created["rule"]["window"] == "7d"
+    assert created["owner"] == parse_key_id(lead) and created["rule"]["window"] == "7d"
     assert created["channels"][0]["id"] and created["next_evaluation_at"]
     path = f"/v1/subscriptions/{created['id']}"
     assert notifier.http.get(path, headers=auth(lead)).json["name"] == "Delivery NPS"
@@ -38,14 +39,30 @@ def test_another_lead_cannot_see_or_touch_it_and_gets_404(notifier):
     assert notifier.http.post(path + "/test", headers=auth(lee)).status_code == 404
     assert notifier.http.get("/v1/subscriptions", headers=auth(lee)).json["items"] == []
     admin_view = notifier.http.get("/v1/subscriptions", headers=auth(ADMIN_KEY)).json["items"]
-    assert [s["owner"] for s in admin_view] == ["kim"]
+    assert [s["owner"] for s in admin_view] == [parse_key_id(kim)]
     assert notifier.http.get(path, headers=auth(ADMIN_KEY)).status_code == 200
 
 
 def test_a_lead_cannot_create_for_someone_else_but_an_admin_can(notifier):
     lead = notifier.key_for("team_lead", subject="kim")
-    assert create(notifier, lead, owner="lee").json["owner"] == "kim"
+    assert create(notifier, lead, owner="lee").json["owner"] == parse_key_id(lead)
     assert create(notifier, ADMIN_KEY, owner="lee").json["owner"] == "lee"
+
+
+@pytest.mark.parametrize("subject", ["kim", "kim ", " kim", "KIM"])
+def test_a_second_key_with_the_same_or_a_lookalike_subject_sees_nothing_of_the_first(notifier, subject):
+    """Ownership is the key id: a subject is free text that anyone making keys can repeat."""
+    kim, twin = notifier.key_for("team_lead", subject="kim"), notifier.key_for("team_lead", subject=subject)
+    created = create(notifier, kim).json
+    path = f"/v1/subscriptions/{created['id']}"
+    assert notifier.http.get("/v1/subscriptions", headers=auth(twin)).json["items"] == []
+    assert notifier.http.get(path, headers=auth(twin)).status_code == 404
+    assert notifier.http.patch(path, json={"name": "mine"}, headers=auth(twin)).status_code == 404
+    assert notifier.http.post(path + "/test", headers=auth(twin)).status_code == 404
+    assert notifier.http.post(path + "/test", headers=auth(kim)).status_code == 202
+    assert notifier.http.get("/v1/alerts", headers=auth(kim)).json["notices"] != []
+    assert notifier.http.get("/v1/alerts", headers=auth(twin)).json["notices"] == []
+    assert [s["id"] for s in notifier.http.get("/v1/subscriptions", headers=auth(kim)).json["items"]] == [created["id"]]
 
 
 @pytest.mark.parametrize("role", ["marketer", "analyst", "service", "ingest"])

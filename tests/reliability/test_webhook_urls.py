@@ -12,7 +12,7 @@ from werkzeug.wrappers import Request, Response
 
 from services.common.outbox import PermanentDeliveryError as NotifierPermanentError
 from services.notifier.channels import senders
-from services.notifier.channels.url_safety import check_url
+from services.notifier.channels.url_safety import UnsafeUrlError, check_url
 from services.survey.delivery import OutgoingInvitation, PermanentDeliveryError
 from services.survey.delivery.url_safety import check_webhook_url
 from services.survey.delivery.webhook import WebhookSender
@@ -32,6 +32,11 @@ REFUSED = [
     "http://metadata.google.internal/computeMetadata/v1/", "https://no-such-host.invalid/hook",
     "ftp://93.184.216.34/hook", "file:///etc/passwd", "gopher://93.184.216.34/", "http://user:pw@93.184.216.34/hook",
     "http:///hook", "http://[::1/hook",
+    # IPv6 forms that embed a private or loopback IPv4: 6to4, NAT64, IPv4-compatible, local-use NAT64
+    "http://[2002:7f00:1::]/hook", "http://[2002:a00:1::1]/hook", "http://[2002:a9fe:a9fe::]/latest/meta-data/",
+    "http://[2002:c0a8:101:1::1]/hook", "http://[64:ff9b::7f00:1]/hook", "http://[64:ff9b::10.0.0.1]/hook",
+    "http://[64:ff9b::169.254.169.254]/hook", "http://[::7f00:1]/hook", "http://[::10.0.0.1]/hook",
+    "http://[::169.254.169.254]/hook", "http://[64:ff9b:1::5db8:d822]/hook", "http://[::ffff:0:7f00:1]/hook",
 ]
 
 
@@ -82,6 +87,29 @@ def test_notifier_subscription_refuses_internal_urls_when_saved(apps, url, kind)
     reply = app.test_client().post("/v1/subscriptions", json=subscription_body(channels=[channel]),
                                    headers=bearer(app.config["CX_KEYS"]["team_lead"]))
     assert reply.status_code == 422, (reply.status_code, reply.json)
+
+
+@pytest.mark.parametrize("address, allowed", [
+    ("2002:5db8:d822::1", True), ("64:ff9b::5db8:d822", True), ("2002:7f00:1::", False),
+    ("2002:0a00:0001::", False), ("64:ff9b::c0a8:0101", False), ("::ac10:0304", False), ("::1", False),
+    ("::", False), ("64:ff9b:1::5db8:d822", False), ("2606:2800:220:1::", True),
+])
+def test_embedded_ipv4_is_judged_as_the_ipv4_it_reaches(address, allowed):
+    """6to4 and NAT64 of a public IPv4 reach that public address; of a private one, the inside."""
+    def resolver(host, port):
+        return [address]
+    if allowed:
+        assert check_url("https://hooks.example.com/x", resolver=resolver).address == address
+    else:
+        with pytest.raises(UnsafeUrlError):
+            check_url("https://hooks.example.com/x", resolver=resolver)
+
+
+def test_embedded_loopback_passes_only_with_the_loopback_flag():
+    for address in ("2002:7f00:1::", "64:ff9b::7f00:1", "::7f00:1"):
+        check_url("https://hooks.example.com/x", allow_loopback=True, resolver=lambda host, port, a=address: [a])
+        with pytest.raises(UnsafeUrlError, match="loopback"):
+            check_url("https://hooks.example.com/x", resolver=lambda host, port, a=address: [a])
 
 
 def test_public_urls_are_accepted_when_saved(apps, survey_id):
@@ -140,7 +168,8 @@ def _resolver_to(address: str):
 NOTICE = {"kind": "test", "metric": "nps", "reason": "r", "scope": {}}
 
 
-@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "::1", "::ffff:192.168.0.1"])
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "::1", "::ffff:192.168.0.1",
+                                     "2002:a9fe:a9fe::1", "64:ff9b::a01:203", "::c0a8:1"])
 def test_send_time_check_refuses_a_host_that_now_resolves_privately(monkeypatch, address):
     """DNS rebinding: the name passed at save time; at send time it points inside."""
     monkeypatch.setitem(check_webhook_url.__kwdefaults__, "resolve", _resolver_to(address))

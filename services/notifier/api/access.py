@@ -8,9 +8,13 @@ from services.common.auth import current_principal
 
 
 def owner_filter() -> str | None:
-    """None for admins (everything), else the caller's subject (their own only)."""
+    """None for admins (everything), else the caller's key id (their own only).
+
+    Ownership is the key id, a stable principal: the subject is free text that a second key can
+    repeat, so it must not grant access to anything.
+    """
     principal = current_principal()
-    return None if principal.role == "admin" else principal.subject
+    return None if principal.role == "admin" else principal.key_id
 
 
 def now():

@@ -34,11 +34,11 @@ class Subscriptions(MethodView):
     @subscriptions_blp.arguments(SubscriptionCreateSchema)
     @subscriptions_blp.response(201, SubscriptionSchema)
     def post(self, body):
-        """Create a subscription owned by the caller (admins may name an owner)."""
+        """Create a subscription owned by the caller's key id (admins may name another key id)."""
         principal = current_principal()
         owner = body.pop("owner", None) if principal.role == "admin" else None
         body.pop("owner", None)
-        return create_subscription(get_session(), body, owner=owner or principal.subject, now=now(),
+        return create_subscription(get_session(), body, owner=owner or principal.key_id, now=now(),
                                    allow_loopback=allow_loopback())
 
     @require_roles("team_lead")

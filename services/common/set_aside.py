@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from prometheus_client import Counter
 from sqlalchemy import Connection, ColumnElement, exists, insert, select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from services.common.tables import PlatformTables
@@ -25,6 +26,9 @@ log = logging.getLogger("cxloop.set_aside")
 SET_ASIDE = Counter("cx_items_set_aside_total", "Work items a worker job set aside after a failure",
                     ["service", "kind"])
 T = TypeVar("T")
+# Failures of the database itself (connection lost, deadlock victim, serialization) say nothing about
+# the item: they abort the pass and the item is tried again, never set aside.
+TRANSIENT = (OperationalError, InterfaceError)
 
 
 def set_aside(session: Session | Connection, tables: PlatformTables, *, service: str, kind: str,
@@ -65,10 +69,21 @@ def isolate(session: Session, tables: PlatformTables, items: Iterable[T], work: 
             with session.begin_nested():
                 work(item)
                 session.flush()
+        except TRANSIENT:
+            raise
         except Exception as exc:  # each item fails on its own, whatever the cause
             failed.append(item)
             set_aside(session, tables, service=service, kind=kind, item_key=str(key(item)), problem=exc, now=now)
     return failed
+
+
+def release_item(session: Session | Connection, tables: PlatformTables, *, kind: str, item_key: str,
+                 now: datetime) -> int:
+    """Give one item back to its job (for example once its owner has changed it)."""
+    table = tables.set_aside
+    return session.execute(update(table).where(table.c.kind == kind, table.c.item_key == str(item_key),
+                                               table.c.released_at.is_(None))
+                           .values(released_at=now)).rowcount or 0
 
 
 def list_set_aside(session: Session | Connection, tables: PlatformTables, *, kind: str | None = None,

@@ -15,8 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.common.set_aside import isolate, not_set_aside
 from services.notifier.clients.metrics import compare_params
 from services.notifier.enrich import data_link, rising_keywords, trend_points
+from services.notifier.models import PLATFORM
 from services.notifier.models.alerts import AlertEpisode
 from services.notifier.models.subscriptions import Subscription
 from services.notifier.notices import queue_notice
@@ -24,7 +26,7 @@ from services.notifier.rules.episodes import OpenEpisode, next_step
 from services.notifier.rules.windows import closed_window_end, next_decision_at
 from services.notifier.signals import digest_notice
 from services.notifier.snapshots import decisions_from_reply
-from services.notifier.subscriptions import rule_window
+from services.notifier.subscriptions import SET_ASIDE_KIND, rule_window
 from shared.http_client import ServiceCallError
 
 log = logging.getLogger("cxloop.notifier")
@@ -56,20 +58,26 @@ class EvaluationResult:
     metrics_calls: int = 0
     notices: int = 0
     delayed: int = 0
+    set_aside: int = 0
     errors: list[str] = field(default_factory=list)
 
 
 def claim_due(session: Session, *, now: datetime, limit: int) -> list[Subscription]:
     """Lock up to ``limit`` due subscriptions that no other worker holds."""
     query = (select(Subscription)
-             .where(Subscription.active.is_(True), Subscription.next_evaluation_at <= now)
+             .where(Subscription.active.is_(True), Subscription.next_evaluation_at <= now,
+                    not_set_aside(PLATFORM, SET_ASIDE_KIND, Subscription.id))
              .order_by(Subscription.next_evaluation_at).limit(limit)
-             .with_for_update(skip_locked=True))
+             .with_for_update(skip_locked=True, of=Subscription))
     return list(session.scalars(query))
 
 
 def evaluate_due(session: Session, metrics, *, now: datetime, settings: EvaluationSettings) -> EvaluationResult:
-    """Evaluate one batch of due subscriptions and commit (one transaction per batch)."""
+    """Evaluate one batch of due subscriptions and commit (one transaction per batch).
+
+    Each subscription runs in its own savepoint: one that fails (a rule no code path expected, a
+    stored value that cannot be read back) is set aside with the reason and the batch goes on.
+    """
     result = EvaluationResult()
     claimed = claim_due(session, now=now, limit=settings.batch_size)
     open_episodes: dict[str, dict[str, AlertEpisode]] = {s.id: {} for s in claimed}
@@ -77,10 +85,15 @@ def evaluate_due(session: Session, metrics, *, now: datetime, settings: Evaluati
         for episode in session.scalars(select(AlertEpisode).where(
                 AlertEpisode.subscription_id.in_(list(open_episodes)), AlertEpisode.state == "firing")):
             open_episodes[episode.subscription_id][episode.scope_key] = episode
-    for subscription in claimed:
+
+    def evaluate_one(subscription: Subscription) -> None:
         evaluate_subscription(session, metrics, subscription, now=now, settings=settings, result=result,
                               episodes=open_episodes[subscription.id])
-        result.evaluated += 1
+
+    failed = isolate(session, PLATFORM, claimed, evaluate_one, service="notifier", kind=SET_ASIDE_KIND,
+                     key=lambda subscription: subscription.id, now=now)
+    result.evaluated = len(claimed)
+    result.set_aside = len(failed)
     session.commit()
     return result
 

@@ -11,12 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.exceptions import InvalidInputError
+from services.common.set_aside import release_item
 from services.notifier.channels.url_safety import UnsafeUrlError, check_url
 from services.notifier.exceptions import SubscriptionNotFoundError, UnsafeWebhookError
+from services.notifier.models import PLATFORM
 from services.notifier.models.subscriptions import Subscription
 from shared.contracts.fields import Duration
 
 _DURATION = Duration()
+SET_ASIDE_KIND = "subscription"  # the evaluation job sets failing subscriptions aside under this kind
 
 
 def rule_window(rule: dict[str, Any]) -> timedelta:
@@ -103,6 +106,8 @@ def update_subscription(session: Session, subscription_id: str, changes: dict[st
     if "scope" in changes or "rule" in changes or changes.get("active"):
         subscription.decided_window_end = None
         subscription.next_evaluation_at = _first_evaluation(subscription.rule, now)
+    # Changed by its owner, a subscription the worker had set aside gets another chance.
+    release_item(session, PLATFORM, kind=SET_ASIDE_KIND, item_key=subscription.id, now=now)
     subscription.updated_at = now
     session.commit()
     return subscription

@@ -16,20 +16,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
+from services.common.set_aside import TRANSIENT, not_set_aside, set_aside
 from services.survey.contact_rules import (budget_free_at, budget_room, higher_priority_due,
                                            last_sent_of_survey, recent_sends, recontact_blocked)
 from services.survey.delivery import DeliveryError, OutgoingInvitation
 from services.survey.invitations import record_decision
-from services.survey.models import Customer, Invitation, Survey, SurveyVersion, Trigger
+from services.survey.models import PLATFORM, Customer, Invitation, Survey, SurveyVersion, Trigger
 from services.survey.outgoing import build_outgoing
 from services.survey.planning import PlanningRules
 from services.survey.schedule import customer_zone, next_in_window
 
 log = logging.getLogger("cxloop.survey.dispatch")
 OPEN = ("scheduled", "postponed")
+SET_ASIDE_KIND = "invitation"
 PRIORITY_STEP = timedelta(minutes=1)
 Sender = Callable[[OutgoingInvitation], None]
 
@@ -52,17 +54,33 @@ def retry_delay(attempts: int, base_seconds: float, rng: random.Random) -> timed
 
 def dispatch_next(session: Session, *, now: datetime, settings: DispatchSettings, senders: Mapping[str, Sender],
                   rng: random.Random | None = None) -> str | None:
-    """Handle the next due invitation; returns its decision, or None when nothing is due. One commit."""
+    """Handle the next due invitation; returns its decision, or None when nothing is due. One commit.
+
+    An invitation whose handling fails (a fault of the item, not of the database) is set aside with
+    the reason, so the invitations due after it still go out (decision ``set_aside``).
+    """
     invitation = session.scalar(
-        select(Invitation).where(Invitation.status.in_(OPEN), Invitation.due_at <= now)
+        select(Invitation).where(Invitation.status.in_(OPEN), Invitation.due_at <= now,
+                                 not_set_aside(PLATFORM, SET_ASIDE_KIND, cast(Invitation.id, String)))
         .order_by(Invitation.due_at, Invitation.priority.desc(), Invitation.id).limit(1)
-        .with_for_update(skip_locked=True))
+        .with_for_update(skip_locked=True, of=Invitation))
     if invitation is None:
         session.rollback()
         return None
-    customer = session.scalar(select(Customer).where(Customer.id == invitation.customer_id).with_for_update())
-    decision = _decide_and_deliver(session, invitation, customer, now, settings, senders, rng or random.Random())
-    session.commit()
+    invitation_id = invitation.id
+    try:
+        customer = session.scalar(select(Customer).where(Customer.id == invitation.customer_id).with_for_update())
+        decision = _decide_and_deliver(session, invitation, customer, now, settings, senders,
+                                       rng or random.Random())
+        session.commit()
+    except TRANSIENT:
+        raise
+    except Exception as exc:  # this invitation's fault: hold it back, let the others go
+        session.rollback()
+        set_aside(session, PLATFORM, service="survey", kind=SET_ASIDE_KIND, item_key=str(invitation_id),
+                  problem=exc, now=now)
+        session.commit()
+        return "set_aside"
     return decision
 
 

@@ -6,30 +6,47 @@ import random
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
+from services.common.set_aside import TRANSIENT, not_set_aside, set_aside
 from services.survey.delivery import DeliveryError
 from services.survey.dispatch import DispatchSettings, Sender, retry_delay
 from services.survey.invitations import record_decision
-from services.survey.models import Customer, Invitation, SurveyVersion, Trigger
+from services.survey.models import PLATFORM, Customer, Invitation, SurveyVersion, Trigger
 from services.survey.outgoing import build_outgoing
 
 REMINDER_ATTEMPTS = 3
+SET_ASIDE_KIND = "reminder"
 
 
 def remind_next(session: Session, *, now: datetime, settings: DispatchSettings, senders: Mapping[str, Sender],
                 rng: random.Random | None = None) -> str | None:
-    """Send the next due reminder (same link as the invitation); None when none is due. One commit."""
+    """Send the next due reminder (same link as the invitation); None when none is due. One commit.
+
+    A reminder whose handling fails is set aside (outcome ``set_aside``) so later reminders still go.
+    """
     invitation = session.scalar(
-        select(Invitation).where(Invitation.status == "sent", Invitation.reminder_due_at <= now)
-        .order_by(Invitation.reminder_due_at, Invitation.id).limit(1).with_for_update(skip_locked=True))
+        select(Invitation).where(Invitation.status == "sent", Invitation.reminder_due_at <= now,
+                                 not_set_aside(PLATFORM, SET_ASIDE_KIND, cast(Invitation.id, String)))
+        .order_by(Invitation.reminder_due_at, Invitation.id).limit(1)
+        .with_for_update(skip_locked=True, of=Invitation))
     if invitation is None:
         session.rollback()
         return None
-    customer = session.get(Customer, invitation.customer_id)
-    outcome = _remind(session, invitation, customer, now, settings, senders, rng or random.Random())
-    session.commit()
+    invitation_id = invitation.id
+    try:
+        customer = session.get(Customer, invitation.customer_id)
+        outcome = _remind(session, invitation, customer, now, settings, senders, rng or random.Random())
+        session.commit()
+    except TRANSIENT:
+        raise
+    except Exception as exc:  # this reminder's fault: hold it back, let the others go
+        session.rollback()
+        set_aside(session, PLATFORM, service="survey", kind=SET_ASIDE_KIND, item_key=str(invitation_id),
+                  problem=exc, now=now)
+        session.commit()
+        return "set_aside"
     return outcome
 
 

@@ -154,3 +154,36 @@ def test_a_digest_holds_every_signal_in_scope_beyond_one_page(notifier, evaluate
     notice = (payload if isinstance(payload, dict) else __import__("json").loads(payload))["notice"]
     assert {item["response_id"] for item in notice["signals"]} == sent
     assert len(notice["signals"]) == in_scope and notice["reason"] == f"{in_scope} low scores"
+
+
+def test_a_subscription_that_cannot_be_read_back_is_set_aside_and_the_others_are_evaluated(notifier, evaluate):
+    poisoned = subscribe(notifier, name="stored before windows were bounded")
+    healthy = subscribe(notifier, name="healthy")
+    # What the API stored for "9999w" before windows had a maximum: a window its reader refuses.
+    notifier.connection.execute(text("UPDATE subscriptions SET rule = :rule WHERE id = :id"),
+                                {"rule": '{"kind": "drop", "window": "69993d", "alpha": 0.05, "min_drop": 5, '
+                                         '"min_n": 30, "baseline_windows": 12}', "id": poisoned["id"]})
+    metrics = FakeMetrics([DROP])
+    result = evaluate(metrics)
+    assert result.set_aside == 1 and result.notices == 1  # the healthy subscription still fired
+    [item] = notifier.http.get("/v1/set-aside", headers=auth(ADMIN_KEY)).json
+    assert item["kind"] == "subscription" and item["item_key"] == poisoned["id"]
+    assert "69993d" in item["reason"] or "duration" in item["reason"]
+    assert healthy["id"] != item["item_key"]
+
+    notifier.clock.advance(minutes=1)
+    assert evaluate(metrics).set_aside == 0  # not tried again until released or changed
+
+    fixed = notifier.http.patch(f"/v1/subscriptions/{poisoned['id']}", headers=auth(ADMIN_KEY),
+                                json={"rule": {"kind": "drop", "window": "7d"}})
+    assert fixed.status_code == 200, fixed.json
+    assert notifier.http.get("/v1/set-aside", headers=auth(ADMIN_KEY)).json == []
+    calls_before = len(metrics.calls)
+    evaluate(metrics)
+    assert len(metrics.calls) > calls_before  # the changed subscription is evaluated again
+
+
+def test_windows_longer_than_the_maximum_are_refused_when_saved(notifier):
+    reply = notifier.http.post("/v1/subscriptions", headers=auth(ADMIN_KEY),
+                               json=subscription_body(rule={"kind": "drop", "window": "9999w"}))
+    assert reply.status_code == 422 and "window" in str(reply.json["errors"])

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import update
 
-from services.survey.models import JourneyEvent
+from services.survey.models import JourneyEvent, Trigger
 from tests.support import ADMIN_KEY, auth
 
 
@@ -64,3 +64,24 @@ def test_released_items_go_back_to_their_job(survey_app):
         session.commit()
     assert survey_app.match() == 1
     assert [i["customer_id"] for i in survey_app.invitations()] == ["a"]
+
+
+def test_an_invitation_that_fails_to_dispatch_is_set_aside_and_the_next_one_goes_out(survey_app):
+    first = survey_app.published_survey(name="first")
+    second = survey_app.published_survey(name="second")
+    broken = survey_app.trigger(first["id"], priority=10)
+    survey_app.trigger(second["id"])
+    survey_app.post_event("e1")
+    assert survey_app.match() == 2
+    # A send window stored before windows were validated: the dispatcher cannot read it.
+    with survey_app.session() as session:
+        session.execute(update(Trigger).where(Trigger.id == broken["id"]).values(window_start="25:99",
+                                                                                  window_end="26:00"))
+        session.commit()
+
+    assert sorted(survey_app.dispatch()) == ["sent", "set_aside"]
+    assert [s.title for s in survey_app.sent] == ["배송은 어떠셨나요?"]
+    [item] = survey_app.client().get("/v1/set-aside", headers=auth(ADMIN_KEY)).json
+    held = [i for i in survey_app.invitations() if i["trigger_id"] == broken["id"]]
+    assert item["kind"] == "invitation" and item["item_key"] == str(held[0]["id"])
+    assert survey_app.dispatch() == []  # not retried every pass

@@ -21,6 +21,7 @@ from services.common.observability import configure_logging, init_request_tracki
 from services.common.ops_api import ops_blueprint
 from services.common.outbox_cli import outbox_cli, set_aside_cli
 from services.common.ratelimit import init_rate_limits
+from services.common.security_headers import init_security_headers
 from services.common.tables import PlatformTables
 from shared.contracts.fields import MAX_ID
 from shared.json_policy import load_json
@@ -69,6 +70,7 @@ def build_app(import_name: str, config: ServiceConfig, *, title: str, descriptio
     init_request_tracking(app, config.SERVICE_NAME)
     init_auth(app, tables)
     init_rate_limits(app)
+    init_security_headers(app, docs_path=app.config["OPENAPI_SWAGGER_UI_PATH"])
     api = EnvelopeApi(app)
     app.extensions["cx_api"] = api
     init_error_handlers(app)

@@ -7,7 +7,7 @@ import io
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import sessionmaker
 
 from services.common.clock import SystemClock
@@ -133,7 +133,7 @@ def test_fit_failures_and_bad_requests(make_service):
     key = service.key_for("finance")
     client = service.client()
     empty = client.post("/v1/clv/fits", json=FIT, headers=auth(key))
-    assert empty.status_code == 201 and empty.json["status"] == "failed" and "too few" in empty.json["error"]
+    assert empty.status_code == 422 and "too few" in empty.json["message"] and "as_of" in empty.json["errors"]
     rows = [{"id": f"t{i}", "customer_id": f"c{i}", "occurred_at": "1997-01-01", "amount": 1,
              "currency": "USD" if i % 2 else "EUR"} for i in range(4)]
     client.post("/v1/transactions/batch", json={"transactions": rows}, headers=auth(key))
@@ -141,6 +141,29 @@ def test_fit_failures_and_bad_requests(make_service):
     assert mixed.status_code == 422 and "currency" in mixed.json["errors"]
     for bad in ({"as_of": "1997-13-01"}, {**FIT, "time_unit": "year"}, {**FIT, "annual_discount_rate": -1}):
         assert client.post("/v1/clv/fits", json=bad, headers=auth(key)).status_code == 422
+
+
+def test_a_fit_that_fails_inline_is_refused_and_leaves_no_fit(make_service):
+    service = make_service("metrics", env={"METRICS_CLV_DRAWS": "20"})
+    key = service.key_for("finance")
+    post_segmented_cdnow(service, key)
+    client = service.client()
+    nobody = client.post("/v1/clv/fits", json={**FIT, "segment": "no-such"}, headers=auth(key))
+    assert nobody.status_code == 422, nobody.json
+    assert "0 customer(s)" in nobody.json["message"] and nobody.json["errors"]["transactions"]
+    assert service.connection.execute(select(func.count()).select_from(ClvFit)).scalar_one() == 0
+
+
+def test_a_queued_fit_that_fails_in_the_worker_keeps_its_failed_status(make_service):
+    service = make_service("metrics", env={"METRICS_CLV_INLINE_MAX_CUSTOMERS": "100", "METRICS_CLV_DRAWS": "20"})
+    key = service.key_for("finance")
+    post_segmented_cdnow(service, key)
+    client = service.client()
+    queued = client.post("/v1/clv/fits", json={**FIT, "segment": "no-such"}, headers=auth(key))
+    assert queued.status_code == 202 and queued.json["status"] == "pending"
+    assert run_queued_fits(worker_sessions(service), SystemClock(), n_draws=20) == 1
+    failed = client.get(f"/v1/clv/fits/{queued.json['id']}", headers=auth(key)).json
+    assert failed["status"] == "failed" and "too few" in failed["error"]
 
 
 @pytest.mark.parametrize(("role", "read", "write"), [("finance", 200, 201), ("analyst", 200, 403),

@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.common.db import is_postgres
-from services.common.exceptions import NotFoundError
+from services.common.exceptions import InvalidInputError, NotFoundError
 from services.metrics.finance.clv_compute import DEFAULT_HORIZON
 from services.metrics.finance.clv_data import check_currency_choice, count_customers
-from services.metrics.finance.clv_results import compute_fit
+from services.metrics.finance.clv_results import compute_fit, too_few_customers
 from services.metrics.models.finance import ClvFit, ClvCustomerValue
 
 STALE_RUNNING = timedelta(hours=2)  # a running fit this old lost its worker; it is run again
@@ -23,19 +23,33 @@ def request_fit(session: Session, *, as_of: date, time_unit: str, now: datetime,
                 currency: str | None = None, horizon: int | None = None, annual_discount_rate: float = 0.1,
                 inline_max_customers: int = 50_000, n_draws: int = 200, trigger: str = "api",
                 nightly_key: str | None = None) -> ClvFit:
-    """Record a fit; run it now when the customer base is small, else leave it to the worker."""
+    """Record a fit; run it now when the customer base is small, else leave it to the worker.
+
+    A fit that cannot succeed on the request's own data (several currencies, too few customers up to
+    ``as_of``, or an inline fit that fails) is refused with ``InvalidInputError`` and nothing is
+    kept; a fit queued for the worker keeps the status it ends with.
+    """
     check_currency_choice(session, as_of=as_of, currency=currency)
+    n_customers = count_customers(session, as_of=as_of, currency=currency)
+    too_few = too_few_customers(n_customers, as_of)
+    if too_few:
+        raise InvalidInputError(too_few, errors={"as_of": [too_few]})
     fit = ClvFit(id=uuid.uuid4().hex, status="pending", trigger=trigger, nightly_key=nightly_key, as_of=as_of,
                  time_unit=time_unit, segment=segment, currency=currency,
                  horizon=horizon or DEFAULT_HORIZON[time_unit], annual_discount_rate=annual_discount_rate,
                  created_at=now)
     session.add(fit)
-    small = count_customers(session, as_of=as_of, currency=currency) <= inline_max_customers
+    small = n_customers <= inline_max_customers
     if small:
         fit.status, fit.started_at = "running", now
-    session.commit()
+    session.commit()  # before the computation: no write lock held while the models are fitted
     if small:
-        run_fit(session, fit_id=fit.id, now=lambda: now, n_draws=n_draws)
+        fit = run_fit(session, fit_id=fit.id, now=lambda: now, n_draws=n_draws)
+        if fit.status == "failed":
+            reason = fit.error or "the fit failed"
+            session.delete(fit)
+            session.commit()
+            raise InvalidInputError(f"the CLV fit failed: {reason}", errors={"transactions": [reason]})
     return fit
 
 
@@ -87,7 +101,7 @@ def schedule_nightly_fit(session: Session, *, now: datetime, time_unit: str) -> 
     key = f"nightly:{as_of.isoformat()}:{time_unit}"
     if session.execute(select(ClvFit.id).where(ClvFit.nightly_key == key)).first() is not None:
         return None
-    if count_customers(session, as_of=as_of, currency=None) == 0:
+    if too_few_customers(count_customers(session, as_of=as_of, currency=None), as_of):
         return None
     fit = ClvFit(id=uuid.uuid4().hex, status="pending", trigger="nightly", nightly_key=key, as_of=as_of,
                  time_unit=time_unit, horizon=DEFAULT_HORIZON[time_unit], annual_discount_rate=0.1, created_at=now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from services.metrics.stats.clv import segment_lifetime_value
 INSERT_CHUNK_ROWS = 10_000
 SEGMENT_CONFIDENCE = 0.95
 ALL_CUSTOMERS = "*"
+MIN_FIT_CUSTOMERS = 3
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,13 @@ class FitOutcome:
     result: dict
     n_customers: int
     n_repeat_customers: int
+
+
+def too_few_customers(n_customers: int, as_of: date) -> str | None:
+    """Why ``n_customers`` with purchases up to ``as_of`` cannot be fitted (None when they can)."""
+    if n_customers >= MIN_FIT_CUSTOMERS:
+        return None
+    return f"{n_customers} customer(s) with purchases up to {as_of}: too few to fit (at least {MIN_FIT_CUSTOMERS})"
 
 
 def draw_seed(fit_id: str) -> int:
@@ -41,8 +50,9 @@ def compute_fit(session: Session, fit: ClvFit, *, n_draws: int) -> FitOutcome:
     base = load_customer_base(session, as_of=fit.as_of, time_unit=fit.time_unit, currency=fit.currency,
                               segment=fit.segment)
     summary = base.summary
-    if base.n_customers < 3:
-        raise ValueError(f"{base.n_customers} customer(s) with purchases up to {fit.as_of}: too few to fit")
+    too_few = too_few_customers(base.n_customers, fit.as_of)
+    if too_few:
+        raise ValueError(too_few)
     result = fit_models(summary.frequency, summary.recency, summary.age, summary.monetary)
     result["dropped_refund_days"] = int(summary.dropped_days)
     outcome = FitOutcome(result, base.n_customers, int((summary.frequency > 0).sum()))

@@ -17,6 +17,9 @@ GROUPS = ("period", "touchpoint", "survey", "question", "channel", "dimension", 
 PERIODS = ("day", "week", "month")
 ATTRIBUTE_GROUP = re.compile(r"^attr\.[A-Za-z0-9_\-]{1,64}$")
 SEGMENT_FILTER = re.compile(r"^[A-Za-z0-9_\-]{1,64}:.{1,200}$")
+MIN_CELL_HELP = ("for roles without personal-data access (analyst, team_lead, finance): attribute-grouped "
+                 "cells with fewer answers than this were merged into one cell whose attribute values read "
+                 "'(other)'; null when no minimum applied")
 
 
 def _check_group(name: str) -> None:
@@ -117,6 +120,7 @@ class ScoresReplySchema(ReplySchema):
     group_by = fields.List(fields.String(), required=True)
     confidence = fields.Float(required=True)
     min_n = fields.Integer(required=True)
+    min_cell_size = fields.Integer(allow_none=True, load_default=None, metadata={"description": MIN_CELL_HELP})
     cells = fields.List(fields.Nested(ScoreCellSchema), required=True)
     series = fields.List(fields.Nested(SeriesSchema), load_default=list)
 
@@ -152,3 +156,4 @@ class CompareReplySchema(ReplySchema):
     confidence = fields.Float(required=True)
     group_by = fields.List(fields.String(), required=True)
     cells = fields.List(fields.Nested(CompareCellSchema), required=True)
+    min_cell_size = fields.Integer(allow_none=True, load_default=None, metadata={"description": MIN_CELL_HELP})

@@ -220,3 +220,17 @@ def test_a_version_the_contract_refuses_is_neither_stored_nor_queued(survey_app)
                         settings=DownstreamSettings("https://cx.example.com", {"nps": 6}), now=T0)
     survey_app.session.rollback()
     assert stored(survey_app, invitation).answers == {} and outbox(survey_app) == []
+
+
+def test_analysts_read_responses_without_personal_attributes(survey_app):
+    from tests.support import auth
+
+    attributes = {"name": "이혜진", "Email": "hj@example.com", "birthDate": "1990-01-01", "region": "Busan"}
+    _, token = invite(survey_app, attributes=attributes)
+    survey_app.http.post(f"/r/{token}", data={"q_nps": "9", "q_csat": "5"})
+    analyst, marketer = auth(survey_app.key_for("analyst")), auth(survey_app.key_for("marketer"))
+    listed = survey_app.http.get("/v1/responses", headers=analyst).json["responses"]
+    assert [r["attributes"] for r in listed] == [{"region": "Busan"}]
+    one = survey_app.http.get(f"/v1/responses/{listed[0]['response_id']}", headers=analyst).json
+    assert one["attributes"] == {"region": "Busan"}
+    assert survey_app.http.get("/v1/responses", headers=marketer).json["responses"][0]["attributes"] == attributes

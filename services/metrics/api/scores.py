@@ -9,6 +9,7 @@ from services.common.auth import require_roles
 from services.common.blueprint import ApiBlueprint
 from services.common.csv_reply import csv_response, wants_csv
 from services.common.db import get_session
+from services.common.disclosure import request_disclosure
 from services.metrics.scores.export import compare_table, score_table
 from services.metrics.scores.ingest import store_responses
 from services.metrics.scores.keywords import keyword_report
@@ -51,8 +52,15 @@ class Scores(MethodView):
     def get(self, args):
         """Scores per group with intervals and sample sizes; trend series when grouped by period.
 
+        Personal data: for roles without personal-data access (analyst, team_lead; admin, marketer and
+        service have it) grouping or filtering by a personal attribute (name, email, phone, address,
+        birth date by default; `CX_PERSONAL_ATTRIBUTES`) is refused with 422, and attribute groupings
+        merge every cell of fewer than `METRICS_MIN_CELL_SIZE` answers (default 5) into one cell whose
+        attribute values read `(other)` (with the next smallest cells while that one is still small);
+        `min_cell_size` in the reply says which minimum applied.
+
         Send `Accept: text/csv` for one CSV line per cell."""
-        report = score_report(get_session(), args, now=_now())
+        report = score_report(get_session(), args, now=_now(), disclosure=request_disclosure())
         if wants_csv():
             return csv_response(*score_table(report), "scores.csv")
         return report
@@ -66,8 +74,11 @@ class CompareScores(MethodView):
     def get(self, args):
         """The current window against the previous one or a baseline of N windows, per group.
 
+        Personal data as for `GET /v1/scores`: a cell is merged into `(other)` when either window holds
+        fewer answers than the minimum.
+
         Send `Accept: text/csv` for one CSV line per group."""
-        report = compare_report(get_session(), args, now=_now())
+        report = compare_report(get_session(), args, now=_now(), disclosure=request_disclosure())
         if wants_csv():
             return csv_response(*compare_table(report), f"{args['metric']}-compare.csv")
         return report
@@ -80,7 +91,7 @@ class Keywords(MethodView):
     @voc_blp.response(200, KeywordReplySchema)
     def get(self, args):
         """Most frequent and fastest-rising keywords of free-text answers, per group."""
-        return keyword_report(get_session(), args, now=_now())
+        return keyword_report(get_session(), args, now=_now(), disclosure=request_disclosure())
 
 
 def score_blueprints() -> list:

@@ -11,16 +11,23 @@ from sqlalchemy.orm import Session
 
 from services.common.exceptions import InvalidInputError
 from services.metrics.models.responses import ResponseComment
+from services.metrics.scores.disclosure import check_personal_scope
 from services.metrics.scores.query import filter_conditions
 from services.metrics.scores.reports import resolve_moment, scope_from_args
 from services.metrics.voc.keywords import Comment, analyze_keywords
 from services.metrics.voc.tokenize import MAX_TEXT_CHARS, keywords_of
+from shared.personal_data import Disclosure
 
 MAX_COMMENTS = 200_000  # newest first; keeps memory bounded on huge ranges
 
 
-def keyword_report(session: Session, args: dict[str, Any], *, now: datetime) -> dict[str, Any]:
-    """Top and rising keywords of [from, to) against the equally long window before it."""
+def keyword_report(session: Session, args: dict[str, Any], *, now: datetime,
+                   disclosure: Disclosure | None = None) -> dict[str, Any]:
+    """Top and rising keywords of [from, to) against the equally long window before it.
+
+    ``disclosure`` (default: everything) refuses segment filters on personal attributes.
+    """
+    check_personal_scope(args, disclosure or Disclosure.full())
     end = resolve_moment(args.get("to"), args["tz"], now)
     start = resolve_moment(args.get("from_"), args["tz"], end - timedelta(days=30))
     if start >= end:

@@ -12,8 +12,10 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from services.common.exceptions import InvalidInputError
+from services.metrics.scores.disclosure import check_personal_scope, merge_small_cells
 from services.metrics.scores.metric_defs import difference, estimate
 from services.metrics.scores.query import COLUMNS, Scope, grouped_counts
+from shared.personal_data import Disclosure
 
 DEFAULT_RANGE = timedelta(days=90)
 
@@ -44,8 +46,14 @@ def _group_dict(group_by: list[str], keys: tuple) -> dict[str, str | None]:
     return {name: (None if key is None else str(key)) for name, key in zip(group_by, keys, strict=True)}
 
 
-def score_report(session: Session, args: dict[str, Any], *, now: datetime) -> dict[str, Any]:
-    """Scores per group with intervals, plus trend series when grouped by period."""
+def score_report(session: Session, args: dict[str, Any], *, now: datetime,
+                 disclosure: Disclosure | None = None) -> dict[str, Any]:
+    """Scores per group with intervals, plus trend series when grouped by period.
+
+    ``disclosure`` (default: everything) refuses personal groupings and merges small attribute cells.
+    """
+    disclosure = disclosure or Disclosure.full()
+    check_personal_scope(args, disclosure)
     end = resolve_moment(args.get("to"), args["tz"], now)
     start = resolve_moment(args.get("from_"), args["tz"], end - DEFAULT_RANGE)
     if start >= end:
@@ -56,6 +64,7 @@ def score_report(session: Session, args: dict[str, Any], *, now: datetime) -> di
     group_by = list(dict.fromkeys(args["group_by"]))
     scope = scope_from_args(args, metrics=metrics, start=start, end=end)
     counts = grouped_counts(session, scope, group_by, period=args["period"], tz_name=args["tz"])
+    [counts] = merge_small_cells([counts], group_by, disclosure.cell_minimum)
     rng = np.random.default_rng(20261123)  # reproducible bootstrap intervals
     cells = []
     for metric, *keys in sorted(counts, key=lambda k: tuple("" if v is None else str(v) for v in k)):
@@ -65,7 +74,7 @@ def score_report(session: Session, args: dict[str, Any], *, now: datetime) -> di
     return {"metric": ",".join(metrics), "from_": start, "to": end, "tz": args["tz"],
             "period": args["period"] if "period" in group_by else None, "group_by": group_by,
             "confidence": args["confidence"], "min_n": args["min_n"], "cells": cells,
-            "series": _series(cells, group_by)}
+            "series": _series(cells, group_by), "min_cell_size": disclosure.cell_minimum or None}
 
 
 def _series(cells: list[dict[str, Any]], group_by: list[str]) -> list[dict[str, Any]]:
@@ -81,8 +90,14 @@ def _series(cells: list[dict[str, Any]], group_by: list[str]) -> list[dict[str, 
             for (metric, group), points in lines.items()]
 
 
-def compare_report(session: Session, args: dict[str, Any], *, now: datetime) -> dict[str, Any]:
-    """The current window against the previous window or the last N windows, per group."""
+def compare_report(session: Session, args: dict[str, Any], *, now: datetime,
+                   disclosure: Disclosure | None = None) -> dict[str, Any]:
+    """The current window against the previous window or the last N windows, per group.
+
+    ``disclosure`` as for ``score_report``; a cell is small when either window is.
+    """
+    disclosure = disclosure or Disclosure.full()
+    check_personal_scope(args, disclosure)
     end = resolve_moment(args.get("end"), args["tz"], now)
     window: timedelta = args["window"]
     current = (end - window, end)
@@ -94,6 +109,8 @@ def compare_report(session: Session, args: dict[str, Any], *, now: datetime) -> 
                                                          end=current[1]), group_by)
     before_counts = grouped_counts(session, scope_from_args(args, metrics=metrics,
                                                             start=baseline[0], end=baseline[1]), group_by)
+    now_counts, before_counts = merge_small_cells([now_counts, before_counts], group_by,
+                                                  disclosure.cell_minimum)
     cells = []
     keys = sorted(set(now_counts) | set(before_counts),
                   key=lambda k: tuple("" if v is None else str(v) for v in k))
@@ -103,7 +120,8 @@ def compare_report(session: Session, args: dict[str, Any], *, now: datetime) -> 
     return {"metric": args["metric"], "current_window": {"from_": current[0], "to": current[1]},
             "baseline_window": {"from_": baseline[0], "to": baseline[1]}, "baseline": args["baseline"],
             "alternative": args["alternative"], "alpha": args["alpha"],
-            "confidence": args["confidence"], "group_by": group_by, "cells": cells}
+            "confidence": args["confidence"], "group_by": group_by, "cells": cells,
+            "min_cell_size": disclosure.cell_minimum or None}
 
 
 def _compare_cell(args, group, now_counts, before_counts) -> dict[str, Any]:

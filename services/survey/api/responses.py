@@ -8,6 +8,7 @@ from services.common.auth import require_roles
 from services.common.blueprint import ApiBlueprint
 from services.common.csv_reply import csv_response, wants_csv
 from services.common.db import get_session
+from services.common.disclosure import request_disclosure
 from services.survey.responding.listing import csv_rows, get_response, list_responses
 from shared.contracts.responses import ResponsePageSchema, ResponseQueryArgsSchema, ResponseRecordSchema
 
@@ -23,8 +24,10 @@ class Responses(MethodView):
     def get(self, args):
         """Responses by survey, touchpoint, time and completion, oldest update first, in cursor pages.
 
-        With `Accept: text/csv`: the same page as CSV, one column per question."""
-        records, next_cursor = list_responses(get_session(), args)
+        Personal attributes (name, email, phone, address, birth date by default; `CX_PERSONAL_ATTRIBUTES`)
+        are left out of `attributes` for roles without personal-data access (analyst); admin and marketer
+        see them. With `Accept: text/csv`: the same page as CSV, one column per question."""
+        records, next_cursor = list_responses(get_session(), args, disclosure=request_disclosure())
         if wants_csv():
             columns, rows = csv_rows(records)
             response = csv_response(columns, rows, "responses.csv")
@@ -39,5 +42,5 @@ class ResponseItem(MethodView):
     @require_roles(*READERS)
     @blp.response(200, ResponseRecordSchema(unknown="exclude"))
     def get(self, response_id: str):
-        """One response."""
-        return get_response(get_session(), response_id)
+        """One response (personal attributes as for the list)."""
+        return get_response(get_session(), response_id, disclosure=request_disclosure())

@@ -20,6 +20,7 @@ SCORES = ("/v1/scores", "/v1/scores/compare", "/v1/voc/keywords")
 FINANCE_WRITES = ("/v1/transactions/batch", "/v1/transactions/import", "/v1/contracts/batch", "/v1/clv/fits")
 # What the services call on each other (services/survey/clients, services/notifier/clients).
 SERVICE_CALLS = {("metrics", "POST", "/v1/responses/batch"), ("notifier", "POST", "/v1/signals"),
+                 ("metrics", "POST", "/v1/erasures"), ("notifier", "POST", "/v1/erasures"),
                  *(("metrics", "GET", path) for path in SCORES)}
 PERSONAL = ("/v1/customers/", "/v1/subscriptions")  # contact records; subscriptions hold leads' addresses
 

@@ -84,6 +84,16 @@ class Disclosure:
             return []
         return [a for a in attributes if self.is_personal(a)]
 
+    def scope_errors(self, group_by: Iterable[str], segments: Iterable[str]) -> dict[str, list[str]]:
+        """Why a query's groupings (``attr.<name>``) and segment filters (``name:value``) are refused, by field."""
+        errors: dict[str, list[str]] = {}
+        grouped = [name[5:] for name in group_by if name.startswith("attr.")]
+        if refused := self.refused(grouped):
+            errors["group_by"] = [f"attr.{name} is personal data; your role may not group by it" for name in refused]
+        if refused := self.refused(item.partition(":")[0] for item in segments):
+            errors["segment"] = [f"{name} is personal data; your role may not filter by it" for name in refused]
+        return errors
+
     @property
     def cell_minimum(self) -> int:
         """The smallest attribute-grouped cell shown as its own (0: no minimum)."""

@@ -17,6 +17,7 @@ from services.notifier.exceptions import SubscriptionNotFoundError, UnsafeWebhoo
 from services.notifier.models import PLATFORM
 from services.notifier.models.subscriptions import Subscription
 from shared.contracts.fields import Duration
+from shared.personal_data import Disclosure
 
 _DURATION = Duration()
 SET_ASIDE_KIND = "subscription"  # the evaluation job sets failing subscriptions aside under this kind
@@ -53,9 +54,23 @@ def _first_evaluation(rule: dict[str, Any], now: datetime) -> datetime | None:
     return None  # real-time notices are sent when a signal arrives
 
 
+def _check_personal_scope(scope: dict[str, Any] | None, disclosure: Disclosure | None) -> None:
+    """Refuse (422) a scope that groups or filters by personal attributes the caller may not use.
+
+    The worker asks metrics with the service key, so this is where a team lead's limits hold.
+    """
+    if disclosure is None or not scope:
+        return
+    errors = disclosure.scope_errors(scope.get("group_by") or [], scope.get("segment") or [])
+    if errors:
+        raise InvalidInputError("personal attributes may not be grouped or filtered by with this role",
+                                errors={"scope": errors})
+
+
 def create_subscription(session: Session, data: dict[str, Any], *, owner: str, now: datetime,
-                        allow_loopback: bool = False) -> Subscription:
-    """Store a new subscription owned by ``owner``; webhook URLs are checked first."""
+                        allow_loopback: bool = False, disclosure: Disclosure | None = None) -> Subscription:
+    """Store a new subscription owned by ``owner``; webhook URLs and personal-data limits are checked first."""
+    _check_personal_scope(data.get("scope"), disclosure)
     subscription = Subscription(
         id=uuid.uuid4().hex, owner=owner, name=data["name"], metric=data["metric"],
         volume_of=data.get("volume_of") or "nps", rule_kind=data["rule"]["kind"], scope=data.get("scope") or {},
@@ -88,8 +103,10 @@ def get_subscription(session: Session, subscription_id: str, *, owner: str | Non
 
 
 def update_subscription(session: Session, subscription_id: str, changes: dict[str, Any], *,
-                        owner: str | None, now: datetime, allow_loopback: bool = False) -> Subscription:
+                        owner: str | None, now: datetime, allow_loopback: bool = False,
+                        disclosure: Disclosure | None = None) -> Subscription:
     """Change some fields; a new rule or scope is evaluated afresh."""
+    _check_personal_scope(changes.get("scope"), disclosure)
     subscription = get_subscription(session, subscription_id, owner=owner)
     if "channels" in changes:
         subscription.channels = _stored_channels(changes["channels"], allow_loopback=allow_loopback)

@@ -23,13 +23,7 @@ Counts = dict[tuple, dict[int, int]]
 
 def check_personal_scope(args: dict[str, Any], disclosure: Disclosure) -> None:
     """Refuse (422) grouping or filtering by personal attributes for callers without access."""
-    errors: dict[str, list[str]] = {}
-    grouped = [name[5:] for name in args.get("group_by", []) if name.startswith("attr.")]
-    if refused := disclosure.refused(grouped):
-        errors["group_by"] = [f"attr.{name} is personal data; your role may not group by it" for name in refused]
-    filtered = [item.partition(":")[0] for item in args.get("segment", [])]
-    if refused := disclosure.refused(filtered):
-        errors["segment"] = [f"{name} is personal data; your role may not filter by it" for name in refused]
+    errors = disclosure.scope_errors(args.get("group_by", []), args.get("segment", []))
     if errors:
         raise InvalidInputError("personal attributes may not be grouped or filtered by with this role",
                                 errors=errors)

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from services.common.auth import current_principal, require_roles
 from services.common.blueprint import ApiBlueprint
 from services.common.db import get_session
+from services.common.disclosure import request_disclosure
 from services.notifier.api.access import allow_loopback, now, owner_filter
 from services.notifier.notices import queue_notice
 from services.notifier.subscriptions import (create_subscription, delete_subscription, get_subscription,
@@ -39,7 +40,7 @@ class Subscriptions(MethodView):
         owner = body.pop("owner", None) if principal.role == "admin" else None
         body.pop("owner", None)
         return create_subscription(get_session(), body, owner=owner or principal.key_id, now=now(),
-                                   allow_loopback=allow_loopback())
+                                   allow_loopback=allow_loopback(), disclosure=request_disclosure())
 
     @require_roles("team_lead")
     @subscriptions_blp.arguments(SubscriptionQueryArgsSchema, location="query")
@@ -65,7 +66,7 @@ class SubscriptionItem(MethodView):
     def patch(self, body, subscription_id):
         """Change a subscription; a new rule or scope is evaluated afresh."""
         return update_subscription(get_session(), subscription_id, body, owner=owner_filter(), now=now(),
-                                   allow_loopback=allow_loopback())
+                                   allow_loopback=allow_loopback(), disclosure=request_disclosure())
 
     @require_roles("team_lead")
     @subscriptions_blp.response(204)

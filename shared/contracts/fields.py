@@ -18,6 +18,7 @@ LATEST_DATE = dt.date(2199, 12, 31)
 MAX_ID = 2**63 - 1
 MAX_OFFSET = 10**9
 MAX_WINDOW = dt.timedelta(days=366)
+LANGUAGE = validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", error="a language code such as 'ko' or 'en'")
 
 
 def check_plausible(value):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
-from shared.contracts.fields import Id, Timestamp
+from shared.contracts.fields import Id, LANGUAGE, Timestamp
 
 QUESTION_TYPES = ("nps", "csat", "ces", "rating", "single_choice", "multi_choice", "text")
 SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
@@ -56,7 +56,7 @@ class ResponseRecordSchema(StrictSchema):
     invitation_id = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=64))
     event_type = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=100))
     event_at = Timestamp(allow_none=True, load_default=None)
-    lang = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=16))
+    lang = fields.String(allow_none=True, load_default=None, validate=LANGUAGE)
     attributes = fields.Dict(keys=fields.String(validate=validate.Length(max=64)),
                              values=fields.Raw(allow_none=True), load_default=dict)
     completed = fields.Boolean(required=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from shared.contracts.base import ReplySchema, StrictSchema
+from shared.contracts.fields import LANGUAGE
 from shared.contracts.responses import AnswerSchema, CHANNELS
 
 SIGNAL_METRICS = ("nps", "csat", "ces")
@@ -24,7 +25,7 @@ class SignalSchema(StrictSchema):
     score = fields.Integer(required=True, strict=True, validate=validate.Range(0, 10))
     comment = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=5000))
     answers = fields.List(fields.Nested(AnswerSchema), load_default=list, validate=validate.Length(max=100))
-    lang = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=16))
+    lang = fields.String(allow_none=True, load_default=None, validate=LANGUAGE)
     attributes = fields.Dict(keys=fields.String(validate=validate.Length(max=64)),
                              values=fields.Raw(allow_none=True), load_default=dict)
     answered_at = fields.AwareDateTime(required=True)

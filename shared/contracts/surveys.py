@@ -5,14 +5,13 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
-from shared.contracts.fields import Offset, SingleLine
+from shared.contracts.fields import LANGUAGE, Offset, SingleLine
 
 QUESTION_TYPES = ("nps", "csat", "ces", "rating", "single_choice", "multi_choice", "text")
 SCORE_TYPES = ("nps", "csat", "ces", "rating")
 DIMENSIONS = ("sense", "feel", "think", "act", "relate")
 DRIVERS = ("people", "process", "product")
 SURVEY_STATUSES = ("draft", "published", "archived")
-LANGUAGE = validate.Regexp(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", error="a language code such as 'ko' or 'en'")
 KEY = validate.Regexp(r"^[a-z0-9][a-z0-9_.-]{0,49}$", error="lowercase letters, digits, '_', '.', '-'")
 
 

@@ -228,3 +228,11 @@ def test_compare_csv_export(metrics):
     assert len(rows) == 1 and rows[0]["touchpoint"] == "delivery"
     assert float(rows[0]["current"]) == -40.0 and float(rows[0]["baseline"]) == 40.0
     assert rows[0]["current_n"] == "10" and float(rows[0]["difference"]) == -80.0
+
+
+def test_comments_in_a_language_without_a_tokenizer_are_stored_without_keywords(metrics):
+    """A French survey's comment once made the batch answer 500 (the tokenizer refused 'fr')."""
+    reply = post(metrics, [response(nps=3, text="trop lent", lang="fr")])
+    assert reply.status_code == 200, reply.json
+    assert reply.json["results"][0]["status"] == "stored"
+    assert post(metrics, [response(nps=3, text="x", lang="a\x00b")]).status_code == 422

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.metrics.models.responses import ResponseComment, ResponseRecord, ScoreAnswer
 from services.metrics.voc.groups import csat_group, nps_group
+from services.metrics.voc.tokenize import has_tokenizer
 
 SCORE_METRICS = ("nps", "csat", "ces")
 KeywordExtractor = Callable[[str, str | None], list[str]]
@@ -51,7 +52,9 @@ def _rows(record: dict[str, Any], now: datetime, keywords_of: KeywordExtractor):
               for a in record["answers"] if a["type"] in SCORE_METRICS and a.get("value") is not None]
     nps_value, csat_value = _first_value(record["answers"], "nps"), _first_value(record["answers"], "csat")
     comments = [{**slices, "response_id": record["response_id"], "question_key": a["question_key"],
-                 "text": a["text"].strip(), "keywords": keywords_of(a["text"], record["lang"]),
+                 "text": a["text"].strip(),
+                 # a survey in a language without a tokenizer (say French) is stored, without keywords
+                 "keywords": keywords_of(a["text"], record["lang"]) if has_tokenizer(record["lang"]) else [],
                  "nps_group": nps_group(nps_value) if nps_value is not None else None,
                  "csat_group": csat_group(csat_value) if csat_value is not None else None,
                  "answered_at": answered_at}

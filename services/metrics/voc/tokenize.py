@@ -133,6 +133,15 @@ def fold_plural(word: str) -> str:
     return word[:-1]
 
 
+def has_tokenizer(lang: str | None) -> bool:
+    """Whether comments in ``lang`` (None: unknown, both tokenizers) can be split into keywords."""
+    try:
+        _normalize_lang(lang)
+    except ValueError:
+        return False
+    return True
+
+
 def _normalize_lang(lang: str | None) -> str | None:
     if lang is None:
         return None

@@ -35,9 +35,9 @@ def admin_key(var: Path) -> str:
 def service_env(ports: dict[str, int], var: Path, key: str) -> dict[str, str]:
     """Environment shared by every process this starts."""
     env = dict(os.environ)
-    env.update({"CX_ADMIN_KEY": key, "CX_VAR_DIR": str(var),
-                "CX_PUBLIC_BASE_URL": f"http://127.0.0.1:{ports['survey']}",
-                "PYTHONUNBUFFERED": "1"})
+    env.update({"CX_ADMIN_KEY": key, "CX_VAR_DIR": str(var), "PYTHONUNBUFFERED": "1"})
+    for name in SERVICES:  # each service's own address: the links in the mail it sends
+        env[f"{name.upper()}_PUBLIC_BASE_URL"] = f"http://127.0.0.1:{ports[name]}"
     for caller in SERVICES:
         for callee in SERVICES:
             if caller != callee:

@@ -45,14 +45,14 @@ class ServiceConfig:
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         env = dict(os.environ if environ is None else environ)
         prefix = self.SERVICE_NAME.upper() + "_"
-        self.ENV = env
         self.DATABASE_URL = database_url_for(self.SERVICE_NAME, env)
         self.ADMIN_KEY = env.get("CX_ADMIN_KEY") or None
         self.SERVICE_KEY = env.get("CX_SERVICE_KEY") or self.ADMIN_KEY
         self.LOG_LEVEL = env.get("CX_LOG_LEVEL", "INFO")
         self.VAR_DIR = str(var_dir(env))
-        self.PUBLIC_BASE_URL = env.get("CX_PUBLIC_BASE_URL",
-                                       f"http://127.0.0.1:{DEFAULT_PORTS[self.SERVICE_NAME]}")
+        # Where people reach this service: the base of the links in the mail it sends.
+        self.PUBLIC_BASE_URL = (env.get(prefix + "PUBLIC_BASE_URL")
+                                or f"http://127.0.0.1:{DEFAULT_PORTS[self.SERVICE_NAME]}")
         self.HTTP_TIMEOUT_SECONDS = float(env.get("CX_HTTP_TIMEOUT_SECONDS", "5"))
         self.OUTBOX_MAX_ATTEMPTS = int(env.get(prefix + "OUTBOX_MAX_ATTEMPTS", "12"))
         self.OUTBOX_BATCH_SIZE = int(env.get(prefix + "OUTBOX_BATCH_SIZE", "100"))
@@ -71,7 +71,7 @@ class ServiceConfig:
     def load(self, env: Mapping[str, str], prefix: str) -> None:
         """Read the service's own settings; overridden by services."""
 
-    def service_url(self, service: str) -> str:
+    def service_url(self, env: Mapping[str, str], service: str) -> str:
         """Base URL of another service (``<THIS>_<OTHER>_URL``, default the local port)."""
         key = f"{self.SERVICE_NAME.upper()}_{service.upper()}_URL"
-        return self.ENV.get(key, f"http://127.0.0.1:{DEFAULT_PORTS[service]}")
+        return env.get(key, f"http://127.0.0.1:{DEFAULT_PORTS[service]}")

@@ -15,7 +15,7 @@ class Config(ServiceConfig):
     SERVICE_NAME = "notifier"
 
     def load(self, env, prefix) -> None:
-        self.METRICS_URL = self.service_url("metrics")
+        self.METRICS_URL = self.service_url(env, "metrics")
         self.METRICS_TIMEOUT_SECONDS = float(env.get(prefix + "METRICS_TIMEOUT_SECONDS", "10"))
         self.METRICS_ATTEMPTS = int(env.get(prefix + "METRICS_ATTEMPTS", "3"))
         self.DATA_LINK_BASE = env.get(prefix + "DATA_LINK_BASE", self.METRICS_URL)

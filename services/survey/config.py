@@ -25,8 +25,12 @@ class Config(ServiceConfig):
     SERVICE_NAME = "survey"
 
     def load(self, env, prefix) -> None:
-        self.METRICS_URL = self.service_url("metrics")
-        self.NOTIFIER_URL = self.service_url("notifier")
+        self.METRICS_URL = self.service_url(env, "metrics")
+        self.NOTIFIER_URL = self.service_url(env, "notifier")
+        # CX_PUBLIC_BASE_URL, the old name of SURVEY_PUBLIC_BASE_URL, still works (deprecated): it
+        # only ever meant the survey links customers open.
+        if not env.get(prefix + "PUBLIC_BASE_URL") and env.get("CX_PUBLIC_BASE_URL"):
+            self.PUBLIC_BASE_URL = env["CX_PUBLIC_BASE_URL"]
         self.SMTP_HOST = env.get(prefix + "SMTP_HOST") or None
         self.SMTP_PORT = int(env.get(prefix + "SMTP_PORT", "25"))
         self.SMTP_TIMEOUT_SECONDS = float(env.get(prefix + "SMTP_TIMEOUT_SECONDS", "10"))

@@ -27,6 +27,7 @@ KNOWN_ENV = {
     "CX_ADMIN_KEY", "CX_SERVICE_KEY", "CX_PUBLIC_BASE_URL", "CX_LOG_LEVEL", "CX_BIND", "CX_WEB_WORKERS",
     "SURVEY_METRICS_URL", "SURVEY_NOTIFIER_URL", "NOTIFIER_METRICS_URL",
     *(f"{s.upper()}_DATABASE_URL" for s in SERVICES),
+    *(f"{s.upper()}_PUBLIC_BASE_URL" for s in SERVICES),
     *(f"{s}_{k}" for s in ("SURVEY", "NOTIFIER") for k in ("SMTP_HOST", "SMTP_PORT", "MAIL_FROM")),
 }
 SERVICE_URL = re.compile(r"^(SURVEY|NOTIFIER)_(METRICS|NOTIFIER)_URL$")

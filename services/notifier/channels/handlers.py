@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from services.common.outbox import Handler, OutboxMessage, PermanentDeliveryError, single
-from services.notifier.channels.senders import email_message, send_email, send_slack, send_webhook
+from services.notifier.channels.senders import (delivery_message_id, email_message, send_email, send_slack,
+                                                send_webhook)
 from services.notifier.models.subscriptions import Subscription
 
 
@@ -36,8 +37,8 @@ def build_handlers(config, engine: Engine, *, transport=None) -> dict[str, Handl
         subscription, channel = _channel(engine, message)
         unsubscribe = f"{config.PUBLIC_BASE_URL.rstrip('/')}/unsubscribe/{subscription.unsubscribe_token}"
         mail = email_message(message.payload["notice"], to=channel["address"], sender=config.MAIL_FROM,
-                             lang=subscription.lang, unsubscribe_url=unsubscribe)
-        mail["Message-ID"] = f"<{message.idempotency_key.replace(':', '.')}@cxloop.invalid>"
+                             lang=subscription.lang, unsubscribe_url=unsubscribe,
+                             message_id=delivery_message_id(message.idempotency_key, config.MAIL_FROM))
         send_email(mail, smtp_host=config.SMTP_HOST, smtp_port=config.SMTP_PORT, mail_dir=config.MAIL_DIR,
                    name=message.idempotency_key)
 

@@ -8,8 +8,9 @@ import html
 import json
 import smtplib
 import time
+from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +29,30 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "v1=" + digest.hexdigest()
 
 
-def email_message(notice: dict[str, Any], *, to: str, sender: str, lang: str, unsubscribe_url: str) -> EmailMessage:
-    """The email of a notice: text and HTML parts, the trend chart inline, one-click unsubscribe headers."""
+def mail_domain(sender: str) -> str:
+    """The domain of the sender's address (``cxloop.invalid`` when it has none)."""
+    return parseaddr(sender)[1].rpartition("@")[2] or "cxloop.invalid"
+
+
+def delivery_message_id(idempotency_key: str, sender: str) -> str:
+    """A Message-ID that stays the same on every retry of one delivery, so a receiver can drop repeats."""
+    local = "".join(c if c.isalnum() or c in "-_" else "." for c in idempotency_key)
+    return f"<{local}@{mail_domain(sender)}>"
+
+
+def email_message(notice: dict[str, Any], *, to: str, sender: str, lang: str, unsubscribe_url: str,
+                  message_id: str | None = None, sent_at: datetime | None = None) -> EmailMessage:
+    """The email of a notice: text and HTML parts, the trend chart inline, one-click unsubscribe headers.
+
+    ``Date`` is ``sent_at`` (default now) and ``Message-ID`` is ``message_id`` (default a new one),
+    as RFC 5322 asks of every message.
+    """
     words = words_for(lang)
     lines = body_lines(notice, lang)
     message = EmailMessage()
     message["Subject"], message["From"], message["To"] = subject(notice, lang), sender, to
+    message["Date"] = format_datetime(sent_at or datetime.now(UTC))
+    message["Message-ID"] = message_id or make_msgid(domain=mail_domain(sender))
     message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
     message.set_content("\n".join(lines + ["", f"{words['unsubscribe']}: {unsubscribe_url}"]))

@@ -29,7 +29,7 @@ def design_allows(service: str, method: str, path: str, role: str) -> bool:
     """The design's answer: may ``role`` call ``method path`` on ``service``?"""
     if role == "admin" or path == "/v1/whoami":
         return True
-    if path.startswith("/v1/outbox"):
+    if path.startswith(("/v1/outbox", "/v1/set-aside")):  # operators' views of undelivered work: admin only
         return False
     if role == "service":
         return (service, method, path) in SERVICE_CALLS

@@ -8,7 +8,14 @@ the best throughput and tail latency on database-writing endpoints here), ``PROM
 import gc
 import os
 import shutil
+import sys
 import tempfile
+from pathlib import Path
+
+from gunicorn.glogging import Logger
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository, for services.common
+from services.common.log_redaction import RedactingFilter  # noqa: E402 - standard library only
 
 bind = os.environ.get("CX_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("CX_WEB_WORKERS", "3"))
@@ -18,7 +25,21 @@ graceful_timeout = 20
 keepalive = 5
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # heartbeat file off the disk
 accesslog = None  # the app writes one JSON line per request itself
+access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(L)s'  # if enabled: no referer, token segments redacted
 errorlog = "-"
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger with link tokens (``/r/<token>``, ``/unsubscribe/<token>``) redacted from
+    the access log, if someone enables it, and from error lines such as "Error handling request"."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            log.addFilter(RedactingFilter())
+
+
+logger_class = RedactingLogger
 loglevel = os.environ.get("CX_LOG_LEVEL", "info").lower()
 
 # One BLAS thread per process: gunicorn runs several processes already, and multi-threaded

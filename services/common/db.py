@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,11 +16,16 @@ from services.common.config import normalise_database_url
 
 
 def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys, PostgreSQL psycopg 3."""
+    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys, PostgreSQL psycopg 3.
+
+    SQL parameters never appear in errors or logs (``hide_parameters``): they hold webhook secrets,
+    addresses and answers.
+    """
+    kwargs["hide_parameters"] = True
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = url.split("///", 1)[-1].split("?", 1)[0]
+        if path and path != ":memory:" and not path.startswith("file:"):
+            create_private_file(Path(path))
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite defers BEGIN until the first write, which breaks SAVEPOINTs and makes reads
@@ -35,6 +41,18 @@ def make_engine(url: str, **kwargs) -> Engine:
     kwargs.setdefault("pool_size", 5)
     kwargs.setdefault("max_overflow", 10)
     return create_engine(url, **kwargs)
+
+
+def create_private_file(path: Path) -> None:
+    """Make ``path`` readable by its owner only (0600; a new folder 0700) before anything writes to it.
+
+    SQLite gives its -wal and -shm files the mode of the database file.
+    """
+    path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600))
+    status = path.stat()
+    if status.st_mode & 0o077 and status.st_uid == os.getuid():  # an older, world-readable file
+        path.chmod(0o600)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -1,4 +1,7 @@
-"""Structured JSON logs with a request id, and Prometheus metrics that work under several gunicorn workers."""
+"""Structured JSON logs with a request id, and Prometheus metrics that work under several gunicorn workers.
+
+Every line passes through ``log_redaction.redact``: no link tokens, SQL parameters or key values.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,12 @@ from flask import Flask, Response, g, has_request_context, request
 from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
                                generate_latest, multiprocess)
 
+from services.common.log_redaction import redact, redact_path
+
 REQUEST_ID_HEADER = "X-Request-ID"
+# httpx logs every request's full URL at INFO (a Slack webhook URL is its secret); SQLAlchemy logs
+# statements at INFO and result rows at DEBUG.
+QUIET_LOGGERS = ("httpx", "httpcore", "sqlalchemy.engine", "sqlalchemy.pool")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 
 HTTP_REQUESTS = Counter("cx_http_requests_total", "HTTP requests handled",
@@ -37,7 +45,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "service": self.service,
-            "message": record.getMessage(),
+            "message": redact(record.getMessage()),
         }
         request_id = getattr(record, "request_id", None) or current_request_id()
         if request_id:
@@ -45,8 +53,10 @@ class JsonFormatter(logging.Formatter):
         for key in ("method", "path", "status", "duration_ms", "job", "outbox_id"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
+        if isinstance(entry.get("path"), str):
+            entry["path"] = redact_path(entry["path"])
         if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+            entry["exception"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
@@ -74,6 +84,8 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         handler.setFormatter(JsonFormatter(service))
         root.addHandler(handler)
     root.setLevel(level.upper())
+    for name in QUIET_LOGGERS:  # even at DEBUG: they would write URLs, statements and rows
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def current_request_id() -> str | None:
@@ -104,7 +116,7 @@ def init_request_tracking(app: Flask, service: str) -> None:
         HTTP_REQUESTS.labels(service, request.method, endpoint, str(response.status_code)).inc()
         HTTP_LATENCY.labels(service, request.method, endpoint).observe(duration)
         if endpoint not in ("/healthz", "/metrics"):
-            access_log.info("request", extra={"method": request.method, "path": request.path,
+            access_log.info("request", extra={"method": request.method, "path": redact_path(request.path),
                                               "status": response.status_code,
                                               "duration_ms": round(duration * 1000, 2)})
         return response

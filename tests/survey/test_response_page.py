@@ -234,3 +234,15 @@ def test_analysts_read_responses_without_personal_attributes(survey_app):
     one = survey_app.http.get(f"/v1/responses/{listed[0]['response_id']}", headers=analyst).json
     assert one["attributes"] == {"region": "Busan"}
     assert survey_app.http.get("/v1/responses", headers=marketer).json["responses"][0]["attributes"] == attributes
+
+
+@pytest.mark.parametrize("digit", ["²", "①", "٣", "９"])
+def test_unicode_digits_are_not_scores_on_the_link_or_the_form(survey_app, digit):
+    """str.isdigit() accepts them and int() refuses some: once a 500, now an ignored click and a field error."""
+    invitation, token = invite(survey_app)
+    clicked = survey_app.http.get(f"/r/{token}?score={digit}&q=nps")
+    assert clicked.status_code == 200
+    assert not stored(survey_app, invitation).answers  # opened, but no score recorded
+    posted = survey_app.http.post(f"/r/{token}", data={"q_nps": digit, "q_csat": "5"})
+    assert posted.status_code == 422
+    assert "nps" not in stored(survey_app, invitation).answers

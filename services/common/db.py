@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.common.config import normalise_database_url
@@ -23,7 +23,7 @@ def make_engine(url: str, **kwargs) -> Engine:
     """
     kwargs["hide_parameters"] = True
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1].split("?", 1)[0]
+        path = make_url(url).database  # None or "" for an in-memory database ("sqlite://")
         if path and path != ":memory:" and not path.startswith("file:"):
             create_private_file(Path(path))
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)

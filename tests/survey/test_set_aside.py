@@ -85,3 +85,31 @@ def test_an_invitation_that_fails_to_dispatch_is_set_aside_and_the_next_one_goes
     held = [i for i in survey_app.invitations() if i["trigger_id"] == broken["id"]]
     assert item["kind"] == "invitation" and item["item_key"] == str(held[0]["id"])
     assert survey_app.dispatch() == []  # not retried every pass
+
+
+def test_the_cli_lists_and_releases_set_aside_items(tmp_path, monkeypatch):
+    import json
+
+    from services.common.clock import SystemClock
+    from services.common.migrate import upgrade
+    from services.common.set_aside import set_aside
+    from services.survey.app import create_app
+    from services.survey.config import TestConfig
+    from services.survey.models import PLATFORM
+
+    monkeypatch.setenv("CX_VAR_DIR", str(tmp_path))
+    monkeypatch.delenv("SURVEY_DATABASE_URL", raising=False)
+    upgrade("survey")
+    app = create_app(TestConfig)
+    with app.extensions["db"].engine.begin() as connection:
+        set_aside(connection, PLATFORM, service="survey", kind="event", item_key="42",
+                  problem=OverflowError("date value out of range"), now=SystemClock().now())
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["set-aside", "list"])
+    assert listed.exit_code == 0, listed.output
+    [line] = listed.output.splitlines()
+    item = json.loads(line)
+    assert item["kind"] == "event" and item["item_key"] == "42" and "OverflowError" in item["reason"]
+    released = runner.invoke(args=["set-aside", "release", str(item["id"])])
+    assert released.exit_code == 0 and "released 1 item(s)" in released.output
+    assert runner.invoke(args=["set-aside", "list"]).output.strip() == ""

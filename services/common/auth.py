@@ -12,6 +12,7 @@ from flask import Flask, current_app, g, request
 from services.common.db import get_session
 from services.common.exceptions import DomainError
 from services.common.keys import authenticate
+from services.common.ratelimit import AuthFailureLimit
 from shared.auth import Principal, Role, parse_bearer, same_secret
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,16 +56,21 @@ class _KeyCache:
 def init_auth(app: Flask, tables) -> None:
     """Require a valid key on every ``/v1`` path; the view then checks the role."""
     cache = _KeyCache(ttl=0.0 if app.config.get("TESTING") else CACHE_SECONDS)
+    failures = AuthFailureLimit(app.config["AUTH_FAILURE_LIMIT_PER_MINUTE"], app.config["AUTH_FAILURE_LIMIT_BURST"])
 
     @app.before_request
     def _authenticate() -> None:
         if not request.path.startswith("/v1/") and request.path != "/v1":
             return
+        address = request.remote_addr or "unknown"
+        failures.check(address)  # 429 while this address has used up its failed attempts
         token = parse_bearer(request.headers.get("Authorization"))
         if token is None:
+            failures.failed(address)
             raise UnauthenticatedError("missing API key: send 'Authorization: Bearer <key>'")
         principal = _principal_for(token, cache, tables)
         if principal is None:
+            failures.failed(address)
             raise UnauthenticatedError("invalid or revoked API key")
         g.principal = principal
 

@@ -65,6 +65,9 @@ class ServiceConfig:
         self.RATE_LIMIT_BURST = float(env.get("CX_RATE_LIMIT_BURST", "2000"))
         self.PUBLIC_RATE_LIMIT_PER_MINUTE = float(env.get("CX_PUBLIC_RATE_LIMIT_PER_MINUTE", "600"))
         self.PUBLIC_RATE_LIMIT_BURST = float(env.get("CX_PUBLIC_RATE_LIMIT_BURST", "120"))
+        # Failed authentications (401) per client address: past the burst, 429 until they refill.
+        self.AUTH_FAILURE_LIMIT_PER_MINUTE = float(env.get("CX_AUTH_FAILURE_LIMIT_PER_MINUTE", "10"))
+        self.AUTH_FAILURE_LIMIT_BURST = float(env.get("CX_AUTH_FAILURE_LIMIT_BURST", "20"))
         self.TESTING = False
         self.load(env, prefix)
 

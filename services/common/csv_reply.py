@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -17,12 +18,22 @@ def wants_csv() -> bool:
     return best == "text/csv" and request.accept_mimetypes["text/csv"] > request.accept_mimetypes["application/json"]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
+    if isinstance(value, str) and _may_run_as_formula(value):
         return "'" + value  # keep spreadsheets from running text as a formula
     return value
+
+
+def _may_run_as_formula(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula: judged after NFKC, since some
+    spreadsheets fold fullwidth ``＝``/``＋``/``－``/``＠`` to their ASCII forms, and after leading spaces."""
+    folded = unicodedata.normalize("NFKC", text)
+    return (folded[:1] in FORMULA_STARTS or folded.lstrip(" ")[:1] in FORMULA_STARTS) and not _is_number(folded)
 
 
 def _is_number(text: str) -> bool:

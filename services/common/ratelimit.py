@@ -1,4 +1,5 @@
-"""Request rate limits: a token bucket per API key (``/v1``) or per client address (public pages).
+"""Request rate limits: a token bucket per API key (``/v1``) or per client address (public pages),
+and one per client address for failed authentications.
 
 Buckets live in each process, so with W gunicorn workers a key may reach up to W times the limit
 at once; the limit is a guard against runaway clients, not a billing meter (a shared limit would
@@ -58,6 +59,42 @@ class TokenBuckets:
                 bucket.tokens -= 1.0
                 return 0.0
             return (1.0 - bucket.tokens) / self.rate
+
+    def wait(self, key: str, now: float | None = None) -> float:
+        """Seconds until ``key`` has a token again (0 if it has one), without taking it."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                return 0.0
+            tokens = min(self.burst, bucket.tokens + (now - bucket.updated) * self.rate)
+            return 0.0 if tokens >= 1.0 else (1.0 - tokens) / self.rate
+
+
+class AuthFailureLimit:
+    """Failed authentications per client address: each 401 takes a token; an address without
+    tokens gets 429 before its key is even looked at, until they refill (0 per minute: off).
+
+    Per process, like the other buckets. Behind a proxy every client shares its address, so there
+    the limit holds for all of them together (set it higher, or terminate at a proxy that limits).
+    """
+
+    def __init__(self, per_minute: float, burst: float) -> None:
+        self.enabled = per_minute > 0
+        self.buckets = TokenBuckets(per_minute if self.enabled else 1.0, burst)
+
+    def check(self, address: str) -> None:
+        """Raise ``RateLimitedError`` while ``address`` has used up its failed attempts."""
+        wait = self.buckets.wait(address) if self.enabled else 0.0
+        if wait > 0:
+            seconds = max(1, math.ceil(wait))
+            raise RateLimitedError(f"too many failed authentications from this address; retry in {seconds} s",
+                                   retry_after=seconds)
+
+    def failed(self, address: str) -> None:
+        """Count one failed authentication of ``address``."""
+        if self.enabled:
+            self.buckets.take(address)
 
 
 def init_rate_limits(app: Flask) -> None:

@@ -38,3 +38,23 @@ def test_public_pages_are_limited_per_address(make_service):
     codes = [client.get("/r/unknown-token").status_code for _ in range(3)]
     assert codes == [404, 404, 429]
     assert client.get("/healthz").status_code == 200
+
+
+def test_failed_authentications_are_limited_per_address_with_retry_after(make_service):
+    service = make_service("survey", env={"CX_AUTH_FAILURE_LIMIT_PER_MINUTE": "6", "CX_AUTH_FAILURE_LIMIT_BURST": "3"})
+    client = service.client()
+    attacker, neighbour = {"REMOTE_ADDR": "203.0.113.9"}, {"REMOTE_ADDR": "198.51.100.4"}
+    codes = [client.get("/v1/whoami", headers=auth(f"guess-{i}"), environ_base=attacker).status_code
+             for i in range(4)]
+    assert codes == [401, 401, 401, 429]
+    limited = client.get("/v1/whoami", headers=auth(ADMIN_KEY), environ_base=attacker)
+    assert limited.status_code == 429 and 1 <= int(limited.headers["Retry-After"]) <= 10
+    assert limited.json["code"] == 429  # even a right key waits: the address is checked before any key
+    assert client.get("/v1/whoami", environ_base=neighbour).status_code == 401  # other addresses go on
+    assert client.get("/v1/whoami", headers=auth(ADMIN_KEY), environ_base=neighbour).status_code == 200
+
+
+def test_successful_authentications_do_not_count(make_service):
+    service = make_service("survey", env={"CX_AUTH_FAILURE_LIMIT_PER_MINUTE": "6", "CX_AUTH_FAILURE_LIMIT_BURST": "2"})
+    client = service.client()
+    assert {client.get("/v1/whoami", headers=auth(ADMIN_KEY)).status_code for _ in range(10)} == {200}

@@ -8,6 +8,8 @@ the reason, so the disagreement stays visible until someone decides which side i
 
 from __future__ import annotations
 
+import itertools
+
 import importlib
 import re
 
@@ -113,11 +115,14 @@ def test_role_matrix(apps, service, method, path, role, allowed):
 
 
 def test_no_key_and_a_bad_key_get_401_everywhere(apps):
+    attempts = itertools.count()  # each from its own address: failed authentications are limited per address
     for service, app in apps.items():
         for method, rule, _ in _endpoints(service):
             path = _concrete(re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule))
             for headers in ({}, bearer("not-a-key-0123456789abcdef")):
-                reply = app.test_client().open(path, method=method, json={}, headers=headers)
+                n = next(attempts)
+                reply = app.test_client().open(path, method=method, json={}, headers=headers,
+                                               environ_base={"REMOTE_ADDR": f"10.77.{n // 250}.{n % 250 + 1}"})
                 assert reply.status_code == 401, (service, method, path, reply.status_code)
 
 

@@ -121,6 +121,31 @@ def test_csv_import_streams_a_file_larger_than_the_body_limit(metrics, finance_k
     assert csv_post(metrics, finance_key, body).json["already_present"] == 30_000
 
 
+def test_an_over_long_line_is_refused_with_its_line_number_and_nothing_is_stored(metrics, finance_key):
+    from services.metrics.finance.csv_rows import MAX_LINE_CHARS
+
+    good = "t1,c1,2024-01-01,10,USD,,\n"
+    endless = "t2,c1,2024-01-01,10,USD,," + "x" * (MAX_LINE_CHARS * 3)  # no newline, ever
+    reply = csv_post(metrics, finance_key, CSV_HEADER + good + endless)
+    assert reply.status_code == 422 and reply.json["code"] == 422
+    assert list(reply.json["errors"]["lines"]) == ["3"]
+    assert str(MAX_LINE_CHARS) in reply.json["errors"]["lines"]["3"][0]
+    assert metrics.connection.execute(select(func.count()).select_from(Transaction)).scalar() == 0
+    header = csv_post(metrics, finance_key, "id," + "c" * (MAX_LINE_CHARS + 1))
+    assert header.status_code == 422 and list(header.json["errors"]["lines"]) == ["1"]
+    fits = csv_post(metrics, finance_key, CSV_HEADER + "t9,c9,2024-01-01,1,USD,," + "y" * 1000 + "\n")
+    assert fits.status_code == 200 and fits.json["inserted"] == 1
+
+
+def test_imports_have_a_default_body_limit(make_service):
+    metrics = make_service("metrics", env={"METRICS_IMPORT_MAX_BODY_BYTES": "4096"})
+    key = metrics.key_for("finance")
+    reply = csv_post(metrics, key, CSV_HEADER + "t1,c1,2024-01-01,10,USD,,\n" * 400)
+    assert reply.status_code == 413 and reply.json["code"] == 413
+    from services.metrics.config import Config
+    assert 0 < Config({}).IMPORT_MAX_BODY_BYTES <= 1 << 30
+
+
 def test_csv_with_bad_lines_is_rejected_whole_with_line_numbers(metrics, finance_key):
     body = CSV_HEADER + "".join([
         "t1,c1,2024-01-01,10,USD,,\n",

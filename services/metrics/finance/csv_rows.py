@@ -19,6 +19,8 @@ REQUIRED_COLUMNS = ("id", "customer_id", "occurred_at", "amount", "currency")
 OPTIONAL_COLUMNS = ("segment",)
 CHUNK_BYTES = 1 << 16
 MAX_ATTRIBUTE_COLUMNS = 50
+# The longest line read: 50 attribute columns of a few hundred characters fit many times over.
+MAX_LINE_CHARS = 1 << 17
 
 
 class CsvHeaderError(ValueError):
@@ -34,22 +36,39 @@ class CsvRow:
     problems: list[str] = field(default_factory=list)
 
 
+class CsvLineTooLongError(ValueError):
+    """A line is longer than ``MAX_LINE_CHARS``; ``line`` is its number (the header is 1)."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line} is longer than {MAX_LINE_CHARS} characters")
+        self.line = line
+
+
 def _lines(stream: BinaryIO, progress=None) -> Iterator[str]:
+    """The stream's lines, each with its newline; only the current line's unfinished parts are kept,
+    and a line past ``MAX_LINE_CHARS`` stops the reading (no file needs one; a newline-less body
+    must not be gathered whole)."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    pending = ""
+    parts: list[str] = []  # the unfinished line, in pieces: joined once, when its newline arrives
+    held, line_number = 0, 1
     while True:
         chunk = stream.read(CHUNK_BYTES)
         if progress is not None and chunk:
             progress(len(chunk))
-        text = decoder.decode(chunk or b"", final=not chunk)
-        pending += text
-        *complete, pending = pending.split("\n")
-        for line in complete:
-            yield line + "\n"
+        pieces = decoder.decode(chunk or b"", final=not chunk).split("\n")
+        for piece in pieces[:-1]:
+            if held + len(piece) > MAX_LINE_CHARS:
+                raise CsvLineTooLongError(line_number)
+            yield "".join(parts) + piece + "\n"
+            parts, held, line_number = [], 0, line_number + 1
+        parts.append(pieces[-1])
+        held += len(pieces[-1])
+        if held > MAX_LINE_CHARS:
+            raise CsvLineTooLongError(line_number)
         if not chunk:
             break
-    if pending:
-        yield pending
+    if held:
+        yield "".join(parts)
 
 
 def _check_header(header: list[str]) -> list[str]:
@@ -90,13 +109,13 @@ def _validate(record: dict[str, str]) -> tuple[dict | None, list[str]]:
 def read_transactions(stream: BinaryIO, progress=None) -> Iterator[CsvRow]:
     """Yield each data row of a transactions CSV with its line number (the header is line 1).
 
-    Raises :class:`CsvHeaderError` for an unusable header; a file that is not UTF-8 yields one
-    problem row at the line where decoding failed, then stops.
+    Raises :class:`CsvHeaderError` for an unusable header; a file that is not UTF-8, or a line
+    longer than ``MAX_LINE_CHARS``, yields one problem row at that line, then stops.
     """
     reader = csv.reader(_lines(stream, progress), strict=True)
     try:
         header = next(reader, None)
-    except (UnicodeDecodeError, csv.Error) as error:
+    except (UnicodeDecodeError, csv.Error, CsvLineTooLongError) as error:
         raise CsvHeaderError(f"unreadable header: {error}") from None
     if header is None:
         raise CsvHeaderError("the file is empty")
@@ -108,6 +127,10 @@ def read_transactions(stream: BinaryIO, progress=None) -> Iterator[CsvRow]:
             return
         except UnicodeDecodeError:
             yield CsvRow(reader.line_num + 1, None, ["the file is not valid UTF-8 from here on"])
+            return
+        except CsvLineTooLongError as error:
+            yield CsvRow(error.line, None, [f"the line is longer than {MAX_LINE_CHARS} characters; "
+                                            "reading stopped here"])
             return
         except csv.Error as error:
             yield CsvRow(reader.line_num, None, [f"malformed CSV: {error}"])

@@ -15,8 +15,8 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from services.survey.models import Customer
+from shared.contracts.events import CONTACT_FIELDS
 
-CONTACT_FIELDS = ("email", "phone", "locale", "time_zone")
 
 
 def merge_customers(customers: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -15,14 +15,18 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
 
+from shared.contracts.events import CONTACT_FIELDS
+
+# The contact columns come from the event contract's list (constant names, never input).
+_COLUMNS = ", ".join(CONTACT_FIELDS)
+_VALUES = ", ".join(f"%({name})s" for name in CONTACT_FIELDS)
+_ROW_TYPES = ", ".join(f"{name} text" for name in CONTACT_FIELDS)
+
 # Known contact fields overwrite, attributes merge; an erased customer stays erased.
 _CUSTOMER_UPDATE = """
 ON CONFLICT (id) DO UPDATE SET
-    email = CASE WHEN c.erased_at IS NULL THEN coalesce(excluded.email, c.email) END,
-    phone = CASE WHEN c.erased_at IS NULL THEN coalesce(excluded.phone, c.phone) END,
-    locale = CASE WHEN c.erased_at IS NULL THEN coalesce(excluded.locale, c.locale) END,
-    time_zone = CASE WHEN c.erased_at IS NULL THEN coalesce(excluded.time_zone, c.time_zone) END,
-    attributes = CASE WHEN c.erased_at IS NULL THEN c.attributes || excluded.attributes ELSE '{}'::jsonb END,
+""" + "".join(f"    {name} = CASE WHEN c.erased_at IS NULL THEN coalesce(excluded.{name}, c.{name}) END,\n"
+              for name in CONTACT_FIELDS) + """    attributes = CASE WHEN c.erased_at IS NULL THEN c.attributes || excluded.attributes ELSE '{}'::jsonb END,
     updated_at = excluded.updated_at
 """
 
@@ -34,9 +38,8 @@ WITH stored AS (
     ON CONFLICT (event_id) DO NOTHING
     RETURNING 1
 ), customer AS (
-    INSERT INTO customers AS c (id, email, phone, locale, time_zone, attributes, created_at, updated_at)
-    SELECT %(customer_id)s, %(email)s, %(phone)s, %(locale)s, %(time_zone)s, %(customer_attributes)s::jsonb,
-           %(now)s, %(now)s
+    INSERT INTO customers AS c (id, """ + _COLUMNS + """, attributes, created_at, updated_at)
+    SELECT %(customer_id)s, """ + _VALUES + """, %(customer_attributes)s::jsonb, %(now)s, %(now)s
     WHERE EXISTS (SELECT FROM stored)
 """ + _CUSTOMER_UPDATE + """
     RETURNING 1
@@ -45,10 +48,10 @@ SELECT count(*) FROM stored
 """
 
 _CUSTOMERS = """
-INSERT INTO customers AS c (id, email, phone, locale, time_zone, attributes, created_at, updated_at)
-SELECT u.id, u.email, u.phone, u.locale, u.time_zone, u.attributes, %(now)s, %(now)s
+INSERT INTO customers AS c (id, """ + _COLUMNS + """, attributes, created_at, updated_at)
+SELECT u.id, """ + ", ".join(f"u.{name}" for name in CONTACT_FIELDS) + """, u.attributes, %(now)s, %(now)s
 FROM json_to_recordset(%(rows)s::json)
-     AS u(id text, email text, phone text, locale text, time_zone text, attributes jsonb)
+     AS u(id text, """ + _ROW_TYPES + """, attributes jsonb)
 ORDER BY u.id
 """ + _CUSTOMER_UPDATE
 
@@ -76,8 +79,8 @@ def insert_event(connection: Connection, event: dict[str, Any], digest: str, now
     customer = event["customer"]
     parameters = {"event_id": event["id"], "type": event["type"], "occurred_at": event["occurred_at"],
                   "customer_id": customer["id"], "attributes": _json(event["attributes"]), "body_hash": digest,
-                  "now": now, "email": customer["email"], "phone": customer["phone"], "locale": customer["locale"],
-                  "time_zone": customer["time_zone"], "customer_attributes": _json(customer["attributes"])}
+                  "now": now, "customer_attributes": _json(customer["attributes"]),
+                  **{name: customer[name] for name in CONTACT_FIELDS}}
     return connection.exec_driver_sql(_ONE_EVENT, parameters).scalar_one() == 1
 
 

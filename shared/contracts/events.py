@@ -82,6 +82,9 @@ def _known_zone(value: str) -> None:
 TIME_ZONE = (validate.Length(max=64), _known_zone)
 
 
+CONTACT_FIELDS = ("email", "phone", "locale", "time_zone")  # known fields: a newer value overwrites
+
+
 class CustomerInSchema(StrictSchema):
     """The customer an event is about; known fields overwrite, attributes merge."""
 
@@ -115,10 +118,11 @@ class EventSchema(StrictSchema):
         return super().load(data, many=many, partial=partial, unknown=unknown)
 
 
-_EVENT_KEYS = frozenset(("id", "type", "occurred_at", "customer", "attributes"))
-_CUSTOMER_KEYS = frozenset(("id", "email", "phone", "locale", "time_zone", "attributes"))
-_TEXT_RULES = {"email": EMAIL, "phone": (PHONE,), "locale": (LOCALE,),
-               "time_zone": TIME_ZONE}
+# The direct path reads its field lists and rules off the schemas: a field added to the contract is
+# either handled here or makes tests/shared/test_event_fastpath.py fail.
+_EVENT_KEYS = frozenset(EventSchema._declared_fields)
+_CUSTOMER_KEYS = frozenset(CustomerInSchema._declared_fields)
+_TEXT_RULES = {name: tuple(CustomerInSchema._declared_fields[name].validators) for name in CONTACT_FIELDS}
 
 
 def quick_load_event(raw: Any) -> dict[str, Any] | None:

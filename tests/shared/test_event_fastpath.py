@@ -169,3 +169,27 @@ def test_non_default_loads_bypass_the_direct_path():
     assert partial == {"id": "only-an-id"}
     loaded = EventSchema(many=True).load([VALID, VALID])
     assert len(loaded) == 2 and loaded[0] == quick_load_event(VALID)
+
+
+# One plainly valid value per contract field. A field added to the contract must be added here too,
+# and then the direct path must load it as the schema does (or the test below fails).
+EVERY_FIELD = {
+    "event": {"id": "evt-1", "type": "order.delivered", "occurred_at": "2026-11-02T09:30:00+09:00",
+              "attributes": {"order_id": "o-1"}},
+    "customer": {"id": "c-1", "email": "c1@example.com", "phone": "+82 10-1234-5678", "locale": "ko-KR",
+                 "time_zone": "Asia/Seoul", "attributes": {"tier": "gold"}},
+}
+
+
+def test_the_direct_path_knows_every_field_of_the_contract():
+    from services.survey.models import Customer
+    from shared.contracts.events import CONTACT_FIELDS, CustomerInSchema
+
+    for schema, name in ((EventSchema, "event"), (CustomerInSchema, "customer")):
+        missing = set(schema._declared_fields) - set(EVERY_FIELD[name]) - {"customer"}
+        assert not missing, f"the {name} contract gained {missing}: teach quick_load_event and this test"
+    raw = {**EVERY_FIELD["event"], "customer": EVERY_FIELD["customer"]}
+    assert quick_load_event(copy.deepcopy(raw)) == schema_load(copy.deepcopy(raw))
+    # The contact fields the upsert writes are the model's columns.
+    assert set(CONTACT_FIELDS) <= set(Customer.__table__.columns.keys())
+    assert set(CONTACT_FIELDS) == set(CustomerInSchema._declared_fields) - {"id", "attributes"}

@@ -17,6 +17,8 @@ from typing import Any
 import httpx
 from marshmallow import EXCLUDE, Schema, ValidationError
 
+from shared.backoff import Backoff
+
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
@@ -53,8 +55,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int, rng: random.Random, retry_after: float | None = None) -> float:
         """Seconds to wait before retry number ``attempt`` (0-based)."""
-        ceiling = min(self.max_delay, self.base_delay * (2 ** attempt))
-        wait = rng.uniform(0, ceiling)
+        wait = Backoff(self.base_delay, self.max_delay, full_jitter=True).seconds(attempt + 1, rng)
         if retry_after is not None:
             wait = max(wait, min(retry_after, self.max_delay))
         return wait

@@ -15,7 +15,7 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from prometheus_client import Counter
@@ -23,6 +23,9 @@ from sqlalchemy import Connection, Engine, and_, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from services.common.tables import PlatformTables
+from shared.backoff import Backoff
+
+__all__ = ["Backoff", "OutboxMessage", "OutboxRelay", "PermanentDeliveryError", "enqueue", "queued", "single"]
 
 log = logging.getLogger("cxloop.outbox")
 OUTBOX_OUTCOMES = Counter("cx_outbox_messages_total", "Outbox delivery outcomes",
@@ -64,19 +67,6 @@ class RelayResult:
     retried: int = 0
     dead: int = 0
     errors: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Delay before retry n (1-based): min(cap, base * 2**(n-1)) scaled by a jitter in [0.5, 1]."""
-
-    base_seconds: float = 2.0
-    cap_seconds: float = 3600.0
-
-    def delay(self, attempts: int, rng: random.Random) -> timedelta:
-        """Time to wait after ``attempts`` failed attempts."""
-        ceiling = min(self.cap_seconds, self.base_seconds * 2 ** max(attempts - 1, 0))
-        return timedelta(seconds=ceiling * rng.uniform(0.5, 1.0))
 
 
 def enqueue(session: Session | Connection, tables: PlatformTables, *, topic: str, destination: str,

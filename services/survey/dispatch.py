@@ -28,11 +28,13 @@ from services.survey.models import PLATFORM, Customer, Invitation, Survey, Surve
 from services.survey.outgoing import build_outgoing
 from services.survey.planning import PlanningRules
 from services.survey.schedule import customer_zone, next_in_window
+from shared.backoff import Backoff
 
 log = logging.getLogger("cxloop.survey.dispatch")
 OPEN = ("scheduled", "postponed")
 SET_ASIDE_KIND = "invitation"
 PRIORITY_STEP = timedelta(minutes=1)
+RETRY_CAP_SECONDS = 6 * 3600
 Sender = Callable[[OutgoingInvitation], None]
 
 
@@ -41,7 +43,7 @@ class DispatchSettings:
     """What delivery needs besides the database."""
 
     public_base_url: str
-    token_secret: str
+    token_secret: str | tuple[str, ...]  # link-token secrets, current first (rotation)
     rules: PlanningRules
     max_attempts: int = 8
     backoff_seconds: float = 30.0
@@ -49,7 +51,7 @@ class DispatchSettings:
 
 def retry_delay(attempts: int, base_seconds: float, rng: random.Random) -> timedelta:
     """Exponential backoff with jitter in [0.5, 1], capped at six hours."""
-    return timedelta(seconds=min(6 * 3600, base_seconds * 2 ** max(attempts - 1, 0)) * rng.uniform(0.5, 1.0))
+    return Backoff(base_seconds, RETRY_CAP_SECONDS).delay(attempts, rng)
 
 
 def dispatch_next(session: Session, *, now: datetime, settings: DispatchSettings, senders: Mapping[str, Sender],

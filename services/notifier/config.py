@@ -32,6 +32,9 @@ class Config(ServiceConfig):
         self.SETTLE_SECONDS = float(env.get(prefix + "SETTLE_SECONDS", "600"))
         # Metrics down: look again after this long (nothing fires meanwhile).
         self.METRICS_RETRY_SECONDS = float(env.get(prefix + "METRICS_RETRY_SECONDS", "120"))
+        # A claimed subscription is held this long while metrics is asked (no transaction open);
+        # a worker that dies meanwhile leaves it to be claimed again once the lease ends.
+        self.EVALUATION_LEASE_SECONDS = float(env.get(prefix + "EVALUATION_LEASE_SECONDS", "300"))
         # Customer attributes that are personal data (shared.personal_data), one list for every service.
         self.PERSONAL_ATTRIBUTES = parse_personal_attributes(env.get(PERSONAL_SETTING))
 

@@ -3,7 +3,7 @@ the cooldown, resolve once, stay quiet while muted, and metrics being down fires
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
@@ -94,6 +94,66 @@ def test_metrics_down_delays_evaluation_and_fires_nothing(notifier, evaluate):
     notifier.clock.advance(minutes=3)
     evaluate(metrics)
     assert kinds(notifier) == ["firing"]
+
+
+class WatchingMetrics(FakeMetrics):
+    """Notes, at every call, whether the evaluating session had a transaction open (row locks)."""
+
+    def __init__(self, session, cells) -> None:
+        super().__init__(cells)
+        self.session = session
+        self.in_transaction: list[bool] = []
+
+    def compare(self, params):
+        self.in_transaction.append(self.session.in_transaction())
+        return super().compare(params)
+
+    def trend(self, params):
+        self.in_transaction.append(self.session.in_transaction())
+        return super().trend(params)
+
+    def keywords(self, params):
+        self.in_transaction.append(self.session.in_transaction())
+        return super().keywords(params)
+
+
+def test_metrics_is_asked_with_no_transaction_open_and_the_subscription_leased(notifier):
+    created = subscribe(notifier)
+    with notifier.app.extensions["db"].session_factory() as session:
+        metrics = WatchingMetrics(session, [DROP])
+        leased = []
+        original = metrics.compare
+
+        def compare(params):
+            leased.append(notifier.connection.execute(text(
+                "SELECT next_evaluation_at FROM subscriptions WHERE id = :id"), {"id": created["id"]}).scalar())
+            return original(params)
+        metrics.compare = compare
+        result = evaluate_due(session, metrics, now=notifier.clock.now(), settings=SETTINGS)
+    assert result.notices == 1 and kinds(notifier) == ["firing"]
+    assert len(metrics.in_transaction) == 3 and not any(metrics.in_transaction)  # compare, keywords, trend
+    [lease_end] = leased
+    lease_end = lease_end if isinstance(lease_end, datetime) else datetime.fromisoformat(str(lease_end))
+    assert lease_end.replace(tzinfo=UTC) == notifier.clock.now() + SETTINGS.lease
+
+
+class WorkerKilled(BaseException):
+    """The worker process dying between the claim and the write."""
+
+
+def test_a_worker_that_dies_after_the_claim_leaves_the_subscription_to_the_next_after_the_lease(notifier, evaluate):
+    subscribe(notifier)
+    dying = FakeMetrics([DROP])
+
+    def killed(params):
+        raise WorkerKilled()
+    dying.compare = killed
+    with pytest.raises(WorkerKilled):
+        evaluate(dying)
+    metrics = FakeMetrics([DROP])
+    assert evaluate(metrics).evaluated == 0 and metrics.calls == []  # still leased to the dead worker
+    notifier.clock.advance(seconds=SETTINGS.lease.total_seconds())
+    assert evaluate(metrics).notices == 1 and kinds(notifier) == ["firing"]
 
 
 def test_small_or_insignificant_changes_do_not_fire(notifier, evaluate):

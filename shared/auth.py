@@ -82,6 +82,19 @@ def parse_bearer(header: str | None) -> str | None:
     return token.strip()
 
 
+def authorization_problem(header: str | None) -> str:
+    """Why ``header`` carries no bearer token, in words for the caller (for the 401 message)."""
+    if not header or not header.strip():
+        return "missing API key: send 'Authorization: Bearer <key>'"
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        if not token.strip():  # a bare key, without any scheme
+            return "the Authorization header lacks the 'Bearer' scheme: send 'Authorization: Bearer <key>'"
+        # The scheme is not echoed: a mangled header may hold (part of) a key.
+        return "unsupported authorization scheme; only 'Bearer' is accepted: send 'Authorization: Bearer <key>'"
+    return "the Authorization header has the 'Bearer' scheme but no key: send 'Authorization: Bearer <key>'"
+
+
 def same_secret(a: str, b: str) -> bool:
     """Constant-time comparison of two strings."""
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))

@@ -19,7 +19,8 @@ class ErrorSchema(ReplySchema):
     code = fields.Integer(required=True, metadata={"description": "HTTP status code"})
     status = fields.String(required=True, metadata={"description": "HTTP status phrase"})
     message = fields.String(required=True, metadata={"description": "What went wrong, for a person"})
-    errors = fields.Dict(metadata={"description": "Field-level details, e.g. validation errors"})
+    errors = fields.Dict(required=True, metadata={"description": "Field-level details, e.g. validation errors; "
+                                                          "an empty object when there is nothing to add"})
     request_id = fields.String(metadata={"description": "Id of the request, as in the logs"})
 
 
@@ -30,9 +31,9 @@ def error_envelope(code: int, message: str | None = None, errors: Any = None,
         phrase = HTTPStatus(code).phrase
     except ValueError:
         phrase = "Error"
-    body: dict[str, Any] = {"code": code, "status": phrase, "message": message or phrase}
-    if errors:
-        body["errors"] = errors
+    # ``errors`` is always an object, empty when there is nothing to add, so clients need no special case.
+    body: dict[str, Any] = {"code": code, "status": phrase, "message": message or phrase,
+                            "errors": errors if isinstance(errors, dict) else ({"detail": errors} if errors else {})}
     if request_id:
         body["request_id"] = request_id
     return body

@@ -13,7 +13,7 @@ from services.common.db import get_session
 from services.common.exceptions import DomainError
 from services.common.keys import authenticate
 from services.common.ratelimit import AuthFailureLimit
-from shared.auth import Principal, Role, parse_bearer, same_secret
+from shared.auth import Principal, Role, authorization_problem, parse_bearer, same_secret
 
 F = TypeVar("F", bound=Callable[..., Any])
 CACHE_SECONDS = 30.0
@@ -64,10 +64,11 @@ def init_auth(app: Flask, tables) -> None:
             return
         address = request.remote_addr or "unknown"
         failures.check(address)  # 429 while this address has used up its failed attempts
-        token = parse_bearer(request.headers.get("Authorization"))
+        header = request.headers.get("Authorization")
+        token = parse_bearer(header)
         if token is None:
             failures.failed(address)
-            raise UnauthenticatedError("missing API key: send 'Authorization: Bearer <key>'")
+            raise UnauthenticatedError(authorization_problem(header))
         principal = _principal_for(token, cache, tables)
         if principal is None:
             failures.failed(address)

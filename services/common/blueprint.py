@@ -16,12 +16,17 @@ class StrictParser(FlaskParser):
     DEFAULT_UNKNOWN_BY_LOCATION: dict = {}
 
     def _raw_load_json(self, req):
-        """Parse the body under the shared JSON policy (depth, numbers, surrogates: 422, never 500)."""
-        if not is_json_request(req):
-            return core.missing
+        """Parse the body under the shared JSON policy (depth, numbers, surrogates: 422, never 500).
+
+        A body sent without a JSON content type is refused with 415 (not read as "no body", which
+        would answer a confusing "missing field"); an empty body stays "no body"."""
         body = req.get_data(cache=True)
         if not body:
             return core.missing
+        if not is_json_request(req):
+            sent = req.mimetype or "none"
+            abort(415, message=f"the request body must be sent with 'Content-Type: application/json' "
+                               f"(got {sent[:100]!r})", errors={"Content-Type": [f"expected application/json, got {sent[:100]}"]})
         try:
             return load_json(body)
         except JsonPolicyError as exc:
@@ -41,4 +46,8 @@ class ApiBlueprint(flask_smorest.Blueprint):
         instance, deep-copying its fields, on every request)."""
         if isinstance(schema, type):
             schema = schema()
-        return super().arguments(schema, *args, **kwargs)
+        parse = super().arguments(schema, *args, **kwargs)
+        if kwargs.get("location", "json") != "json":
+            return parse
+        refuse = self.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")  # documented for the fuzzer and users
+        return lambda view: refuse(parse(view))

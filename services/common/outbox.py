@@ -22,6 +22,7 @@ from prometheus_client import Counter
 from sqlalchemy import Connection, Engine, and_, exists, insert, select, update
 from sqlalchemy.orm import Session
 
+from services.common.delivery_errors import PermanentDeliveryError
 from services.common.tables import PlatformTables
 from shared.backoff import Backoff
 
@@ -30,10 +31,6 @@ __all__ = ["Backoff", "OutboxMessage", "OutboxRelay", "PermanentDeliveryError", 
 log = logging.getLogger("cxloop.outbox")
 OUTBOX_OUTCOMES = Counter("cx_outbox_messages_total", "Outbox delivery outcomes",
                           ["service", "destination", "outcome"])
-
-
-class PermanentDeliveryError(Exception):
-    """The receiver refused the message for good (a poison message): dead-letter it at once."""
 
 
 @dataclass(frozen=True)

@@ -5,16 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-class DeliveryError(Exception):
-    """A delivery failed; ``permanent`` ones are not retried."""
+from services.common.delivery_errors import DeliveryError, PermanentDeliveryError
 
-    permanent = False
-
-
-class PermanentDeliveryError(DeliveryError):
-    """A delivery that retrying cannot fix (bad address, refused URL, 4xx)."""
-
-    permanent = True
+__all__ = ["DeliveryError", "OutgoingInvitation", "PermanentDeliveryError", "ScoreLink"]
 
 
 @dataclass(frozen=True)

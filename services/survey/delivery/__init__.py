@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
 from services.common.delivery_errors import DeliveryError, PermanentDeliveryError
 
 __all__ = ["DeliveryError", "OutgoingInvitation", "PermanentDeliveryError", "ScoreLink"]

@@ -8,7 +8,8 @@ from urllib.parse import urlencode
 from services.survey.delivery import OutgoingInvitation, ScoreLink
 from services.survey.invitations import link_token
 from services.survey.models import Customer, Invitation, Trigger
-from services.survey.survey_definition import first_score_question, pick_language, score_range, text_in
+from services.survey.survey_definition import first_score_question, pick_language, text_in
+from shared.question_types import scale_of
 
 if TYPE_CHECKING:
     from services.survey.dispatch import DispatchSettings
@@ -29,7 +30,7 @@ def build_outgoing(invitation: Invitation, customer: Customer, definition: dict[
     question = first_score_question(definition)
     links: tuple[ScoreLink, ...] = ()
     if question is not None:
-        low, high = score_range(question) or (0, 0)
+        low, high = scale_of(question) or (0, 0)
         links = tuple(ScoreLink(score, f"{survey_url}?{urlencode({'score': score, 'q': question['key']})}")
                       for score in range(low, high + 1))
     return OutgoingInvitation(

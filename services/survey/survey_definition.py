@@ -5,16 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from services.survey.exceptions import InvalidSurveyError
+from shared.question_types import QUESTION_TYPES, question_type
 
 DEFINITION_FIELDS = ("touchpoint", "default_language", "fallback_languages", "title", "intro", "questions")
-SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
-
-
-def score_range(question: dict[str, Any]) -> tuple[int, int] | None:
-    """The (low, high) answer range of a score question, None for other types."""
-    if question["type"] == "rating":
-        return 1, int(question.get("scale_max") or 5)
-    return SCALES.get(question["type"])
 
 
 def check_definition(definition: dict[str, Any]) -> None:
@@ -39,6 +32,8 @@ def check_definition(definition: dict[str, Any]) -> None:
         if question["key"] in seen:
             complain(where, f"duplicate question key '{question['key']}'")
         seen.add(question["key"])
+        if question["type"] not in QUESTION_TYPES:
+            complain(where, f"unknown question type '{question['type']}'")
         if default not in question["text"]:
             complain(where, f"text needs a '{default}' (default language) version")
         choice_keys = [choice["key"] for choice in question.get("choices") or []]
@@ -81,5 +76,5 @@ def text_in(texts: dict[str, str] | None, language: str, definition: dict[str, A
 
 
 def first_score_question(definition: dict[str, Any]) -> dict[str, Any] | None:
-    """The first question with a numeric scale (embedded as one-click links in emails)."""
-    return next((q for q in definition["questions"] if score_range(q) is not None), None)
+    """The first question whose type offers one-click score links (embedded in invitations)."""
+    return next((q for q in definition["questions"] if question_type(q["type"]).one_click), None)

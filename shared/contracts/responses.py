@@ -6,9 +6,8 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.fields import Id, LANGUAGE, Timestamp
+from shared.question_types import QUESTION_TYPES, REGISTRY
 
-QUESTION_TYPES = ("nps", "csat", "ces", "rating", "single_choice", "multi_choice", "text")
-SCORE_RANGES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 DIMENSIONS = ("sense", "feel", "think", "act", "relate")
 DRIVERS = ("people", "process", "product")
 CHANNELS = ("email", "webhook", "in_app", "link")
@@ -33,14 +32,9 @@ class AnswerSchema(StrictSchema):
 
     @validates_schema
     def _value_in_scale(self, data, **_kwargs) -> None:
-        kind, value = data["type"], data.get("value")
-        if value is None:
-            return
-        low, high = SCORE_RANGES.get(kind, (1, data.get("scale_max") or 5))
-        if kind in ("single_choice", "multi_choice", "text"):
-            raise ValidationError("only score questions carry a value", "value")
-        if not low <= value <= high:
-            raise ValidationError(f"{kind} answers lie in {low}..{high}", "value")
+        problem = REGISTRY[data["type"]].value_problem(data.get("value"), data.get("scale_max"))
+        if problem is not None:
+            raise ValidationError(problem, "value")
 
 
 class ResponseRecordSchema(StrictSchema):

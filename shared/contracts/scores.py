@@ -11,8 +11,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.estimates import EstimateSchema
 from shared.contracts.fields import CommaList, Duration, FiniteFloat, Moment, TimeZoneName
-
-METRICS = ("nps", "csat", "ces")
+from shared.question_types import SCORE_METRICS as METRICS
 GROUPS = ("period", "touchpoint", "survey", "question", "channel", "dimension", "driver")
 PERIODS = ("day", "week", "month")
 ATTRIBUTE_GROUP = re.compile(r"^attr\.[A-Za-z0-9_\-]{1,64}$")

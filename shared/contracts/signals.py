@@ -7,8 +7,7 @@ from marshmallow import fields, validate
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.fields import LANGUAGE
 from shared.contracts.responses import AnswerSchema, CHANNELS
-
-SIGNAL_METRICS = ("nps", "csat", "ces")
+from shared.question_types import SCORE_METRICS as SIGNAL_METRICS
 
 
 class SignalSchema(StrictSchema):

@@ -6,9 +6,9 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.fields import LANGUAGE, Offset, SingleLine
+from shared.question_types import QUESTION_TYPES, REGISTRY
 
-QUESTION_TYPES = ("nps", "csat", "ces", "rating", "single_choice", "multi_choice", "text")
-SCORE_TYPES = ("nps", "csat", "ces", "rating")
+UNKNOWN_TYPE = "unknown question type {input!r}; use one of: {choices}"
 DIMENSIONS = ("sense", "feel", "think", "act", "relate")
 DRIVERS = ("people", "process", "product")
 SURVEY_STATUSES = ("draft", "published", "archived")
@@ -50,11 +50,12 @@ class QuestionSchema(StrictSchema):
     """One question of a survey, in one or more languages."""
 
     key = fields.String(required=True, validate=KEY)
-    type = fields.String(required=True, validate=validate.OneOf(QUESTION_TYPES))
+    type = fields.String(required=True, validate=validate.OneOf(QUESTION_TYPES, error=UNKNOWN_TYPE))
     text = _texts(required=True, validate=validate.Length(min=1))
     required = fields.Boolean(load_default=False)
     scale_max = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=2, max=10),
-                               metadata={"description": "number of stars of a rating question (default 5)"})
+                               metadata={"description": "the top of an adjustable scale: number of stars of a "
+                                                        "rating question (default 5)"})
     choices = fields.List(fields.Nested(ChoiceSchema), load_default=None, allow_none=True,
                           validate=validate.Length(min=2, max=50))
     dimension = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(DIMENSIONS))
@@ -62,12 +63,12 @@ class QuestionSchema(StrictSchema):
 
     @validates_schema
     def _choices_match_type(self, data, **_kwargs):
-        has_choices = bool(data.get("choices"))
-        if data["type"] in ("single_choice", "multi_choice") and not has_choices:
+        has_choices, kind = bool(data.get("choices")), REGISTRY[data["type"]]
+        if kind.has_choices and not has_choices:
             raise ValidationError("choice questions need at least two choices", "choices")
-        if data["type"] not in ("single_choice", "multi_choice") and has_choices:
+        if not kind.has_choices and has_choices:
             raise ValidationError("only choice questions have choices", "choices")
-        if data.get("scale_max") is not None and data["type"] != "rating":
+        if data.get("scale_max") is not None and not kind.adjustable:
             raise ValidationError("only rating questions have scale_max", "scale_max")
 
 

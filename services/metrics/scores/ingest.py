@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from services.metrics.models.responses import ResponseComment, ResponseRecord, ScoreAnswer
 from services.metrics.voc.groups import csat_group, nps_group
 from services.metrics.voc.tokenize import has_tokenizer
+from shared.question_types import SCORE_METRIC_OF
 
-SCORE_METRICS = ("nps", "csat", "ces")
 KeywordExtractor = Callable[[str, str | None], list[str]]
 
 
@@ -46,10 +46,11 @@ def _rows(record: dict[str, Any], now: datetime, keywords_of: KeywordExtractor):
                 "answers": record["answers"], "completed": record["completed"],
                 "created_at": answered_at, "updated_at": _utc(record["updated_at"]),
                 "completed_at": _utc(record["completed_at"]), "received_at": now}
-    scores = [{**slices, "response_id": record["response_id"], "metric": a["type"], "value": a["value"],
-               "answered_at": answered_at, "question_key": a["question_key"],
+    # answers of types without a score metric (rating, yes_no, ...) are kept in the response only
+    scores = [{**slices, "response_id": record["response_id"], "metric": SCORE_METRIC_OF[a["type"]],
+               "value": a["value"], "answered_at": answered_at, "question_key": a["question_key"],
                "dimension": a.get("dimension"), "driver": a.get("driver")}
-              for a in record["answers"] if a["type"] in SCORE_METRICS and a.get("value") is not None]
+              for a in record["answers"] if a["type"] in SCORE_METRIC_OF and a.get("value") is not None]
     nps_value, csat_value = _first_value(record["answers"], "nps"), _first_value(record["answers"], "csat")
     comments = [{**slices, "response_id": record["response_id"], "question_key": a["question_key"],
                  "text": a["text"].strip(),

@@ -11,6 +11,7 @@ from services.metrics.stats.ces import ces, ces_difference
 from services.metrics.stats.csat import csat_difference, csat_from_counts
 from services.metrics.stats.estimate import Estimate
 from services.metrics.stats.nps import NpsCounts, nps_difference, nps_from_answer_counts
+from shared.question_types import SCORE_METRICS, metric_scale
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,8 @@ class MetricDefinition:
         return np.array([counts.get(v, 0) for v in range(self.low, self.high + 1)], dtype=np.int64)
 
 
-METRICS = {"nps": MetricDefinition("nps", 0, 10), "csat": MetricDefinition("csat", 1, 5),
-           "ces": MetricDefinition("ces", 1, 7)}
+#: Each score metric on the scale of the question type it is computed from (``shared.question_types``).
+METRICS = {metric: MetricDefinition(metric, *metric_scale(metric)) for metric in SCORE_METRICS}
 
 
 def estimate(metric: str, counts: Mapping[int, int], *, confidence: float, min_n: int,

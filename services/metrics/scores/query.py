@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, String, func, select
 from sqlalchemy.orm import Session
 
 from services.metrics.models.responses import ScoreAnswer
-from services.metrics.scores.ingest import SCORE_METRICS
+from shared.question_types import SCORE_METRICS
 
 COLUMNS = {"touchpoint": ScoreAnswer.touchpoint, "survey": ScoreAnswer.survey_id,
            "question": ScoreAnswer.question_key, "channel": ScoreAnswer.channel,

@@ -9,6 +9,7 @@ from services.survey.responding.language import UI_LANGUAGES
 from services.survey.responding.page import PageView, open_page, submit_page
 from services.survey.responding.view import page_context
 from services.survey.runtime import downstream_settings
+from shared.question_types import UnknownQuestionTypeError
 
 response_page = Blueprint("response_page", __name__)
 SECURITY_HEADERS = {
@@ -28,6 +29,17 @@ def _render(view: PageView, token: str):
     response = make_response(html, view.status)
     response.headers.update(SECURITY_HEADERS)
     return response
+
+
+@response_page.errorhandler(UnknownQuestionTypeError)
+def unsupported_question(error: UnknownQuestionTypeError):
+    """A stored survey with a question type this build does not know: a clear page (503), never a 500.
+
+    Nothing is stored: the request's transaction is rolled back when the session closes.
+    """
+    current_app.logger.error("response page: %s", error)
+    language = request.args.get("lang") or request.accept_languages.best_match(UI_LANGUAGES, default="en")
+    return _render(PageView(kind="unsupported", status=503, language=language), request.view_args["token"])
 
 
 @response_page.get("/r/<token>")

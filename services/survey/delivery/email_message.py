@@ -9,6 +9,7 @@ from email.utils import formatdate, make_msgid
 
 from services.survey.delivery import OutgoingInvitation
 from shared.contracts.fields import one_line
+from shared.question_types import REGISTRY
 
 UI_TEXT = {
     "en": {"reminder": "Reminder", "open": "Open the survey", "unsubscribe": "Unsubscribe from surveys",
@@ -21,6 +22,14 @@ UI_TEXT = {
 def ui(language: str) -> dict[str, str]:
     """Interface texts in the language (English when not translated)."""
     return UI_TEXT.get(language.split("-")[0], UI_TEXT["en"])
+
+
+def scale_words(outgoing: OutgoingInvitation) -> tuple[str, str]:
+    """The words at the two ends of the one-click scale: the question type's own, else generic ones."""
+    kind = REGISTRY.get(outgoing.question_type or "")
+    ends = kind.scale_labels(outgoing.language) if kind is not None else None
+    words = ui(outgoing.language)
+    return ends or (words["low"], words["high"])
 
 
 def subject_of(outgoing: OutgoingInvitation) -> str:
@@ -58,8 +67,9 @@ def html_body(outgoing: OutgoingInvitation) -> str:
             parts.append(f'<a href="{esc(link.url)}" style="display:inline-block;min-width:28px;padding:6px;'
                          f'margin:2px;border:1px solid #888;border-radius:4px;text-align:center;'
                          f'text-decoration:none">{link.score}</a>')
+        low, high = scale_words(outgoing)
         parts.append(f"</p><p style=\"font-size:12px;color:#666\">{outgoing.score_links[0].score} = "
-                     f"{esc(words['low'])}, {outgoing.score_links[-1].score} = {esc(words['high'])}</p>")
+                     f"{esc(low)}, {outgoing.score_links[-1].score} = {esc(high)}</p>")
     parts.append(f'<p><a href="{esc(outgoing.survey_url)}">{esc(words["open"])}</a></p>')
     parts.append(f'<p style="font-size:12px;color:#666"><a href="{esc(outgoing.unsubscribe_url)}">'
                  f"{esc(words['unsubscribe'])}</a></p></body></html>")

@@ -17,9 +17,8 @@ from services.common.exceptions import InvalidInputError
 from services.common.outbox import enqueue, queued
 from services.survey.models import PLATFORM
 from services.survey.models.responses import Response
-from shared.contracts.responses import ResponseRecordSchema
-
-LOW_SCORE_METRICS = ("nps", "csat", "ces")
+from shared.contracts.responses import ResponseRecordSchema, answered_at
+from shared.question_types import question_type
 
 
 @dataclass(frozen=True)
@@ -35,24 +34,8 @@ _RECORD = ResponseRecordSchema()
 
 def answer_items(response: Response, definition: dict[str, Any]) -> list[dict[str, Any]]:
     """The response's answers in the shared contract's form, in question order."""
-    items = []
-    for question in definition["questions"]:
-        if question["key"] not in response.answers:
-            continue
-        value = response.answers[question["key"]]
-        item = {"question_key": question["key"], "type": question["type"], "value": None,
-                "scale_max": question.get("scale_max"), "choices": [], "text": None,
-                "dimension": question.get("dimension"), "driver": question.get("driver")}
-        if question["type"] == "text":
-            item["text"] = value
-        elif question["type"] == "multi_choice":
-            item["choices"] = list(value)
-        elif question["type"] == "single_choice":
-            item["choices"] = [value]
-        else:
-            item["value"] = int(value)
-        items.append(item)
-    return items
+    return [question_type(question["type"]).contract_item(question, response.answers[question["key"]])
+            for question in definition["questions"] if question["key"] in response.answers]
 
 
 def response_record(response: Response, definition: dict[str, Any]) -> dict[str, Any]:
@@ -109,7 +92,7 @@ def send_downstream(session: Session, response: Response, definition: dict[str, 
               "channel": record["channel"], "customer_id": response.customer_id, "metric": low["type"],
               "score": low["value"], "comment": comment, "answers": record["answers"],
               "lang": response.lang, "attributes": record["attributes"],
-              "answered_at": record["completed_at"] or record["updated_at"],
+              "answered_at": answered_at(record),
               "link": f"{settings.public_base_url.rstrip('/')}/v1/responses/{response.id}"}
     enqueue(session, PLATFORM, topic="signal", destination="notifier", payload=signal, now=now,
             idempotency_key=key)

@@ -1,4 +1,5 @@
-"""Which language a customer sees, and the page's own words in Korean and English."""
+"""Which language a customer sees, and the page's own words in Korean and English (the words of each
+question type's scale live with the type, in ``shared.question_types``)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "too_large_title": "Your answers are too long to send",
         "too_large_body": "Nothing was saved. Please go back, shorten each answer to {limit} characters and send it again.",
         "neutral_body": "The link may be mistyped, or the survey is no longer open. Thank you for your time.",
-        "nps_low": "Not at all likely", "nps_high": "Extremely likely",
-        "csat_low": "Very dissatisfied", "csat_high": "Very satisfied",
-        "ces_low": "Very difficult", "ces_high": "Very easy",
-        "stars": "{n} of {max} stars", "characters_left": "characters left",
+        "unsupported_title": "This survey cannot be shown",
+        "unsupported_body": "The survey uses a kind of question this page does not know. Nothing was saved. "
+                            "We have been told; please try the link again later.",
+        "characters_left": "characters left",
         "progress": "Question {i} of {n}", "recorded": "Thanks, we recorded your score of {score}.",
     },
     "ko": {
@@ -33,10 +34,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "too_large_title": "답변이 너무 길어 보낼 수 없습니다",
         "too_large_body": "저장된 내용은 없습니다. 이전 화면으로 돌아가 답변을 각각 {limit}자 이내로 줄여 다시 보내 주세요.",
         "neutral_body": "링크가 잘못되었거나 설문이 종료되었습니다. 시간 내주셔서 감사합니다.",
-        "nps_low": "전혀 추천하지 않음", "nps_high": "매우 추천함",
-        "csat_low": "매우 불만족", "csat_high": "매우 만족",
-        "ces_low": "매우 어려움", "ces_high": "매우 쉬움",
-        "stars": "별 {max}개 중 {n}개", "characters_left": "자 남음",
+        "unsupported_title": "설문을 표시할 수 없습니다",
+        "unsupported_body": "이 페이지가 알지 못하는 유형의 질문이 설문에 있습니다. 저장된 내용은 없습니다. "
+                            "담당자에게 알렸으니 나중에 다시 링크를 열어 주세요.",
+        "characters_left": "자 남음",
         "progress": "{n}개 중 {i}번째 질문", "recorded": "{score}점을 기록했습니다. 감사합니다.",
     },
 }

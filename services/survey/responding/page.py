@@ -27,7 +27,7 @@ ANSWERABLE = ("sent",)
 
 @dataclass
 class PageView:
-    """What the page shows: ``kind`` is form, thanks, answered, neutral or too_large."""
+    """What the page shows: ``kind`` is form, thanks, answered, neutral, too_large or unsupported."""
 
     kind: str
     status: int = 200

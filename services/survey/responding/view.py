@@ -7,9 +7,8 @@ from typing import Any
 from services.survey.responding.forms import TEXT_LIMIT
 from services.survey.responding.language import messages_for
 from services.survey.responding.page import PageView
-from services.survey.survey_definition import score_range, text_in
-
-END_LABELS = {"nps": ("nps_low", "nps_high"), "csat": ("csat_low", "csat_high"), "ces": ("ces_low", "ces_high")}
+from services.survey.survey_definition import text_in
+from shared.question_types import question_type
 
 
 def _question(question: dict[str, Any], view: PageView, messages: dict[str, str]) -> dict[str, Any]:
@@ -22,17 +21,13 @@ def _question(question: dict[str, Any], view: PageView, messages: dict[str, str]
     error = view.errors.get(key)
     if error:
         item["error"] = messages[error].format(limit=TEXT_LIMIT)
-    scale = score_range(question)
-    if scale is not None:
-        low, high = scale
-        for value in range(low, high + 1):
-            option = {"value": value, "checked": chosen == value, "shown": str(value), "hidden_label": None}
-            if kind == "rating":
-                option["shown"] = "★"
-                option["hidden_label"] = messages["stars"].format(n=value, max=high)
-            item["options"].append(option)
-        if kind in END_LABELS:
-            item["low_label"], item["high_label"] = (messages[k] for k in END_LABELS[kind])
+    kind_of = question_type(kind)
+    item["answer"] = str(kind_of.answer)  # the template lays a question out by the shape of its answer
+    item["options"] = [{"value": option.value, "checked": chosen == option.value, "shown": option.shown,
+                        "hidden_label": option.hidden_label} for option in kind_of.options(question, language)]
+    ends = kind_of.scale_labels(language)
+    if ends is not None:
+        item["low_label"], item["high_label"] = ends
     for choice in question.get("choices") or []:
         picked = chosen if isinstance(chosen, list) else [chosen]
         item["choices"].append({"key": choice["key"], "label": text_in(choice["label"], language, definition),
@@ -44,7 +39,7 @@ def page_context(view: PageView, action: str) -> dict[str, Any]:
     """Everything the templates need for one view."""
     messages = messages_for(view.language)
     base = {"lang": view.language, "m": messages}
-    if view.kind in ("neutral", "too_large"):
+    if view.kind in ("neutral", "too_large", "unsupported"):
         return {**base, "page_title": messages[view.kind + "_title"], "heading": messages[view.kind + "_title"],
                 "body": messages[view.kind + "_body"].format(limit=TEXT_LIMIT)}
     title = text_in(view.definition.get("title"), view.language, view.definition)

@@ -60,3 +60,9 @@ def csv_response(columns: Sequence[str], rows: Iterable[Sequence[Any]], filename
 
     return Response(generate(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def csv_alternative(description: str) -> dict[str, Any]:
+    """``Blueprint.doc`` arguments documenting the CSV form of a 200 reply (``Accept: text/csv``)."""
+    return {"responses": {200: {"content": {"text/csv": {
+        "schema": {"type": "string", "description": description}}}}}}

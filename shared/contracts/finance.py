@@ -11,11 +11,12 @@ import re
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.fields import CalendarDate, check_plausible
 from shared.contracts.estimates import EstimateSchema
+from shared.contracts.ranges import deprecated_metadata, use_current_name
 
 ID_MAX_LENGTH = 64
 SEGMENT_MAX_LENGTH = 64
@@ -180,14 +181,25 @@ _confidence = dict(load_default=0.95, validate=validate.Range(min=0.5, max=0.999
 
 
 class ChurnRatesArgsSchema(StrictSchema):
-    """Periods from ``start`` to ``end`` (inclusive of the periods they fall in)."""
+    """Periods from ``from`` to ``to`` (inclusive of the periods they fall in); ``start`` and ``end``
+    are their deprecated names."""
 
     period = fields.String(load_default="month", validate=validate.OneOf(CHURN_PERIODS))
-    start = CalendarDate(required=True)
-    end = CalendarDate(required=True)
+    start = CalendarDate(data_key="from", load_default=None,
+                         metadata={"description": "first day (required; its whole period is included)"})
+    end = CalendarDate(data_key="to", load_default=None,
+                       metadata={"description": "last day (required; its whole period is included)"})
+    start_deprecated = CalendarDate(data_key="start", load_default=None, metadata=deprecated_metadata("from"))
+    end_deprecated = CalendarDate(data_key="end", load_default=None, metadata=deprecated_metadata("to"))
     group_by = fields.String(load_default="none", validate=validate.OneOf(["none", "segment", "plan"]))
     segment = fields.String(load_default=None, validate=validate.Length(max=SEGMENT_MAX_LENGTH))
     confidence = fields.Float(**_confidence)
+
+    @post_load
+    def _current_names(self, data, **_kwargs):
+        use_current_name(data, "start", current="from", old="start", required=True)
+        use_current_name(data, "end", current="to", old="end", required=True)
+        return data
 
 
 class ChurnRateSchema(ReplySchema):
@@ -199,6 +211,8 @@ class ChurnRateSchema(ReplySchema):
     at_risk = fields.Integer(required=True)
     churned = fields.Integer(required=True)
     rate = fields.Nested(EstimateSchema, required=True)
+    partial = fields.Boolean(load_default=False, metadata={
+        "description": "the period is not over yet: churn during it is still being counted"})
 
 
 class ChurnRatesReplySchema(ReplySchema):
@@ -210,10 +224,16 @@ class ChurnRatesReplySchema(ReplySchema):
 
 
 class RetentionArgsSchema(StrictSchema):
-    """A cohort (contracts started in ``[cohort_start, cohort_end]``) seen at ``as_of``."""
+    """A cohort (contracts started in ``[from, to]``) seen at ``as_of``; ``cohort_start`` and
+    ``cohort_end`` are the deprecated names of ``from`` and ``to``."""
 
-    cohort_start = CalendarDate(required=True)
-    cohort_end = CalendarDate(required=True)
+    cohort_start = CalendarDate(data_key="from", load_default=None,
+                                metadata={"description": "the cohort: contracts started on this day or later (required)"})
+    cohort_end = CalendarDate(data_key="to", load_default=None,
+                              metadata={"description": "the cohort: contracts started on this day or earlier (required)"})
+    cohort_start_deprecated = CalendarDate(data_key="cohort_start", load_default=None,
+                                           metadata=deprecated_metadata("from"))
+    cohort_end_deprecated = CalendarDate(data_key="cohort_end", load_default=None, metadata=deprecated_metadata("to"))
     unit = fields.String(load_default="month", validate=validate.OneOf(RETENTION_UNITS))
     as_of = CalendarDate(required=True)
     segment = fields.String(load_default=None, validate=validate.Length(max=SEGMENT_MAX_LENGTH))
@@ -221,6 +241,12 @@ class RetentionArgsSchema(StrictSchema):
                              metadata={"description": "periods to project past the last observed one"})
     annual_discount_rate = fields.Float(load_default=0.1, validate=validate.Range(min=0.0001, max=1.0))
     confidence = fields.Float(**_confidence)
+
+    @post_load
+    def _current_names(self, data, **_kwargs):
+        use_current_name(data, "cohort_start", current="from", old="cohort_start", required=True)
+        use_current_name(data, "cohort_end", current="to", old="cohort_end", required=True)
+        return data
 
 
 class KaplanMeierPointSchema(ReplySchema):
@@ -267,8 +293,10 @@ class SBGFitSchema(ReplySchema):
 class RetentionReplySchema(ReplySchema):
     """Kaplan-Meier curve and sBG fit of one cohort; ``sbg`` is null when no churn was observed."""
 
-    cohort_start = fields.Date(required=True)
-    cohort_end = fields.Date(required=True)
+    from_ = fields.Date(data_key="from", metadata={"description": "first start day of the cohort"})
+    to = fields.Date(metadata={"description": "last start day of the cohort"})
+    cohort_start = fields.Date(required=True, metadata={"deprecated": True, "description": "same as `from`"})
+    cohort_end = fields.Date(required=True, metadata={"deprecated": True, "description": "same as `to`"})
     as_of = fields.Date(required=True)
     unit = fields.String(required=True)
     customers = fields.Integer(required=True)

@@ -105,3 +105,70 @@ def test_retention_without_churn_has_no_sbg_fit(metrics):
         "cohort_start": "1990-01-01", "cohort_end": "1990-12-31", "as_of": "2024-01-01"},
         headers=auth(metrics.key_for("finance")))
     assert nobody.status_code == 200 and nobody.json["customers"] == 0 and nobody.json["kaplan_meier"] == []
+
+
+def test_churn_rates_take_from_and_to_and_the_old_names_still_work(metrics):
+    client, headers = metrics.client(), auth(metrics.key_for("finance"))
+    new = client.get("/v1/churn/rates", query_string={"from": "2024-01-01", "to": "2024-02-29"}, headers=headers)
+    old = client.get("/v1/churn/rates", query_string={"start": "2024-01-01", "end": "2024-02-29"}, headers=headers)
+    assert new.status_code == old.status_code == 200, new.json
+    assert new.json == old.json and len(new.json["rates"]) == 2
+    both = client.get("/v1/churn/rates", query_string={"from": "2024-01-01", "start": "2023-01-01",
+                                                       "to": "2024-02-29"}, headers=headers)
+    assert both.status_code == 422 and "from" in both.json["errors"]["query"]
+    neither = client.get("/v1/churn/rates", query_string={"to": "2024-02-29"}, headers=headers)
+    assert neither.status_code == 422 and "from" in neither.json["errors"]["query"]
+    spec = client.get("/openapi.json").json["paths"]["/v1/churn/rates"]["get"]["parameters"]
+    deprecated = {p["name"] for p in spec if p.get("deprecated")}
+    assert deprecated == {"start", "end"}
+
+
+def test_retention_takes_from_and_to_and_the_old_names_still_work(metrics):
+    client, headers = metrics.client(), auth(metrics.key_for("finance"))
+    new = client.get("/v1/churn/retention", query_string={"from": "2023-12-01", "to": "2023-12-31",
+                                                          "as_of": "2024-03-15"}, headers=headers)
+    old = client.get("/v1/churn/retention", query_string={"cohort_start": "2023-12-01", "cohort_end": "2023-12-31",
+                                                          "as_of": "2024-03-15"}, headers=headers)
+    assert new.status_code == old.status_code == 200, new.json
+    assert new.json == old.json and new.json["customers"] == 40
+    assert (new.json["from"], new.json["to"]) == ("2023-12-01", "2023-12-31")
+    spec = client.get("/openapi.json").json["paths"]["/v1/churn/retention"]["get"]["parameters"]
+    assert {p["name"] for p in spec if p.get("deprecated")} == {"cohort_start", "cohort_end"}
+
+
+def test_a_period_not_over_yet_is_partial(make_service):
+    from datetime import UTC, datetime
+
+    from services.common.clock import ManualClock
+
+    service = make_service("metrics", clock=ManualClock(datetime(2024, 2, 10, 12, tzinfo=UTC)))
+    headers = auth(service.key_for("finance"))
+    body = {"contracts": [contract(i, "2023-11-01", "2024-01-05" if i < 3 else None) for i in range(10)]}
+    assert service.client().post("/v1/contracts/batch", json=body, headers=headers).status_code == 200
+    reply = service.client().get("/v1/churn/rates", query_string={"from": "2023-12-01", "to": "2024-02-29"},
+                                 headers=headers)
+    assert reply.status_code == 200, reply.json
+    assert [(r["period_start"], r["partial"]) for r in reply.json["rates"]] == [
+        ("2023-12-01", False), ("2024-01-01", False), ("2024-02-01", True)]
+
+
+def test_churn_rates_and_retention_as_csv(metrics):
+    import csv
+    import io
+
+    headers = {**auth(metrics.key_for("analyst")), "Accept": "text/csv"}
+    rates = metrics.client().get("/v1/churn/rates", query_string={"from": "2024-01-01", "to": "2024-02-29",
+                                                                  "group_by": "segment"}, headers=headers)
+    assert rates.status_code == 200 and rates.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(rates.get_data(as_text=True))))
+    january = {row["group"]: row for row in rows if row["period_start"] == "2024-01-01"}
+    assert (january["smb"]["at_risk"], january["smb"]["churned"]) == ("20", "10")
+    assert float(january["smb"]["rate"]) == pytest.approx(0.5) and float(january["smb"]["rate_ci_low"]) < 0.5
+    assert january["smb"]["partial"] == "False"
+    retention = metrics.client().get("/v1/churn/retention", query_string={
+        "from": "2023-12-01", "to": "2023-12-31", "as_of": "2024-03-15"}, headers=headers)
+    assert retention.status_code == 200 and retention.mimetype == "text/csv"
+    lines = list(csv.DictReader(io.StringIO(retention.get_data(as_text=True))))
+    assert [int(line["period"]) for line in lines] == list(range(4 + 12))
+    assert float(lines[2]["km_survival"]) == pytest.approx(30 / 40)
+    assert lines[-1]["km_survival"] == "" and float(lines[-1]["sbg_survival"]) < float(lines[0]["sbg_survival"])

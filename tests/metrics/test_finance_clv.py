@@ -271,3 +271,17 @@ def test_nightly_refit_is_scheduled_once_per_day(fitted):
         first = schedule_nightly_fit(session, now=now, time_unit="week")
         assert first is not None and first.as_of.isoformat() == "1997-09-30" and first.status == "pending"
         assert schedule_nightly_fit(session, now=now, time_unit="week") is None
+
+
+def test_segments_as_csv(fitted):
+    service, key, fit = fitted
+    reply = service.client().get("/v1/clv/segments", headers={**auth(key), "Accept": "text/csv"})
+    assert reply.status_code == 200 and reply.mimetype == "text/csv"
+    assert reply.headers["X-Fit-Id"] == fit["id"]
+    rows = list(csv.DictReader(io.StringIO(reply.get_data(as_text=True))))
+    json_segments = service.client().get("/v1/clv/segments", headers=auth(key)).json["segments"]
+    assert [(row["model"], row["segment"]) for row in rows] == [("bgnbd_gamma_gamma", s["segment"])
+                                                                for s in json_segments]
+    everyone = next(row for row in rows if row["segment"] == "*")
+    assert int(everyone["customers"]) == 2357
+    assert float(everyone["total_ci_low"]) < float(everyone["total"]) < float(everyone["total_ci_high"])

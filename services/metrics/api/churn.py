@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask.views import MethodView
 
 from services.common.auth import require_roles
 from services.common.blueprint import ApiBlueprint
+from services.common.csv_reply import csv_alternative, csv_response, wants_csv
 from services.common.db import get_session
 from services.metrics.finance.churn import churn_rates
+from services.metrics.finance.export import churn_table, retention_table
 from services.metrics.finance.retention import cohort_retention
 from shared.contracts.finance import (ChurnRatesArgsSchema, ChurnRatesReplySchema, RetentionArgsSchema,
                                       RetentionReplySchema)
@@ -23,9 +26,16 @@ class ChurnRates(MethodView):
     @require_roles(*READERS)
     @churn_blueprint.arguments(ChurnRatesArgsSchema, location="query")
     @churn_blueprint.response(200, ChurnRatesReplySchema)
+    @churn_blueprint.doc(**csv_alternative("one line per period and group"))
     def get(self, args):
-        """Churn rate per period (and segment or plan) with Wilson intervals (finance, analyst)."""
-        return churn_rates(get_session(), **args)
+        """Churn rate per period (and segment or plan) with Wilson intervals (finance, analyst).
+
+        The range is `from`..`to` (`start` and `end` are deprecated names). A period not over yet is
+        `partial: true`. Send `Accept: text/csv` for one CSV line per period and group."""
+        report = churn_rates(get_session(), now=current_app.extensions["clock"].now(), **args)
+        if wants_csv():
+            return csv_response(*churn_table(report), f"churn-{args['period']}.csv")
+        return report
 
 
 @churn_blueprint.route("/retention")
@@ -33,6 +43,13 @@ class Retention(MethodView):
     @require_roles(*READERS)
     @churn_blueprint.arguments(RetentionArgsSchema, location="query")
     @churn_blueprint.response(200, RetentionReplySchema)
+    @churn_blueprint.doc(**csv_alternative("one line per period: Kaplan-Meier point and sBG projection"))
     def get(self, args):
-        """Kaplan-Meier retention and sBG projection of a cohort (finance, analyst)."""
-        return cohort_retention(get_session(), **args)
+        """Kaplan-Meier retention and sBG projection of a cohort (finance, analyst).
+
+        The cohort is the contracts started from `from` to `to` (`cohort_start` and `cohort_end` are
+        deprecated names). Send `Accept: text/csv` for one CSV line per period."""
+        report = cohort_retention(get_session(), **args)
+        if wants_csv():
+            return csv_response(*retention_table(report), "retention.csv")
+        return report

@@ -7,12 +7,13 @@ from flask.views import MethodView
 
 from services.common.auth import require_roles
 from services.common.blueprint import ApiBlueprint
-from services.common.csv_reply import csv_response, wants_csv
+from services.common.csv_reply import csv_alternative, csv_response, wants_csv
 from services.common.db import get_session
 from services.metrics.finance.clv_contract_sets import list_contract_values, segment_values
 from services.metrics.finance.clv_contracts import customer_clv
 from services.metrics.finance.clv_customers import list_customer_values
 from services.metrics.finance.clv_fits import fit_reply, get_fit, request_fit
+from services.metrics.finance.export import segment_table
 from shared.contracts.clv import (ClvCustomerArgsSchema, ClvCustomerListArgsSchema, ClvCustomerPageSchema,
                                   ClvCustomerSchema, ClvFitCreateSchema, ClvFitSchema, ClvSegmentArgsSchema,
                                   ClvSegmentsReplySchema)
@@ -78,8 +79,7 @@ class ClvCustomers(MethodView):
     @require_roles(*READERS)
     @clv_blueprint.arguments(ClvCustomerListArgsSchema, location="query")
     @clv_blueprint.response(200, ClvCustomerPageSchema)
-    @clv_blueprint.alt_response(200, content_type="text/csv", description="with Accept: text/csv; "
-                                "the next cursor in the X-Next-Cursor header")
+    @clv_blueprint.doc(**csv_alternative("with Accept: text/csv; the next cursor in the X-Next-Cursor header"))
     def get(self, args):
         """Customers by CLV with intervals, in cursor pages: of a fit, or with ``kind=contractual`` those with an
         active contract; ``Accept: text/csv`` for CSV."""
@@ -107,7 +107,16 @@ class ClvSegments(MethodView):
     @require_roles(*READERS)
     @clv_blueprint.arguments(ClvSegmentArgsSchema, location="query")
     @clv_blueprint.response(200, ClvSegmentsReplySchema)
+    @clv_blueprint.doc(**csv_alternative("one line per segment, the fit's (model bgnbd_gamma_gamma) then the "
+                                         "contracts' (model sbg); the fit's id in the X-Fit-Id header"))
     def get(self, args):
         """Sum and mean CLV per segment with intervals, from the fit's parameter draws; contract customers
-        separately (``contractual``), valued with the sBG model of all contracts."""
-        return segment_values(get_session(), now=current_app.extensions["clock"].now(), **args)
+        separately (``contractual``), valued with the sBG model of all contracts.
+
+        Send `Accept: text/csv` for one CSV line per segment."""
+        report = segment_values(get_session(), now=current_app.extensions["clock"].now(), **args)
+        if not wants_csv():
+            return report
+        response = csv_response(*segment_table(report), "clv-segments.csv")
+        response.headers["X-Fit-Id"] = report["fit_id"]
+        return response

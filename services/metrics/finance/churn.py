@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import case, func, null, or_, select
 from sqlalchemy.orm import Session
@@ -14,12 +14,12 @@ from services.metrics.stats.proportions import proportion
 MIN_AT_RISK = 30
 
 
-def churn_rates(session: Session, *, period: str, start: date, end: date, group_by: str = "none",
-                segment: str | None = None, confidence: float = 0.95) -> dict:
+def churn_rates(session: Session, *, period: str, start: date, end: date, now: datetime,
+                group_by: str = "none", segment: str | None = None, confidence: float = 0.95) -> dict:
     """Customers at risk at each period's start, those who churned during it, and the rate.
 
     At risk: contracts started before the period and not ended before it. Churned: those of
-    them whose ``ended_at`` falls inside the period.
+    them whose ``ended_at`` falls inside the period. A period not over at ``now`` is ``partial``.
     """
     contracts = Contract.__table__
     group = {"none": None, "segment": contracts.c.segment, "plan": contracts.c.plan}[group_by]
@@ -39,6 +39,6 @@ def churn_rates(session: Session, *, period: str, start: date, end: date, group_
             found = {None: (0, 0)}
         for label, (at_risk, churned) in sorted(found.items(), key=lambda item: (item[0] is None, item[0] or "")):
             rates.append({"period_start": first, "period_end": following, "group": label, "at_risk": at_risk,
-                          "churned": churned, "rate": estimate_reply(proportion(
+                          "churned": churned, "partial": stop > now, "rate": estimate_reply(proportion(
                               churned, at_risk, confidence=confidence, min_n=MIN_AT_RISK))})
     return {"period": period, "group_by": group_by, "rates": rates}

@@ -92,7 +92,8 @@ def cohort_retention(session: Session, *, cohort_start: date, cohort_end: date, 
     """
     durations, churned = cohort_lifetimes(session, cohort_start=cohort_start, cohort_end=cohort_end,
                                           as_of=as_of, unit=unit, segment=segment)
-    reply = {"cohort_start": cohort_start, "cohort_end": cohort_end, "as_of": as_of, "unit": unit,
+    reply = {"from_": cohort_start, "to": cohort_end, "cohort_start": cohort_start, "cohort_end": cohort_end,
+             "as_of": as_of, "unit": unit,
              "customers": int(durations.size), "churned": int(churned.sum()), "kaplan_meier": [],
              "sbg": None, "sbg_unavailable_reason": None}
     if durations.size == 0:

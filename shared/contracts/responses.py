@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
@@ -58,6 +61,16 @@ class ResponseRecordSchema(StrictSchema):
     updated_at = Timestamp(required=True)
     completed_at = Timestamp(allow_none=True, load_default=None)
     answers = fields.List(fields.Nested(AnswerSchema), required=True, validate=validate.Length(max=100))
+
+
+def answered_at(record: Mapping[str, Any]) -> Any:
+    """When a response was answered: its completion, or its last answer while it is partial.
+
+    The one time that dates a response everywhere: score windows and keywords in metrics, and
+    low-score signals (notices and digests) in notifier. ``updated_at`` moves only when an answer
+    changes, so a partial response is dated by its last answer.
+    """
+    return record.get("completed_at") or record["updated_at"]
 
 
 class ResponseBatchSchema(StrictSchema):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from services.metrics.models.responses import ResponseComment, ResponseRecord, ScoreAnswer
 from services.metrics.voc.groups import csat_group, nps_group
 from services.metrics.voc.tokenize import has_tokenizer
+from shared.contracts.responses import answered_at as answered_time
 from shared.question_types import SCORE_METRIC_OF
 
 KeywordExtractor = Callable[[str, str | None], list[str]]
@@ -36,7 +37,7 @@ def _newest_per_id(records: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any
 
 
 def _rows(record: dict[str, Any], now: datetime, keywords_of: KeywordExtractor):
-    answered_at = _utc(record["created_at"])
+    answered_at = _utc(answered_time(record))  # the one dating rule, shared with notifier's signals
     slices = {"touchpoint": record["touchpoint"], "survey_id": record["survey_id"],
               "channel": record["channel"], "attributes": record["attributes"]}
     response = {**slices, "response_id": record["response_id"], "version": record["version"],
@@ -44,7 +45,7 @@ def _rows(record: dict[str, Any], now: datetime, keywords_of: KeywordExtractor):
                 "invitation_id": record["invitation_id"], "event_type": record["event_type"],
                 "event_at": _utc(record["event_at"]), "lang": record["lang"],
                 "answers": record["answers"], "completed": record["completed"],
-                "created_at": answered_at, "updated_at": _utc(record["updated_at"]),
+                "created_at": _utc(record["created_at"]), "updated_at": _utc(record["updated_at"]),
                 "completed_at": _utc(record["completed_at"]), "received_at": now}
     # answers of types without a score metric (rating, yes_no, ...) are kept in the response only
     scores = [{**slices, "response_id": record["response_id"], "metric": SCORE_METRIC_OF[a["type"]],

@@ -20,21 +20,40 @@ ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("survey", "metrics", "notifier")
 
 
+def private_var(var: Path) -> None:
+    """Make ``var`` (databases, logs, mail, keys) reachable by this user only, and everything the
+    services create in it from now on: the umask is inherited by every process started here."""
+    os.umask(0o077)
+    var.mkdir(parents=True, exist_ok=True, mode=0o700)
+    var.chmod(0o700)
+    for path in var.rglob("*"):  # files of an earlier run, made before this rule
+        if not path.is_symlink() and path.stat().st_mode & 0o077:
+            path.chmod(0o700 if path.is_dir() else 0o600)
+
+
+def kept_secret(var: Path, name: str) -> str:
+    """A random secret kept in ``var/<name>`` (0600) across runs."""
+    path = var / name
+    if not path.exists():
+        var.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(32))
+    return path.read_text().strip()
+
+
 def admin_key(var: Path) -> str:
     """CX_ADMIN_KEY from the environment, else one kept in var/admin-key across runs."""
     if os.environ.get("CX_ADMIN_KEY"):
         return os.environ["CX_ADMIN_KEY"]
-    path = var / "admin-key"
-    if not path.exists():
-        var.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(24))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return kept_secret(var, "admin-key")
 
 
 def service_env(ports: dict[str, int], var: Path, key: str) -> dict[str, str]:
     """Environment shared by every process this starts."""
     env = dict(os.environ)
+    # Survey link tokens get their own secret, kept like the admin key (rotate: list the new one first).
+    env.setdefault("SURVEY_TOKEN_SECRET", kept_secret(var, "token-secret"))
     env.update({"CX_ADMIN_KEY": key, "CX_VAR_DIR": str(var), "PYTHONUNBUFFERED": "1"})
     for name in SERVICES:  # each service's own address: the links in the mail it sends
         env[f"{name.upper()}_PUBLIC_BASE_URL"] = f"http://127.0.0.1:{ports[name]}"
@@ -45,20 +64,25 @@ def service_env(ports: dict[str, int], var: Path, key: str) -> dict[str, str]:
     return env
 
 
+def _private_log(path: Path):
+    """A log file opened for appending, readable by this user only (0600)."""
+    return open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "ab")
+
+
 def start(ports: dict[str, int], var: Path, env: dict[str, str], workers: int) -> list[subprocess.Popen]:
     """Start gunicorn and the worker for each service."""
     processes = []
     logs = var / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
+    logs.mkdir(parents=True, exist_ok=True, mode=0o700)
     for name in SERVICES:
         web_env = {**env, "CX_BIND": f"127.0.0.1:{ports[name]}", "CX_WEB_WORKERS": str(workers),
                    "PROMETHEUS_MULTIPROC_DIR": str(var / "prometheus" / name)}
-        web_log = open(logs / f"{name}-web.log", "ab")
+        web_log = _private_log(logs / f"{name}-web.log")
         processes.append(subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
              f"services.{name}.app:create_app()"], cwd=ROOT, env=web_env, stdout=web_log,
             stderr=subprocess.STDOUT, start_new_session=True))
-        worker_log = open(logs / f"{name}-worker.log", "ab")
+        worker_log = _private_log(logs / f"{name}-worker.log")
         processes.append(subprocess.Popen(
             [sys.executable, "-m", f"services.{name}.worker"], cwd=ROOT, env=env, stdout=worker_log,
             stderr=subprocess.STDOUT, start_new_session=True))
@@ -145,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ports = dict(zip(SERVICES, (int(p) for p in args.ports.split(",")), strict=True))
     var = Path(args.var).resolve()
+    private_var(var)
     key = admin_key(var)
     env = service_env(ports, var, key)
     subprocess.run([sys.executable, "-m", "services.common.migrate", "upgrade"], cwd=ROOT, env=env,

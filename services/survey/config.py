@@ -15,6 +15,14 @@ log = logging.getLogger("cxloop.survey.config")
 _DEV_SECRET = "cxloop-development-token-secret"
 
 
+def _token_secrets(setting: str | None, var_dir: Path) -> tuple[str, ...]:
+    """The link-token secrets, current first: from the setting, else from ``var/token-secret``."""
+    if not setting:
+        path = var_dir / "token-secret"
+        setting = path.read_text().strip() if path.is_file() else ""
+    return tuple(secret.strip() for secret in setting.split(",") if secret.strip())
+
+
 def _flag(value: str | None) -> bool:
     return (value or "").strip().lower() in ("1", "true", "yes", "on")
 
@@ -37,9 +45,14 @@ class Config(ServiceConfig):
         self.MAIL_FROM = env.get(prefix + "MAIL_FROM", "cxloop <surveys@cxloop.invalid>")
         self.MAIL_DIR = env.get(prefix + "MAIL_DIR") or str(Path(self.VAR_DIR) / "mail")
         # Link tokens are HMACs of a stored nonce under this secret: every process must share it.
-        self.TOKEN_SECRET = env.get(prefix + "TOKEN_SECRET") or self.SERVICE_KEY or _DEV_SECRET
-        if self.TOKEN_SECRET == _DEV_SECRET:
-            log.warning("SURVEY_TOKEN_SECRET is not set: survey links use a development secret")
+        # A comma-separated list rotates it: the first secret signs new links, the others still
+        # re-derive older ones (reminders). Unset: var/token-secret (make run keeps one there).
+        self.TOKEN_SECRETS = _token_secrets(env.get(prefix + "TOKEN_SECRET"), Path(self.VAR_DIR))
+        if not self.TOKEN_SECRETS:
+            self.TOKEN_SECRETS = (self.SERVICE_KEY or _DEV_SECRET,)
+            log.warning("SURVEY_TOKEN_SECRET is not set: survey links are signed with the %s",
+                        "service key" if self.SERVICE_KEY else "development secret")
+        self.TOKEN_SECRET = self.TOKEN_SECRETS[0]
         self.WEBHOOK_SECRET = env.get(prefix + "WEBHOOK_SECRET") or hmac.new(
             self.TOKEN_SECRET.encode(), b"webhook-signing", hashlib.sha256).hexdigest()
         self.ALLOW_PRIVATE_WEBHOOKS = _flag(env.get(prefix + "ALLOW_PRIVATE_WEBHOOKS"))

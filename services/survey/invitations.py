@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,11 +36,20 @@ def attach_token(invitation: Invitation, *, token_secret: str) -> None:
     invitation.token_hash = hash_token(derive_token(token_secret, invitation.token_nonce))
 
 
-def link_token(invitation: Invitation, *, token_secret: str) -> str:
-    """The plaintext link token of an invitation (derived, never stored)."""
+def link_token(invitation: Invitation, *, token_secret: str | Sequence[str]) -> str:
+    """The plaintext link token of an invitation (derived, never stored).
+
+    With several secrets (rotation, current first) the one that made the stored hash derives it,
+    so a reminder after a rotation repeats the link the customer already has.
+    """
     if not invitation.token_nonce:
         raise InvitationNotFoundError(f"invitation {invitation.id} has no link")
-    return derive_token(token_secret, invitation.token_nonce)
+    secrets = (token_secret,) if isinstance(token_secret, str) else tuple(token_secret)
+    for secret in secrets:
+        token = derive_token(secret, invitation.token_nonce)
+        if hash_token(token) == invitation.token_hash:
+            return token
+    return derive_token(secrets[0], invitation.token_nonce)
 
 
 def get_invitation(session: Session, invitation_id: int) -> Invitation:
@@ -94,7 +104,7 @@ class PendingSurvey:
 
 
 def pending_surveys(session: Session, *, customer_id: str, now: datetime, public_base_url: str,
-                    token_secret: str) -> list[PendingSurvey]:
+                    token_secret: str | Sequence[str]) -> list[PendingSurvey]:
     """In-app invitations sent to the customer, unanswered and not expired, most important first."""
     rows = session.execute(
         select(Invitation, SurveyVersion.definition)

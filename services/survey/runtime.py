@@ -20,7 +20,7 @@ def planning_rules(config: Mapping[str, Any]) -> PlanningRules:
 
 def dispatch_settings(config: Mapping[str, Any]) -> DispatchSettings:
     """Everything delivery needs besides senders and the database."""
-    return DispatchSettings(public_base_url=config["PUBLIC_BASE_URL"], token_secret=config["TOKEN_SECRET"],
+    return DispatchSettings(public_base_url=config["PUBLIC_BASE_URL"], token_secret=config["TOKEN_SECRETS"],
                             rules=planning_rules(config), max_attempts=config["DELIVERY_MAX_ATTEMPTS"],
                             backoff_seconds=config["DELIVERY_BACKOFF_SECONDS"])
 

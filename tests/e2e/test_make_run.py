@@ -97,3 +97,12 @@ def test_ctrl_c_stops_everything(running):
     for port in running["ports"].values():
         with pytest.raises(httpx.HTTPError):
             httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+
+
+def test_var_holds_nothing_other_users_can_read(running):
+    var = running["var"]
+    assert (var / "token-secret").is_file()
+    assert (var / "token-secret").read_text().strip() != "e2e-admin-key-abcdef"
+    made = [path for path in var.rglob("*") if not path.is_symlink()]
+    assert any(path.suffix == ".db" for path in made) and any(path.suffix == ".log" for path in made)
+    assert [str(path) for path in [var, *made] if path.stat().st_mode & 0o077] == []

@@ -51,4 +51,4 @@ class PendingSurveys(MethodView):
         config = current_app.config
         return invitations.pending_surveys(get_session(), customer_id=customer_id, now=now(),
                                            public_base_url=config["PUBLIC_BASE_URL"],
-                                           token_secret=config["TOKEN_SECRET"])
+                                           token_secret=config["TOKEN_SECRETS"])

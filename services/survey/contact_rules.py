@@ -26,6 +26,19 @@ class ContactPolicy:
     days: int = 30
 
 
+def unreachable(*, unsubscribed_at: datetime | None, erased_at: datetime | None, email: str | None,
+                channel: str) -> str | None:
+    """Why the customer cannot be asked on ``channel`` at all (``unsubscribed``, ``no_email``), or None.
+
+    The one rule planning, dispatch and reminders apply before anything else.
+    """
+    if unsubscribed_at is not None or erased_at is not None:
+        return "unsubscribed"
+    if channel == "email" and not email:
+        return "no_email"
+    return None
+
+
 def recontact_blocked(last_sent: datetime | None, recontact_days: int, now: datetime) -> bool:
     """Whether the same survey was sent to the customer within the recontact window."""
     return last_sent is not None and recontact_days > 0 and now - last_sent < timedelta(days=recontact_days)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from services.common.set_aside import TRANSIENT, not_set_aside, set_aside
 from services.survey.contact_rules import (budget_free_at, budget_room, higher_priority_due,
-                                           last_sent_of_survey, recent_sends, recontact_blocked)
+                                           last_sent_of_survey, recent_sends, recontact_blocked, unreachable)
 from services.survey.delivery import DeliveryError, OutgoingInvitation
 from services.survey.invitations import record_decision
 from services.survey.models import PLATFORM, Customer, Invitation, Survey, SurveyVersion, Trigger
@@ -105,12 +105,15 @@ def _decide_and_deliver(session: Session, invitation: Invitation, customer: Cust
 
     if now >= invitation.expires_at:
         return stop("expired", "expired", "expired before it could be sent")
-    if customer is None or customer.unsubscribed_at is not None or customer.erased_at is not None:
+    refusal = "unsubscribed" if customer is None else unreachable(
+        unsubscribed_at=customer.unsubscribed_at, erased_at=customer.erased_at, email=customer.email,
+        channel=invitation.channel)
+    if refusal == "unsubscribed":
         return stop("unsubscribed", "unsubscribed", "the customer unsubscribed")
     survey = session.get(Survey, invitation.survey_id)
     if survey is None or survey.status == "archived":
         return stop("cancelled", "cancelled", "the survey was archived")
-    if invitation.channel == "email" and not customer.email:
+    if refusal == "no_email":
         return stop("undeliverable", "undeliverable", "the customer has no email address")
     last = last_sent_of_survey(session, customer_id=customer.id, survey_id=survey.id)
     if recontact_blocked(last, survey.recontact_days, now):

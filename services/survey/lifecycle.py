@@ -10,6 +10,7 @@ from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from services.common.set_aside import TRANSIENT, not_set_aside, set_aside
+from services.survey.contact_rules import unreachable
 from services.survey.delivery import DeliveryError
 from services.survey.dispatch import DispatchSettings, Sender, retry_delay
 from services.survey.invitations import record_decision
@@ -52,15 +53,16 @@ def remind_next(session: Session, *, now: datetime, settings: DispatchSettings, 
 
 def _remind(session: Session, invitation: Invitation, customer: Customer | None, now: datetime,
             settings: DispatchSettings, senders: Mapping[str, Sender], rng: random.Random) -> str:
+    refusal = "unsubscribed" if customer is None else unreachable(
+        unsubscribed_at=customer.unsubscribed_at, erased_at=customer.erased_at, email=customer.email,
+        channel=invitation.channel)
     skip = None
     if invitation.responded_at is not None:
         skip = "answered"
     elif now >= invitation.expires_at:
         skip = "expired"
-    elif customer is None or customer.unsubscribed_at is not None or customer.erased_at is not None:
-        skip = "unsubscribed"
-    elif invitation.channel == "email" and not customer.email:
-        skip = "no email address"
+    elif refusal is not None:
+        skip = "unsubscribed" if refusal == "unsubscribed" else "no email address"
     if skip:
         invitation.reminder_due_at = None
         record_decision(session, invitation, decision="reminder_skipped", reason=f"no reminder: {skip}", now=now)

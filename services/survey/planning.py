@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from services.survey.conditions import ConditionResult, evaluate
 from services.survey.contact_rules import (ContactPolicy, budget_free_at, last_sent_of_survey,
-                                           recent_sends, recontact_blocked)
+                                           recent_sends, recontact_blocked, unreachable)
 from services.survey.models import Survey, Trigger
 from services.survey.schedule import customer_zone, first_send_time, next_in_window, sampled_in
 from services.survey.survey_definition import pick_language
@@ -73,9 +73,11 @@ def plan_invitation(session: Session, *, trigger: Trigger, survey: Survey, defin
     plan.expires_at = event["occurred_at"] + timedelta(minutes=trigger.delay_minutes + trigger.expires_after_minutes)
     if not sampled_in(trigger.id or 0, event["id"], trigger.sampling_rate):
         return _stop(plan, "sampled_out", "sampling", f"sampled out at rate {trigger.sampling_rate:g}")
-    if customer.get("unsubscribed_at") is not None or customer.get("erased_at") is not None:
+    refusal = unreachable(unsubscribed_at=customer.get("unsubscribed_at"), erased_at=customer.get("erased_at"),
+                          email=customer.get("email"), channel=trigger.channel)
+    if refusal == "unsubscribed":
         return _stop(plan, "unsubscribed", "unsubscribed", "the customer unsubscribed")
-    if trigger.channel == "email" and not customer.get("email"):
+    if refusal == "no_email":
         return _stop(plan, "undeliverable", "no_email", "the customer has no email address")
     last = last_sent_of_survey(session, customer_id=customer["id"], survey_id=survey.id)
     if recontact_blocked(last, survey.recontact_days, due):

@@ -77,3 +77,17 @@ def test_pipeline_never_sends_more_than_k_in_d_days(budget_pipeline, requests):
     for times in by_customer.values():
         assert max_in_any_window(times, POLICY.days) <= POLICY.max_contacts
     assert rows, "at least one invitation goes out"
+
+
+def test_one_reachability_rule_for_planning_dispatch_and_reminders():
+    from datetime import UTC, datetime
+
+    from services.survey.contact_rules import unreachable
+
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    base = {"unsubscribed_at": None, "erased_at": None, "email": "a@example.com"}
+    assert unreachable(**base, channel="email") is None
+    assert unreachable(**{**base, "unsubscribed_at": moment}, channel="webhook") == "unsubscribed"
+    assert unreachable(**{**base, "erased_at": moment}, channel="in_app") == "unsubscribed"
+    assert unreachable(**{**base, "email": None}, channel="email") == "no_email"
+    assert unreachable(**{**base, "email": None}, channel="webhook") is None

@@ -18,3 +18,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def verified(secret: str, headers, body: bytes) -> bool:
+    """Whether a webhook is signed with ``secret``, checked by the Standard Webhooks reference library."""
+    from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+    from shared.webhook_signing import standard_secret
+
+    try:
+        Webhook(standard_secret(secret)).verify(body, dict(headers), json_parse=False)
+    except WebhookVerificationError:
+        return False
+    return True

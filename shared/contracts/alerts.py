@@ -67,7 +67,8 @@ class ChannelSchema(StrictSchema):
     url = fields.Url(allow_none=True, load_default=None, schemes={"http", "https"}, require_tld=False)
     secret = fields.String(load_only=True, allow_none=True, load_default=None,
                            validate=validate.Length(min=16, max=200),
-                           metadata={"description": "webhook: HMAC-SHA256 key; never returned"})
+                           metadata={"description": "webhook: the signing secret (Standard Webhooks; a receiver's "
+                                                    "library takes it as whsec_ + base64 of it); never returned"})
 
     @validates_schema
     def _target(self, data, **_kwargs) -> None:
@@ -157,7 +158,7 @@ class DeliverySchema(ReplySchema):
     subscription_id = fields.String(required=True)
     episode_id = fields.Integer(allow_none=True)
     kind = fields.String(required=True, validate=validate.OneOf(
-        ["firing", "repeat", "resolved", "low_score", "digest", "test"]))
+        ["firing", "repeat", "resolved", "low_score", "low_score_update", "digest", "test"]))
     channel_type = fields.String(required=True)
     target = fields.String(required=True)
     status = fields.String(required=True, metadata={"description": "pending, delivered or dead"})
@@ -212,8 +213,8 @@ class NoticeEstimateSchema(ReplySchema):
 
 
 class NoticeSchema(ReplySchema):
-    """The body a webhook receives (signed: ``X-Cxloop-Signature: v1=hex(HMAC-SHA256(secret,
-    "<X-Cxloop-Timestamp>.<body>"))``)."""
+    """The body a webhook receives, signed by Standard Webhooks (``webhook-id``, ``webhook-timestamp``,
+    ``webhook-signature``; see shared/webhook_signing.py)."""
 
     kind = fields.String(required=True)
     subscription_id = fields.String(required=True)

@@ -11,7 +11,7 @@ from aiosmtpd.controller import Controller
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from services.survey.delivery.webhook import verify
+from tests.support import verified
 from tests.support import free_port
 
 
@@ -67,8 +67,7 @@ class WebhookReceiver:
             if self.fail_next:
                 self.fail_next -= 1
                 return Response("busy", status=503)(environ, start_response)
-            if not verify(self.secret, request.headers.get("X-Cx-Timestamp", ""), body,
-                          request.headers.get("X-Cx-Signature", "")):
+            if not verified(self.secret, request.headers, body):
                 self.rejected += 1
                 return Response("bad signature", status=401)(environ, start_response)
             self.received.append({"body": json.loads(body), "key": request.headers.get("Idempotency-Key")})

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import html
 import json
 import smtplib
@@ -21,12 +19,7 @@ from services.notifier.channels.chart import trend_png
 from services.notifier.channels.render import body_lines, subject, words_for
 from services.common.outbound import post_pinned
 from services.notifier.channels.url_safety import UnsafeUrlError, check_url
-
-
-def signature(secret: str, timestamp: str, body: bytes) -> str:
-    """``v1=`` + hex HMAC-SHA256 of ``"<timestamp>.<body>"`` with the channel's secret."""
-    digest = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256)
-    return "v1=" + digest.hexdigest()
+from shared.webhook_signing import signed_headers
 
 
 def mail_domain(sender: str) -> str:
@@ -121,9 +114,9 @@ def send_slack(notice: dict[str, Any], *, url: str, lang: str, timeout: float, a
 def send_webhook(notice: dict[str, Any], *, url: str, secret: str, idempotency_key: str, timeout: float,
                  allow_loopback: bool, transport: httpx.BaseTransport | None = None,
                  now: float | None = None) -> None:
-    """POST the notice as JSON, signed over timestamp and body."""
+    """POST the notice as JSON, signed by Standard Webhooks (the idempotency key is the ``webhook-id``)."""
     body = json.dumps(notice, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    timestamp = str(int(now if now is not None else time.time()))
+    timestamp = int(now if now is not None else time.time())
     _post(url, body=body, timeout=timeout, allow_loopback=allow_loopback, transport=transport,
-          headers={"X-Cxloop-Timestamp": timestamp, "X-Cxloop-Signature": signature(secret, timestamp, body),
-                   "Idempotency-Key": idempotency_key})
+          headers={"Idempotency-Key": idempotency_key,
+                   **signed_headers(secret, idempotency_key, timestamp, body)})

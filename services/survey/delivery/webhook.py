@@ -1,13 +1,11 @@
 """Webhook delivery (SMS and messaging gateways): a signed JSON POST, no redirects followed.
 
-Signature: ``X-Cx-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`` with the
-Unix time in ``X-Cx-Timestamp``; receivers recompute it and reject old timestamps.
+Signed as every cxloop webhook is, by Standard Webhooks (``shared/webhook_signing.py``): the
+``webhook-id`` is the invitation's delivery id, the same on every retry.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 from collections.abc import Callable
@@ -17,24 +15,9 @@ import httpx
 from services.survey.delivery import DeliveryError, OutgoingInvitation, PermanentDeliveryError
 from services.common.outbound import post_pinned
 from services.survey.delivery.url_safety import UnsafeUrlError, check_webhook_url
+from shared.webhook_signing import signed_headers
 
 RETRYABLE = frozenset({408, 425, 429, 500, 502, 503, 504})
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """The signature header value of a body sent at ``timestamp``."""
-    mac = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256)
-    return "sha256=" + mac.hexdigest()
-
-
-def verify(secret: str, timestamp: str, body: bytes, signature: str, *, now: float | None = None,
-           tolerance: float = 300.0) -> bool:
-    """Whether a signature is valid and its timestamp recent (for receivers and tests)."""
-    try:
-        age = abs((now if now is not None else time.time()) - int(timestamp))
-    except ValueError:
-        return False
-    return age <= tolerance and hmac.compare_digest(sign(secret, timestamp, body), signature)
 
 
 def payload_of(outgoing: OutgoingInvitation) -> dict:
@@ -68,11 +51,10 @@ class WebhookSender:
         except UnsafeUrlError as exc:
             raise PermanentDeliveryError(f"webhook URL refused: {exc}") from exc
         body = json.dumps(payload_of(outgoing), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        timestamp = str(int(self.clock()))
         kind = "reminder" if outgoing.reminder else "invitation"
-        headers = {"Content-Type": "application/json", "X-Cx-Timestamp": timestamp,
-                   "X-Cx-Signature": sign(self.secret, timestamp, body),
-                   "Idempotency-Key": f"survey-{kind}-{outgoing.invitation_id}"}
+        message_id = f"survey-{kind}-{outgoing.invitation_id}"
+        headers = {"Content-Type": "application/json", "Idempotency-Key": message_id,
+                   **signed_headers(self.secret, message_id, int(self.clock()), body)}
         try:
             reply = post_pinned(self.client, checked, content=body, headers=headers)
         except httpx.HTTPError as exc:

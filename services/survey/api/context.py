@@ -10,9 +10,8 @@ from typing import Any
 from flask import current_app, request
 
 from services.common.exceptions import PayloadTooLargeError
-from services.survey.dispatch import DispatchSettings
 from services.survey.planning import PlanningRules
-from services.survey.runtime import dispatch_settings, planning_rules
+from services.survey.runtime import planning_rules
 
 
 def now() -> datetime:
@@ -23,11 +22,6 @@ def now() -> datetime:
 def rules() -> PlanningRules:
     """Contact rules from the app config."""
     return planning_rules(current_app.config)
-
-
-def delivery_settings() -> DispatchSettings:
-    """Delivery settings from the app config."""
-    return dispatch_settings(current_app.config)
 
 
 def limit_body(max_bytes: int) -> Callable:

@@ -21,6 +21,17 @@ MIN_CELL_HELP = ("for roles without personal-data access (analyst, team_lead, fi
                  "'(other)'; null when no minimum applied")
 
 
+UNMATCHED_HELP = ("filter values that no answer in the queried time range carries, per filter "
+                  "(segment values as attribute:value); empty when every value matched something")
+PARTIAL_HELP = "the period is only partly inside the queried range: not over yet, or cut by `from` or `to`"
+
+
+def unmatched_field() -> fields.Dict:
+    """The ``unmatched`` member of a report reply (scores, compare, keywords)."""
+    return fields.Dict(keys=fields.String(), values=fields.List(fields.String()), load_default=dict,
+                       metadata={"description": UNMATCHED_HELP})
+
+
 def _check_group(name: str) -> None:
     if name not in GROUPS and not ATTRIBUTE_GROUP.match(name):
         raise ValidationError(f"unknown group {name!r}; use {', '.join(GROUPS)} or attr.<attribute>")
@@ -92,12 +103,14 @@ class ScoreCellSchema(EstimateSchema):
 
     metric = fields.String(required=True)
     group = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True)
+    partial = fields.Boolean(load_default=None, metadata={"description": PARTIAL_HELP + "; only when grouped by period"})
 
 
 class SeriesPointSchema(EstimateSchema):
     """One period of a trend line."""
 
     period = fields.String(required=True)
+    partial = fields.Boolean(load_default=False, metadata={"description": PARTIAL_HELP})
 
 
 class SeriesSchema(ReplySchema):
@@ -122,6 +135,7 @@ class ScoresReplySchema(ReplySchema):
     min_cell_size = fields.Integer(allow_none=True, load_default=None, metadata={"description": MIN_CELL_HELP})
     cells = fields.List(fields.Nested(ScoreCellSchema), required=True)
     series = fields.List(fields.Nested(SeriesSchema), load_default=list)
+    unmatched = unmatched_field()
 
 
 class WindowSchema(ReplySchema):
@@ -156,3 +170,4 @@ class CompareReplySchema(ReplySchema):
     group_by = fields.List(fields.String(), required=True)
     cells = fields.List(fields.Nested(CompareCellSchema), required=True)
     min_cell_size = fields.Integer(allow_none=True, load_default=None, metadata={"description": MIN_CELL_HELP})
+    unmatched = unmatched_field()

@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from shared.contracts.base import ReplySchema
 from shared.contracts.fields import FiniteFloat, Moment, TimeZoneName
-from shared.contracts.scores import ScopeArgsSchema
+from shared.contracts.scores import ScopeArgsSchema, unmatched_field
 
 
 class KeywordQueryArgsSchema(ScopeArgsSchema):
@@ -70,3 +70,4 @@ class KeywordReplySchema(ReplySchema):
     previous_from = fields.DateTime(required=True)
     method = fields.String(required=True)
     groups = fields.List(fields.Nested(KeywordGroupSchema), required=True)
+    unmatched = unmatched_field()

@@ -46,10 +46,10 @@ def design_allows(service: str, method: str, path: str, role: str) -> bool:
         if service == "survey":
             return not path.startswith("/v1/events") and not (method == "DELETE" and path.startswith("/v1/customers"))
         return service == "metrics" and method == "GET" and path in SCORES
-    if role == "finance":
+    if role == "finance":  # reads scores too, to line NPS up against churn (issue 13)
         return service == "metrics" and (
             (method == "POST" and path in FINANCE_WRITES) or
-            (method == "GET" and path.startswith(("/v1/churn/", "/v1/clv/"))))
+            (method == "GET" and (path.startswith(("/v1/churn/", "/v1/clv/")) or path in SCORES)))
     if role == "team_lead":
         if service == "notifier":
             return path.startswith(("/v1/subscriptions", "/v1/alerts"))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from services.common.exceptions import InvalidInputError
 from services.metrics.models.responses import ResponseComment
 from services.metrics.scores.disclosure import check_personal_scope
-from services.metrics.scores.query import filter_conditions
+from services.metrics.scores.query import filter_conditions, unmatched_filters
 from services.metrics.scores.reports import resolve_moment, scope_from_args
 from services.metrics.voc.keywords import Comment, analyze_keywords
 from services.metrics.voc.tokenize import MAX_TEXT_CHARS, keywords_of
@@ -67,4 +67,4 @@ def keyword_report(session: Session, args: dict[str, Any], *, now: datetime,
             entry["examples"] = [{"response_id": e["comment_id"], "text": e["text"]} for e in entry["examples"]]
         groups.append(item)
     return {"from_": start, "to": end, "previous_from": previous_start, "method": report.method,
-            "groups": groups}
+            "groups": groups, "unmatched": unmatched_filters(session, scope, ResponseComment)}

@@ -71,6 +71,32 @@ def filter_conditions(scope: Scope, table: type = ScoreAnswer) -> list[ColumnEle
     return conditions
 
 
+def unmatched_filters(session: Session, scope: Scope, table: type = ScoreAnswer) -> dict[str, list[str]]:
+    """The filter values (and ``segment`` values, as ``attribute:value``) that no row of ``table`` in the
+    scope's time range carries, so a reply can say so instead of answering a silent empty result.
+
+    Each filter is looked at on its own: a value is matched if some row carries it, whatever the other
+    filters. Answer-level filters (question, dimension, driver) are looked up among the score answers,
+    as ``filter_conditions`` applies them.
+    """
+    unmatched: dict[str, list[str]] = {}
+    wanted = [(name, values, None) for name, values in scope.filters.items() if values]
+    wanted += [("segment", values, attribute) for attribute, values in scope.segments.items()]
+    for name, values, attribute in wanted:
+        source = ScoreAnswer if table is ScoreAnswer or name in ANSWER_FILTERS else table
+        if attribute is not None:
+            column = source.attributes[attribute].as_string()
+        else:
+            column = COLUMNS[name] if source is ScoreAnswer else getattr(source, COLUMNS[name].key)
+        seen = set(session.scalars(select(column).distinct().where(
+            column.in_(values), source.answered_at >= scope.start, source.answered_at < scope.end)))
+        missing = [v for v in dict.fromkeys(values) if v not in seen]
+        if missing:
+            unmatched.setdefault(name, []).extend(missing if attribute is None else
+                                                  [f"{attribute}:{v}" for v in missing])
+    return unmatched
+
+
 def _where(scope: Scope) -> list[ColumnElement]:
     conditions = [ScoreAnswer.answered_at >= scope.start, ScoreAnswer.answered_at < scope.end]
     if set(scope.metrics) != set(SCORE_METRICS):  # the table holds only these: no need to test

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from services.common.exceptions import InvalidInputError
 from services.metrics.scores.disclosure import check_personal_scope, merge_small_cells
 from services.metrics.scores.metric_defs import difference, estimate
-from services.metrics.scores.query import COLUMNS, Scope, grouped_counts
+from services.metrics.scores.query import COLUMNS, Scope, grouped_counts, unmatched_filters
 from shared.personal_data import Disclosure
 
 DEFAULT_RANGE = timedelta(days=90)
@@ -70,11 +70,32 @@ def score_report(session: Session, args: dict[str, Any], *, now: datetime,
     for metric, *keys in sorted(counts, key=lambda k: tuple("" if v is None else str(v) for v in k)):
         result = estimate(metric, counts[(metric, *keys)], confidence=args["confidence"],
                           min_n=args["min_n"], method=args["method"], rng=rng)
-        cells.append({"metric": metric, "group": _group_dict(group_by, tuple(keys)), **result.as_dict()})
+        cell = {"metric": metric, "group": _group_dict(group_by, tuple(keys)), **result.as_dict()}
+        if "period" in group_by:
+            cell["partial"] = period_is_partial(cell["group"]["period"], args["period"], args["tz"],
+                                                covered=(start, min(end, now)))
+        cells.append(cell)
     return {"metric": ",".join(metrics), "from_": start, "to": end, "tz": args["tz"],
             "period": args["period"] if "period" in group_by else None, "group_by": group_by,
             "confidence": args["confidence"], "min_n": args["min_n"], "cells": cells,
-            "series": _series(cells, group_by), "min_cell_size": disclosure.cell_minimum or None}
+            "series": _series(cells, group_by), "min_cell_size": disclosure.cell_minimum or None,
+            "unmatched": unmatched_filters(session, scope)}
+
+
+def period_is_partial(label: str, period: str, tz_name: str, *, covered: tuple[datetime, datetime]) -> bool:
+    """Whether the day / ISO week / month starting on local day ``label`` is only partly inside
+    ``covered`` (the query's range, cut at now): not over yet, or cut by ``from`` or ``to``."""
+    tz = zoneinfo.ZoneInfo(tz_name)
+    first = date.fromisoformat(label)
+    if period == "day":
+        following = first + timedelta(days=1)
+    elif period == "week":
+        following = first + timedelta(days=7)
+    else:
+        following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    begins = datetime.combine(first, time.min, tzinfo=tz).astimezone(UTC)
+    ends = datetime.combine(following, time.min, tzinfo=tz).astimezone(UTC)
+    return begins < covered[0] or ends > covered[1]
 
 
 def _series(cells: list[dict[str, Any]], group_by: list[str]) -> list[dict[str, Any]]:
@@ -111,6 +132,7 @@ def compare_report(session: Session, args: dict[str, Any], *, now: datetime,
                                                             start=baseline[0], end=baseline[1]), group_by)
     now_counts, before_counts = merge_small_cells([now_counts, before_counts], group_by,
                                                   disclosure.cell_minimum)
+    unmatched = unmatched_filters(session, scope_from_args(args, metrics=metrics, start=baseline[0], end=end))
     cells = []
     keys = sorted(set(now_counts) | set(before_counts),
                   key=lambda k: tuple("" if v is None else str(v) for v in k))
@@ -121,7 +143,7 @@ def compare_report(session: Session, args: dict[str, Any], *, now: datetime,
             "baseline_window": {"from_": baseline[0], "to": baseline[1]}, "baseline": args["baseline"],
             "alternative": args["alternative"], "alpha": args["alpha"],
             "confidence": args["confidence"], "group_by": group_by, "cells": cells,
-            "min_cell_size": disclosure.cell_minimum or None}
+            "min_cell_size": disclosure.cell_minimum or None, "unmatched": unmatched}
 
 
 def _compare_cell(args, group, now_counts, before_counts) -> dict[str, Any]:

@@ -186,13 +186,18 @@ class QuestionType:
 
 REGISTRY: dict[str, QuestionType] = {t.name: t for t in (
     QuestionType("nps", AnswerKind.SCORE, 0, 10, metric="nps", one_click=True,
-                 end_labels={"en": ("Not at all likely", "Extremely likely"), "ko": ("전혀 추천하지 않음", "매우 추천함")}),
+                 end_labels={"en": ("Not at all likely", "Extremely likely"),
+                             "ko": ("전혀 추천하지 않음", "매우 추천함")}),
     QuestionType("csat", AnswerKind.SCORE, 1, 5, metric="csat", one_click=True,
-                 end_labels={"en": ("Very dissatisfied", "Very satisfied"), "ko": ("매우 불만족", "매우 만족")}),
+                 end_labels={"en": ("Very dissatisfied", "Very satisfied"),
+                             "ko": ("매우 불만족", "매우 만족")}),
     QuestionType("ces", AnswerKind.SCORE, 1, 7, metric="ces", one_click=True,
                  end_labels={"en": ("Very difficult", "Very easy"), "ko": ("매우 어려움", "매우 쉬움")}),
     QuestionType("rating", AnswerKind.SCORE, 1, 5, adjustable=True, one_click=True, step_symbol="★",
                  step_label={"en": "{n} of {max} stars", "ko": "별 {max}개 중 {n}개"}),
+    # stored as an answer (1 yes, 0 no), with no score metric and no one-click links
+    QuestionType("yes_no", AnswerKind.SCORE, 0, 1,
+                 option_labels={"en": {0: "No", 1: "Yes"}, "ko": {0: "아니요", 1: "예"}}),
     QuestionType("single_choice", AnswerKind.CHOICE),
     QuestionType("multi_choice", AnswerKind.CHOICES),
     QuestionType("text", AnswerKind.TEXT),

@@ -13,9 +13,19 @@ from shared.contracts.responses import AnswerSchema
 from shared.contracts.scores import METRICS
 from shared.contracts.signals import SIGNAL_METRICS
 from shared.contracts.surveys import QuestionSchema
-from shared.question_types import (LABEL_LANGUAGES, QUESTION_TYPES, REGISTRY, SCORE_METRIC_OF, SCORE_METRICS,
-                                   AnswerKind, FormError, UnknownQuestionTypeError, metric_scale, question_type,
-                                   scale_of)
+from shared.question_types import (
+    LABEL_LANGUAGES,
+    QUESTION_TYPES,
+    REGISTRY,
+    SCORE_METRIC_OF,
+    SCORE_METRICS,
+    AnswerKind,
+    FormError,
+    UnknownQuestionTypeError,
+    metric_scale,
+    question_type,
+    scale_of,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXT_LIMIT = 50
@@ -153,7 +163,8 @@ def test_no_module_keeps_its_own_copy_of_the_question_types():
     """A list of type names copied into a second module drifts; the registry is the only place."""
     # nps/csat/ces are also the metrics' names and "text" is a common word: the other names are telling
     telling = [name for name in QUESTION_TYPES if name not in SCORE_METRICS and name != "text"]
-    pattern = re.compile(r"""["'](%s)["']""" % "|".join(map(re.escape, telling)))
+    names = "|".join(map(re.escape, telling))
+    pattern = re.compile(rf"""["']({names})["']""")
     registry = ROOT / "shared" / "question_types.py"
     copies = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
               for folder in ("shared", "services") for path in sorted((ROOT / folder).rglob("*.py"))

@@ -1,4 +1,4 @@
-"""Run each service's Alembic environment: ``python -m services.common.migrate upgrade|downgrade|check [service ...]``."""
+"""Each service's Alembic environment: ``python -m services.common.migrate upgrade|downgrade|check [service ...]``."""
 
 from __future__ import annotations
 

@@ -73,7 +73,7 @@ class Process:
                                         start_new_session=True, stdout=open(self.log, "ab"),
                                         stderr=subprocess.STDOUT)
         if self.kind == "web":
-            assert wait_until(self.healthy, 30), self.log.read_text()[-3000:]
+            assert wait_until(self.healthy, 120), self.log.read_text()[-3000:]  # generous: loaded machines
         return self
 
     def healthy(self) -> bool:

@@ -27,7 +27,6 @@ def running(tmp_path_factory):
     ports = [free_port() for _ in range(3)]
     env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
     env["CX_ADMIN_KEY"] = "e2e-admin-key-abcdef"
-    started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "run_local.py"), "--ports", ",".join(map(str, ports)),
          "--var", str(var), "--no-demo"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
@@ -39,16 +38,14 @@ def running(tmp_path_factory):
             break
         if process.poll() is not None:
             break
-    ready_after = time.monotonic() - started
     yield {"process": process, "ports": dict(zip(("survey", "metrics", "notifier"), ports)),
-           "var": var, "output": "".join(output), "ready_after": ready_after}
+           "var": var, "output": "".join(output)}
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def test_all_three_answer_within_a_minute(running):
+def test_all_three_answer(running):
     assert "cxloop is running" in running["output"], running["output"]
-    assert running["ready_after"] < 60
     for name, port in running["ports"].items():
         reply = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
         assert reply.status_code == 200 and reply.json()["service"] == name

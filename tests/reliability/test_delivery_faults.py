@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import signal
 import threading
-import time
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -24,12 +23,12 @@ from tests.survey.conftest import event_body, survey_body
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 RESPONSES = sized(2_000, 200)
 WORKER_KILLS = sized(4, 2)
-OUTAGE_SECONDS = sized(8, 4)
 RESPONDERS = 4  # customers answering at the same time
-# Enough attempts to outlive the metrics outage (about 1.5 s per attempt once the backoff is capped);
-# the poison does not need them: a 422 dead-letters a single message at once.
+# The outage lasts until enough responses are posted, however long that takes on this machine: attempts
+# (about 1.5 s apart once the backoff is capped) must not run out before it ends. The poison does not
+# need them: a 422 dead-letters a single message at once.
 OUTBOX = {"SURVEY_OUTBOX_BACKOFF_BASE_SECONDS": "0.5", "SURVEY_OUTBOX_BACKOFF_CAP_SECONDS": "2",
-          "SURVEY_OUTBOX_INTERVAL_SECONDS": "0.3", "SURVEY_OUTBOX_MAX_ATTEMPTS": "40",
+          "SURVEY_OUTBOX_INTERVAL_SECONDS": "0.3", "SURVEY_OUTBOX_MAX_ATTEMPTS": "100000",
           "SURVEY_OUTBOX_BATCH_SIZE": "50"}
 
 
@@ -41,6 +40,37 @@ def stack(tmp_path_factory):
     stack.worker("survey")
     yield stack
     stack.close()
+
+
+class FaultSchedule:
+    """Faults planned at points of progress, not of time.
+
+    Responders take a turn before each response; ``run_until(n)`` lets turns be taken until ``n``
+    responses are handled in all and waits for them, so the fault that follows happens after exactly
+    ``n`` responses on any machine, however fast or loaded.
+    """
+
+    def __init__(self) -> None:
+        self.condition = threading.Condition()
+        self.allowed = self.taken = self.handled = 0
+        self.faults: list[str] = []
+
+    def take_turn(self) -> None:
+        with self.condition:
+            self.condition.wait_for(lambda: self.taken < self.allowed)
+            self.taken += 1
+
+    def turn_done(self) -> None:
+        with self.condition:
+            self.handled += 1
+            self.condition.notify_all()
+
+    def run_until(self, handled: int, *, wait: bool = True) -> None:
+        with self.condition:
+            self.allowed = max(self.allowed, handled)
+            self.condition.notify_all()
+            if wait:
+                self.condition.wait_for(lambda: self.handled >= handled)
 
 
 def _process(stack: Stack, service: str, kind: str):
@@ -112,52 +142,56 @@ def test_responses_reach_metrics_once_through_outage_worker_kills_and_poison(sta
             "CAST(:payload AS JSON), 'pending', 0, now(), now())"),
             {"key": poison_key, "payload": _json(_poison_record("poison-1", valid=False))})
 
-    progress, answered, problems = [0], Counter(), []
-    lock, done = threading.Lock(), threading.Event()
-    faults: list[str] = []
+    answered, problems, lock = Counter(), [], threading.Lock()
+    schedule = FaultSchedule()
 
     def respond(numbers: list[int]) -> None:
         http = httpx.Client(timeout=httpx.Timeout(30, connect=5))
         api = httpx.Client(base_url=stack.urls["survey"], timeout=30, headers={"Authorization": f"Bearer {ADMIN}"})
         for n in numbers:
-            pending = wait_until(lambda: api.get(f"/v1/customers/{customers[n]}/pending-surveys").json(), 60, 0.2)
-            if not pending:
-                problems.append(f"{customers[n]}: no pending survey")
-                continue
-            reply = http.post(pending[0]["url"], data={"q_nps": str(9 + n % 2), "q_csat": "5"})
-            with lock:
-                answered[reply.status_code] += 1
-                progress[0] += 1
-            if reply.status_code != 200 or "감사합니다" not in reply.text:
-                problems.append(f"{customers[n]}: {reply.status_code} {reply.text[:200]}")
-
-    def wait_progress(fraction: float) -> bool:
-        while progress[0] < RESPONSES * fraction:
-            if done.wait(0.02):
-                return False
-        return True
+            schedule.take_turn()
+            try:
+                pending = wait_until(lambda: api.get(f"/v1/customers/{customers[n]}/pending-surveys").json(), 60, 0.2)
+                if not pending:
+                    problems.append(f"{customers[n]}: no pending survey")
+                    continue
+                reply = http.post(pending[0]["url"], data={"q_nps": str(9 + n % 2), "q_csat": "5"})
+                with lock:
+                    answered[reply.status_code] += 1
+                if reply.status_code != 200 or "감사합니다" not in reply.text:
+                    problems.append(f"{customers[n]}: {reply.status_code} {reply.text[:200]}")
+            except Exception as exc:  # recorded, and the turn is handed back: the schedule never stalls
+                problems.append(f"{customers[n]}: {exc!r}")
+            finally:
+                schedule.turn_done()
 
     def inject_faults() -> None:
         metrics_web, worker = _process(stack, "metrics", "web"), _process(stack, "survey", "worker")
-        if not wait_progress(0.15):
-            return
-        metrics_web.stop(signal.SIGKILL)
-        faults.append("metrics down")
-        down_at = time.monotonic()
-        for kill in range(WORKER_KILLS):
-            # the relay claims rows and posts them inside one transaction: kill it while rows wait
-            wait_progress(0.2 + 0.5 * kill / WORKER_KILLS)
-            wait_until(lambda: _pending_metrics(survey_engine) > 0, 5, 0.05)
-            if kill == WORKER_KILLS - 1:  # the last kill with metrics up again, while the backlog drains
-                time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - down_at)))
-                backlog = _pending_metrics(survey_engine)
-                metrics_web.start()
-                faults.append("metrics up")
-                wait_until(lambda: _pending_metrics(survey_engine) < backlog, 10, 0.02)
-            worker.stop(signal.SIGKILL)
-            faults.append("worker killed")
-            time.sleep(0.3)
-            worker.start()
+        try:
+            schedule.run_until(int(RESPONSES * 0.15))
+            metrics_web.stop(signal.SIGKILL)
+            schedule.faults.append("metrics down")
+            for kill in range(WORKER_KILLS):
+                schedule.run_until(int(RESPONSES * (0.2 + 0.5 * kill / WORKER_KILLS)))
+                # the relay claims rows and posts them inside one transaction: kill it while rows wait
+                assert wait_until(lambda: _pending_metrics(survey_engine) > 0, 120, 0.05), "nothing waits"
+                if kill == WORKER_KILLS - 1:
+                    # metrics comes back once a delivery has failed for the outage, and the last kill
+                    # falls after deliveries resumed, while the backlog drains
+                    assert wait_until(lambda: _failed_metrics(survey_engine, poison_key) > 0, 120, 0.05), \
+                        "no delivery failed while metrics was down"
+                    delivered = _delivered_metrics(survey_engine)
+                    metrics_web.start()
+                    schedule.faults.append("metrics up")
+                    assert wait_until(lambda: _delivered_metrics(survey_engine) > delivered, 120, 0.02), \
+                        "no delivery after metrics came back"
+                worker.stop(signal.SIGKILL)
+                schedule.faults.append("worker killed")
+                worker.start()
+        except BaseException as exc:  # reported by the test, never a silent half schedule
+            problems.append(f"fault injection: {exc!r}")
+        finally:
+            schedule.run_until(RESPONSES, wait=False)
 
     threads = [threading.Thread(target=respond, args=(list(range(k, RESPONSES, RESPONDERS)),))
                for k in range(RESPONDERS)]
@@ -167,12 +201,12 @@ def test_responses_reach_metrics_once_through_outage_worker_kills_and_poison(sta
         thread.start()
     for thread in threads:
         thread.join()
-    done.set()
     injector.join()
 
+    planned = ["metrics down", *["worker killed"] * (WORKER_KILLS - 1), "metrics up", "worker killed"]
+    assert schedule.faults == planned, (schedule.faults, problems[:5])
     assert problems == [], problems[:5]
     assert answered == Counter({200: RESPONSES})
-    assert faults.count("worker killed") == WORKER_KILLS and "metrics up" in faults, faults
     assert wait_until(lambda: _nps_n(metrics) == RESPONSES, 120, 0.5), (
         _nps_n(metrics), _outbox_states(survey_engine), stack.log_tail("survey-worker"))
     assert wait_until(lambda: _pending_metrics(survey_engine) == 0, 30), _outbox_states(survey_engine)
@@ -217,6 +251,20 @@ def _pending_metrics(engine) -> int:
     with engine.connect() as connection:
         return connection.execute(text(
             "SELECT count(*) FROM outbox_messages WHERE destination = 'metrics' AND status = 'pending'")).scalar()
+
+
+def _delivered_metrics(engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(text(
+            "SELECT count(*) FROM outbox_messages WHERE destination = 'metrics' AND status = 'delivered'")).scalar()
+
+
+def _failed_metrics(engine, poison_key: str) -> int:
+    """Messages to metrics whose delivery failed and waits for another attempt (the poison aside)."""
+    with engine.connect() as connection:
+        return connection.execute(text(
+            "SELECT count(*) FROM outbox_messages WHERE destination = 'metrics' AND status = 'pending' "
+            "AND attempts > 0 AND idempotency_key <> :poison"), {"poison": poison_key}).scalar()
 
 
 def _outbox_states(engine) -> list:

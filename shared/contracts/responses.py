@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.fields import Id, LANGUAGE, Timestamp
+from shared.contracts.ranges import deprecated_metadata, use_current_name
 from shared.question_types import QUESTION_TYPES, REGISTRY
 
 DIMENSIONS = ("sense", "feel", "think", "act", "relate")
@@ -98,12 +99,25 @@ class ResponseQueryArgsSchema(StrictSchema):
 
     survey = Id(load_default=None)
     touchpoint = fields.String(load_default=None, validate=validate.Length(max=64))
+    customer = fields.String(load_default=None, validate=validate.Length(min=1, max=128),
+                             metadata={"description": "the customer's id, as in the response's customer_id"})
     completed = fields.Boolean(load_default=None)
-    created_since = Timestamp(load_default=None)
-    created_until = Timestamp(load_default=None)
+    created_since = Timestamp(data_key="from", load_default=None,
+                              metadata={"description": "created at or after (inclusive)"})
+    created_until = Timestamp(data_key="to", load_default=None, metadata={"description": "created before (exclusive)"})
+    created_since_deprecated = Timestamp(data_key="created_since", load_default=None,
+                                         metadata=deprecated_metadata("from"))
+    created_until_deprecated = Timestamp(data_key="created_until", load_default=None,
+                                         metadata=deprecated_metadata("to"))
     updated_since = Timestamp(load_default=None, metadata={"description": "for incremental exports"})
     cursor = fields.String(load_default=None, validate=validate.Length(max=200))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+    @post_load
+    def _current_names(self, data, **_kwargs):
+        use_current_name(data, "created_since", current="from", old="created_since")
+        use_current_name(data, "created_until", current="to", old="created_until")
+        return data
 
 
 class ResponsePageSchema(ReplySchema):

@@ -63,6 +63,8 @@ def list_responses(session: Session, args: dict[str, Any], *,
         query = query.where(Response.survey_id == args["survey"])
     if args.get("touchpoint"):
         query = query.where(Response.touchpoint == args["touchpoint"])
+    if args.get("customer"):
+        query = query.where(Response.customer_id == args["customer"])
     if args.get("completed") is not None:
         query = query.where(Response.completed.is_(args["completed"]))
     if args.get("created_since"):

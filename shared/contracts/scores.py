@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import re
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.estimates import EstimateSchema
 from shared.contracts.fields import CommaList, Duration, FiniteFloat, Moment, TimeZoneName
+from shared.contracts.ranges import deprecated_metadata, use_current_name
 from shared.question_types import SCORE_METRICS as METRICS
 GROUPS = ("period", "touchpoint", "survey", "question", "channel", "dimension", "driver")
 PERIODS = ("day", "week", "month")
@@ -80,7 +81,8 @@ class CompareQueryArgsSchema(ScopeArgsSchema):
 
     metric = fields.String(required=True, validate=validate.OneOf(METRICS))
     window = Duration(load_default=timedelta(days=7))
-    end = Moment(load_default=None, metadata={"description": "end of the current window; default now"})
+    end = Moment(data_key="to", load_default=None, metadata={"description": "end of the current window; default now"})
+    end_deprecated = Moment(data_key="end", load_default=None, metadata=deprecated_metadata("to"))
     baseline = fields.String(load_default="previous", validate=validate.OneOf(["previous", "last_n"]))
     baseline_windows = fields.Integer(load_default=4, validate=validate.Range(1, 52))
     group_by = CommaList(fields.String(validate=_check_group), load_default=list,
@@ -95,7 +97,12 @@ class CompareQueryArgsSchema(ScopeArgsSchema):
     @validates_schema
     def _no_period(self, data, **_kwargs) -> None:
         if "period" in data.get("group_by", []):
-            raise ValidationError("compare windows are given by window/end; do not group by period", "group_by")
+            raise ValidationError("compare windows are given by window/to; do not group by period", "group_by")
+
+    @post_load
+    def _current_names(self, data, **_kwargs):
+        use_current_name(data, "end", current="to", old="end")
+        return data
 
 
 class ScoreCellSchema(EstimateSchema):

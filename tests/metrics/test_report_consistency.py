@@ -117,3 +117,12 @@ def test_scores_answer_csv_from_an_earlier_spread(metrics):
     rows = list(csv.DictReader(io.StringIO(reply.get_data(as_text=True))))
     assert sorted(row["touchpoint"] for row in rows) == ["delivery", "returns", "support"]
     assert "X-Unmatched" not in reply.headers
+
+
+def test_compare_takes_to_and_end_still_works(metrics):
+    new = get(metrics, "/v1/scores/compare", metric="nps", window="7d", to=NOW.isoformat(), min_n=1)
+    old = get(metrics, "/v1/scores/compare", metric="nps", window="7d", end=NOW.isoformat(), min_n=1)
+    assert new.status_code == old.status_code == 200, new.json
+    assert new.json == old.json and new.json["current_window"]["to"].startswith(NOW.date().isoformat())
+    parameters = metrics.http.get("/openapi.json").json["paths"]["/v1/scores/compare"]["get"]["parameters"]
+    assert {p["name"] for p in parameters if p.get("deprecated")} == {"end"}

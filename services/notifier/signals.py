@@ -1,16 +1,17 @@
-"""Low-score signals from survey: stored once per response, turned into close-the-loop notices."""
+"""Low-score signals from survey: stored per response (a newer revision corrects it), turned into
+close-the-loop notices."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.notifier.models.alerts import Signal
+from services.notifier.models.alerts import Delivery, Signal
 from services.notifier.models.subscriptions import Subscription
 from services.notifier.notices import queue_notice
 
@@ -60,29 +61,80 @@ def signal_notice(signal: dict[str, Any]) -> dict[str, Any]:
 
 
 def store_signal(session: Session, signal: dict[str, Any], *, now: datetime) -> str:
-    """Store a signal once (``stored``; ``duplicate`` after) and queue real-time notices."""
-    if session.get(Signal, signal["response_id"]) is not None:
+    """Store a signal and queue real-time notices (``stored``); apply a newer revision of a stored one
+    (``corrected``); ignore a revision already held (``duplicate``)."""
+    revision = signal.get("revision", 1)
+    held = session.get(Signal, signal["response_id"], with_for_update=True)
+    if held is not None:
+        if revision <= held.revision:
+            return "duplicate"
+        _correct(session, held, signal, now=now)
+        session.commit()
+        return "corrected"
+    if not signal.get("low", True):  # a correction to "no longer low" of a signal never held here
         return "duplicate"
     row = Signal(response_id=signal["response_id"], survey_id=signal["survey_id"],
                  touchpoint=signal.get("touchpoint"), channel=signal.get("channel"), metric=signal["metric"],
                  score=signal["score"], payload=_json_ready(signal), answered_at=signal["answered_at"],
-                 received_at=now)
+                 received_at=now, revision=revision)
     session.add(row)
     try:
         session.flush()
     except IntegrityError:  # the same signal arrived concurrently
         session.rollback()
         return "duplicate"
-    subscriptions = session.scalars(select(Subscription).where(
-        Subscription.rule_kind == "low_score", Subscription.active.is_(True)))
-    for subscription in subscriptions:
-        muted = subscription.muted_until is not None and subscription.muted_until > now
-        if subscription.rule.get("digest_minutes") or muted or not in_scope(subscription, signal):
+    for subscription in _live_low_score_subscriptions(session, now):
+        if subscription.rule.get("digest_minutes") or not in_scope(subscription, signal):
             continue
         queue_notice(session, subscription, signal_notice(signal), kind="low_score",
                      key=f"low:{subscription.id}:{signal['response_id']}", now=now)
     session.commit()
     return "stored"
+
+
+def _live_low_score_subscriptions(session: Session, now: datetime) -> list[Subscription]:
+    subscriptions = session.scalars(select(Subscription).where(
+        Subscription.rule_kind == "low_score", Subscription.active.is_(True)))
+    return [s for s in subscriptions if s.muted_until is None or _aware(s.muted_until) <= now]
+
+
+def _correct(session: Session, held: Signal, signal: dict[str, Any], *, now: datetime) -> None:
+    """The customer changed the score after the signal went out: update the stored signal (digests
+    and later reads show the new score) and tell whoever already saw the old one.
+
+    A subscriber whose notice (or digest) held the old score gets a ``low_score_update`` notice that
+    names what it supersedes; one in scope only now gets an ordinary ``low_score`` notice.
+    """
+    before = {"metric": held.metric, "score": held.score, "revision": held.revision}
+    previous = dict(held.payload or {})
+    previous["answered_at"] = held.answered_at
+    held.metric, held.score, held.revision = signal["metric"], signal["score"], signal.get("revision", 1)
+    held.payload, held.answered_at = _json_ready(signal), signal["answered_at"]
+    low = signal.get("low", True)
+    for subscription in _live_low_score_subscriptions(session, now):
+        rid = signal["response_id"]
+        if subscription.rule.get("digest_minutes"):
+            digested = subscription.digest_from is not None and _aware(subscription.digest_from) > _aware(held.received_at)
+            saw_it = digested and in_scope(subscription, previous)
+        else:
+            saw_it = session.scalar(select(Delivery.id).where(
+                Delivery.subscription_id == subscription.id,
+                Delivery.idempotency_key.startswith(f"low:{subscription.id}:{rid}:")).limit(1)) is not None
+        if saw_it:
+            notice = signal_notice(signal)
+            notice["reason"] = (f"{before['metric']} score {before['score']} changed to "
+                                f"{signal['metric']} {signal['score']}" + ("" if low else " (no longer low)"))
+            notice["supersedes"] = {"response_id": rid, **before}
+            queue_notice(session, subscription, notice, kind="low_score_update", now=now,
+                         key=f"lowfix:{subscription.id}:{rid}:r{held.revision}")
+        elif low and not subscription.rule.get("digest_minutes") and in_scope(subscription, signal):
+            queue_notice(session, subscription, signal_notice(signal), kind="low_score",
+                         key=f"low:{subscription.id}:{rid}", now=now)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _json_ready(signal: dict[str, Any]) -> dict[str, Any]:

@@ -68,6 +68,10 @@ class Config(ServiceConfig):
         self.LOW_SCORES = {"nps": int(env.get(prefix + "LOW_SCORE_NPS", "6")),
                            "csat": int(env.get(prefix + "LOW_SCORE_CSAT", "2")),
                            "ces": int(env.get(prefix + "LOW_SCORE_CES", "3"))}
+        # A low score from a link click (a GET, which mail scanners also make) is signalled once the
+        # customer submits, or this long after the last answer; a submit signals at once.
+        self.SIGNAL_SETTLE_MINUTES = float(env.get(prefix + "SIGNAL_SETTLE_MINUTES", "15"))
+        self.SIGNAL_INTERVAL_SECONDS = float(env.get(prefix + "SIGNAL_INTERVAL_SECONDS", "30"))
         self.EXPIRY_INTERVAL_SECONDS = float(env.get(prefix + "EXPIRY_INTERVAL_SECONDS", "60"))
         # The response page's form body: a few long answers fit (2,000 Korean characters of one text
         # answer are about 18 KB url-encoded); anything larger is refused before it is parsed.

@@ -36,7 +36,8 @@ def _scrub_outbox(session: Session, response_ids: Sequence[str]) -> int:
     box, scrubbed = PLATFORM.outbox, 0
     for chunk in _chunks(response_ids, 500):
         about = or_(box.c.ordering_key.in_([f"response:{r}" for r in chunk]),
-                    box.c.idempotency_key.in_([f"signal:{r}" for r in chunk]))
+                    box.c.idempotency_key.in_([f"signal:{r}" for r in chunk]),
+                    box.c.ordering_key.in_([f"signal:{r}" for r in chunk]))  # corrections too
         for row in session.execute(select(box.c.id, box.c.payload).where(about).with_for_update()):
             if isinstance(row.payload, dict) and row.payload.get("attributes"):
                 session.execute(update(box).where(box.c.id == row.id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from services.survey.contact_rules import ContactPolicy
@@ -26,5 +27,6 @@ def dispatch_settings(config: Mapping[str, Any]) -> DispatchSettings:
 
 
 def downstream_settings(config: Mapping[str, Any]) -> DownstreamSettings:
-    """Link base of the response page and the low-score thresholds (at or below is low)."""
-    return DownstreamSettings(public_base_url=config["PUBLIC_BASE_URL"], low_scores=dict(config["LOW_SCORES"]))
+    """Link base of the response page, the low-score thresholds (at or below is low), the settle time."""
+    return DownstreamSettings(public_base_url=config["PUBLIC_BASE_URL"], low_scores=dict(config["LOW_SCORES"]),
+                              signal_settle=timedelta(minutes=config["SIGNAL_SETTLE_MINUTES"]))

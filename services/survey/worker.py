@@ -1,8 +1,9 @@
 """Worker process of the survey service: `python -m services.survey.worker`.
 
 Jobs: match new journey events to triggers, deliver due invitations, send reminders, expire old
-invitations, plus the platform heartbeat and outbox relay. Every job claims its rows from the
-database, so several workers on PostgreSQL are safe.
+invitations, send the low-score signals of link clicks once their settle time passed, plus the
+platform heartbeat and outbox relay. Every job claims its rows from the database, so several
+workers on PostgreSQL are safe.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from services.survey.dispatch import Sender, dispatch_due
 from services.survey.lifecycle import expire_invitations, remind_next
 from services.survey.matching import match_pending_events
 from services.survey.models import PLATFORM
-from services.survey.runtime import dispatch_settings, planning_rules
+from services.survey.responding.signals import send_settled_signals
+from services.survey.runtime import dispatch_settings, downstream_settings, planning_rules
+from shared.channels import InvitationChannel
 from shared.http_client import RetryPolicy, ServiceClient
 
 
@@ -34,7 +37,8 @@ def build_senders(config: Config) -> dict[str, Sender]:
         mailer = FileMailer(config.MAIL_DIR, sender=config.MAIL_FROM)
     webhook = WebhookSender(secret=config.WEBHOOK_SECRET, allow_private=config.ALLOW_PRIVATE_WEBHOOKS,
                             timeout=config.WEBHOOK_TIMEOUT_SECONDS)
-    return {"email": mailer, "webhook": webhook, "in_app": in_app_sender}
+    return {InvitationChannel.EMAIL: mailer, InvitationChannel.WEBHOOK: webhook,
+            InvitationChannel.IN_APP: in_app_sender}
 
 
 def downstream_handlers(config: Config) -> dict:
@@ -55,6 +59,7 @@ def build_jobs(config: Config, engine, clock=None, senders: dict[str, Sender] | 
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
     settings_map = vars(config)
     rules, settings = planning_rules(settings_map), dispatch_settings(settings_map)
+    signal_settings = downstream_settings(settings_map)
     senders = senders or build_senders(config)
 
     def match() -> None:
@@ -77,11 +82,18 @@ def build_jobs(config: Config, engine, clock=None, senders: dict[str, Sender] | 
         with sessions() as session:
             expire_invitations(session, now=clock.now())
 
+    def settle() -> None:
+        for _ in range(100):
+            with sessions() as session:
+                if send_settled_signals(session, now=clock.now(), settings=signal_settings) < 100:
+                    return
+
     jobs = platform_jobs("survey", config, engine, PLATFORM, downstream_handlers(config), clock)
     return jobs + [Job("match_events", match, config.MATCH_INTERVAL_SECONDS),
                    Job("dispatch_invitations", dispatch, config.DISPATCH_INTERVAL_SECONDS),
                    Job("send_reminders", remind, config.DISPATCH_INTERVAL_SECONDS),
-                   Job("expire_invitations", expire, config.EXPIRY_INTERVAL_SECONDS)]
+                   Job("expire_invitations", expire, config.EXPIRY_INTERVAL_SECONDS),
+                   Job("send_settled_signals", settle, config.SIGNAL_INTERVAL_SECONDS)]
 
 
 def main() -> None:

@@ -11,7 +11,12 @@ from shared.question_types import SCORE_METRICS as SIGNAL_METRICS
 
 
 class SignalSchema(StrictSchema):
-    """One low-score response; notifier stores it once per ``response_id``."""
+    """One low-score response; notifier keeps the newest ``revision`` per ``response_id``.
+
+    Revision 1 is the first signal; a later revision corrects it (the customer changed the score
+    after the signal went out): notifier updates the stored signal and sends the subscribers who
+    had its notice a ``low_score_update`` notice. ``low`` is false when the new score is no longer low.
+    """
 
     response_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     survey_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
@@ -30,10 +35,15 @@ class SignalSchema(StrictSchema):
     answered_at = fields.AwareDateTime(required=True)
     link = fields.Url(allow_none=True, load_default=None, require_tld=False,
                       metadata={"description": "where a person can look at the response"})
+    revision = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=1, max=1000),
+                              metadata={"description": "1 for the first signal; more for corrections"})
+    low = fields.Boolean(load_default=True, metadata={"description": "false: a correction to a score "
+                                                                     "that is no longer low"})
 
 
 class SignalResultSchema(ReplySchema):
-    """``POST /v1/signals`` reply: ``stored`` the first time, ``duplicate`` after."""
+    """``POST /v1/signals`` reply: ``stored`` the first time, ``corrected`` for a newer revision,
+    ``duplicate`` for a revision already held (or an older one)."""
 
     response_id = fields.String(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(["stored", "duplicate"]))
+    status = fields.String(required=True, validate=validate.OneOf(["stored", "corrected", "duplicate"]))

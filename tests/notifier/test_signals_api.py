@@ -79,3 +79,40 @@ def test_every_scope_filter_has_a_meaning_for_signals():
     from shared.contracts.scores import ScopeArgsSchema
 
     assert set(ScopeArgsSchema().fields) == {*SIGNAL_FILTERS, *ANSWER_FILTERS, "segment"}
+
+
+def notices(notifier):
+    import json
+    return [(row.payload if isinstance(row.payload, dict) else json.loads(row.payload))["notice"]
+            for row in outbox_rows(notifier)]
+
+
+def test_a_changed_score_corrects_the_stored_signal_and_the_notice_the_lead_saw(notifier):
+    low_score_subscription(notifier)
+    service = notifier.key_for("service")
+    first = signal_body(score=2, answers=[{"question_key": "q_nps", "type": "nps", "value": 2}])
+    assert notifier.http.post("/v1/signals", json=first, headers=auth(service)).json["status"] == "stored"
+    changed = {**first, "score": 4, "revision": 2, "answers": [{"question_key": "q_nps", "type": "nps", "value": 4}]}
+    reply = notifier.http.post("/v1/signals", json=changed, headers=auth(service))
+    assert reply.json == {"response_id": first["response_id"], "status": "corrected"}
+    assert notifier.http.post("/v1/signals", json=first, headers=auth(service)).json["status"] == "duplicate"
+    original, correction = notices(notifier)
+    assert original["kind"] == "low_score" and original["signals"][0]["score"] == 2
+    assert correction["kind"] == "low_score_update" and correction["signals"][0]["score"] == 4
+    assert correction["supersedes"] == {"response_id": first["response_id"], "metric": "nps", "score": 2,
+                                        "revision": 1}
+    assert "2" in correction["reason"] and "4" in correction["reason"]
+    stored = notifier.connection.execute(text("SELECT score, revision FROM signals WHERE response_id = :id"),
+                                         {"id": first["response_id"]}).one()
+    assert tuple(stored) == (4, 2)
+    lead_view = notifier.http.get("/v1/alerts", headers=auth(ADMIN_KEY)).json["notices"]
+    assert sorted(n["kind"] for n in lead_view) == ["low_score", "low_score_update"]
+
+
+def test_a_correction_to_a_score_no_longer_low_says_so(notifier):
+    low_score_subscription(notifier)
+    first = signal_body(score=2)
+    notifier.http.post("/v1/signals", json=first, headers=auth(ADMIN_KEY))
+    notifier.http.post("/v1/signals", json={**first, "score": 9, "revision": 2, "low": False},
+                       headers=auth(ADMIN_KEY))
+    assert "no longer low" in notices(notifier)[-1]["reason"]

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from services.common.clock import ManualClock
 from services.survey.models import PLATFORM, Invitation
 from services.survey.models.responses import Response
+from services.survey.responding.signals import send_settled_signals
+from services.survey.runtime import downstream_settings
 from tests.survey.response_support import T0, publish_survey, send_invitation
 
 SECRET = "test-token-secret"
@@ -86,18 +88,72 @@ def test_one_click_score_is_recorded_at_once_as_a_partial_response(survey_app):
     assert stored(survey_app, invitation).answers == {"nps": 9}
 
 
-def test_a_one_click_low_score_signals_at_once_and_only_once(survey_app):
+def settle_signals(service, **advance):
+    """Run the settle job once, ``advance`` after the current time."""
+    service.clock.advance(**advance)
+    with service.app.extensions["db"].session_factory() as session:
+        return send_settled_signals(session, now=service.clock.now(),
+                                    settings=downstream_settings(service.app.config))
+
+
+def signals(service):
+    return [payload for destination, payload in outbox(service) if destination == "notifier"]
+
+
+def test_a_link_click_alone_sends_no_signal_before_the_settle_time(survey_app):
+    """A mail scanner that follows every score link makes GETs only: nothing reaches a team lead."""
+    invitation, token = invite(survey_app)
+    for score in range(11):  # what a scanner does with the 11 links of the email
+        assert survey_app.http.get(f"/r/{token}?score={score}&q=nps").status_code == 200
+    assert survey_app.http.get(f"/r/{token}?score=2&q=nps").status_code == 200
+    assert signals(survey_app) == []  # recorded as clicked (partial, preselected), not signalled
+    assert stored(survey_app, invitation).answers == {"nps": 2}
+    settle = survey_app.app.config["SIGNAL_SETTLE_MINUTES"]
+    assert settle_signals(survey_app, minutes=settle - 1) == 0 and signals(survey_app) == []
+    assert settle_signals(survey_app, minutes=1) == 1  # nobody changed it within the settle time
+    [signal] = signals(survey_app)
+    assert signal["score"] == 2 and signal["revision"] == 1 and signal["low"] is True
+    assert settle_signals(survey_app, minutes=settle) == 0 and len(signals(survey_app)) == 1
+
+
+def test_each_click_moves_the_settle_time_and_a_high_last_click_sends_nothing(survey_app):
+    _, token = invite(survey_app)
+    survey_app.http.get(f"/r/{token}?score=2&q=nps")
+    survey_app.clock.advance(minutes=10)
+    survey_app.http.get(f"/r/{token}?score=9&q=nps")
+    assert settle_signals(survey_app, minutes=60) == 0 and signals(survey_app) == []
+
+
+def test_a_submit_sends_the_signal_at_once_and_only_once(survey_app):
     invitation, token = invite(survey_app)
     assert survey_app.http.get(f"/r/{token}?score=2&q=nps").status_code == 200
-    messages = outbox(survey_app)
-    assert [d for d, _ in messages] == ["metrics", "notifier"]
-    signal = messages[1][1]
-    assert signal["metric"] == "nps" and signal["score"] == 2 and signal["comment"] is None
-    assert signal["answered_at"] == stored(survey_app, invitation).updated_at.isoformat()
+    assert signals(survey_app) == []
     survey_app.clock.advance(minutes=3)
     form = {"q_nps": "2", "q_csat": "1", "q_comment": "너무 늦었어요"}
     assert "감사합니다!" in survey_app.http.post(f"/r/{token}", data=form).get_data(as_text=True)
-    assert [d for d, _ in outbox(survey_app)] == ["metrics", "notifier", "metrics"]  # the signal went once
+    [signal] = signals(survey_app)
+    assert signal["metric"] == "nps" and signal["score"] == 2 and signal["comment"] == "너무 늦었어요"
+    assert signal["answered_at"] == stored(survey_app, invitation).completed_at.isoformat()
+    assert settle_signals(survey_app, minutes=60) == 0 and len(signals(survey_app)) == 1  # went once
+
+
+def test_a_change_after_the_signal_sends_a_correction(survey_app):
+    invitation, token = invite(survey_app)
+    survey_app.http.get(f"/r/{token}?score=2&q=nps")
+    settle_signals(survey_app, minutes=survey_app.app.config["SIGNAL_SETTLE_MINUTES"])
+    assert [s["score"] for s in signals(survey_app)] == [2]
+    survey_app.clock.advance(hours=2)
+    survey_app.http.get(f"/r/{token}?score=4&q=nps")  # the customer changes the answer
+    first, correction = signals(survey_app)
+    assert (correction["score"], correction["revision"], correction["low"]) == (4, 2, True)
+    assert stored(survey_app, invitation).signalled["score"] == 4
+    form = {"q_nps": "9", "q_csat": "5"}
+    assert survey_app.http.post(f"/r/{token}", data=form).status_code == 200
+    *_, last = signals(survey_app)
+    assert (last["metric"], last["score"], last["revision"], last["low"]) == ("nps", 9, 3, False)
+    keys = survey_app.connection.execute(select(PLATFORM.outbox.c.idempotency_key, PLATFORM.outbox.c.ordering_key)
+                                         .where(PLATFORM.outbox.c.destination == "notifier")).all()
+    assert {ordering for _, ordering in keys} == {f"signal:{first['response_id']}"}  # kept in order
 
 
 def test_missing_required_answer_keeps_what_was_entered(survey_app):
@@ -217,7 +273,8 @@ def test_a_version_the_contract_refuses_is_neither_stored_nor_queued(survey_app)
     definition = survey_app.session.get(SurveyVersion, (invitation.survey_id, 1)).definition
     with pytest.raises(InvalidInputError):
         send_downstream(survey_app.session, response, definition,
-                        settings=DownstreamSettings("https://cx.example.com", {"nps": 6}), now=T0)
+                        settings=DownstreamSettings("https://cx.example.com", {"nps": 6}), now=T0,
+                        confirmed=True)
     survey_app.session.rollback()
     assert stored(survey_app, invitation).answers == {} and outbox(survey_app) == []
 

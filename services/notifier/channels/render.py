@@ -8,12 +8,14 @@ from shared.contracts.fields import one_line
 
 WORDS = {
     "en": {"firing": "Score drop", "repeat": "Still low", "resolved": "Resolved", "low_score": "Low score",
-           "digest": "Low-score digest", "test": "Test alert", "current": "Current", "baseline": "Baseline",
+           "low_score_update": "Low score changed", "digest": "Low-score digest", "test": "Test alert",
+           "current": "Current", "baseline": "Baseline",
            "difference": "Difference", "keywords": "Rising complaint keywords", "data": "Data",
            "customer": "Customer", "comment": "Comment", "answers": "Answers", "unsubscribe": "Unsubscribe",
            "scope": "Scope", "all": "all responses", "why": "Why"},
     "ko": {"firing": "점수 하락", "repeat": "계속 낮음", "resolved": "회복", "low_score": "낮은 점수",
-           "digest": "낮은 점수 모음", "test": "테스트 알림", "current": "현재", "baseline": "기준",
+           "low_score_update": "낮은 점수 정정", "digest": "낮은 점수 모음", "test": "테스트 알림",
+           "current": "현재", "baseline": "기준",
            "difference": "차이", "keywords": "늘어난 불만 키워드", "data": "데이터", "customer": "고객",
            "comment": "의견", "answers": "응답", "unsubscribe": "수신 거부", "scope": "범위",
            "all": "전체 응답", "why": "근거"},

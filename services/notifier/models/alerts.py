@@ -66,3 +66,4 @@ class Signal(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     answered_at: Mapped[datetime] = mapped_column(Timestamp)
     received_at: Mapped[datetime] = mapped_column(Timestamp, index=True)
+    revision: Mapped[int] = mapped_column(Integer, server_default="1", default=1)

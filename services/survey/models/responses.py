@@ -21,7 +21,8 @@ class Response(Base):
 
     __tablename__ = "responses"
     __table_args__ = (Index("ix_responses_updated", "updated_at"),
-                      Index("ix_responses_survey_created", "survey_id", "created_at"))
+                      Index("ix_responses_survey_created", "survey_id", "created_at"),
+                      Index("ix_responses_signal_due", "signal_due_at"))
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id"), unique=True)
@@ -42,3 +43,6 @@ class Response(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # A low score from a link click waits for a submit or the settle time (see responding/downstream.py).
+    signal_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    signalled: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc, nullable=True)

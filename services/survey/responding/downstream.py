@@ -1,14 +1,14 @@
-"""What a response becomes for metrics (every version) and notifier (the first low score, once).
+"""What a response becomes for metrics (every version) and notifier (its low score, then corrections).
 
 Messages are written to the outbox in the caller's transaction; the worker delivers them. The
 ordering key keeps a response's versions in order; metrics keeps the newest version, and notifier
-stores a signal once per response.
+keeps the newest revision of a response's signal (``settle_signal`` holds the policy).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -27,6 +27,7 @@ class DownstreamSettings:
 
     public_base_url: str
     low_scores: dict[str, int]
+    signal_settle: timedelta = timedelta(minutes=15)
 
 
 _RECORD = ResponseRecordSchema()
@@ -70,30 +71,69 @@ def low_score(items: list[dict[str, Any]], thresholds: dict[str, int]) -> dict[s
 
 
 def send_downstream(session: Session, response: Response, definition: dict[str, Any], *,
-                    settings: DownstreamSettings, now: datetime) -> None:
-    """Queue the response's current version for metrics, and a signal the first time it holds a low score.
+                    settings: DownstreamSettings, now: datetime, confirmed: bool) -> None:
+    """Queue the response's current version for metrics, and settle its low-score signal.
 
-    The signal goes at once, even for a partial response (a one-click 2 from the email that the
-    customer never completes is exactly the unhappy customer a team lead must hear about); it is sent
-    once per response, so a comment written afterwards is seen through the signal's link.
+    ``confirmed`` says that the customer acted on the page (a form POST); a link click (a GET, which
+    mail scanners make too) is not, so its low score waits (see ``settle_signal``). Callers hold the
+    response's row lock.
     """
-    record = _RECORD.dump(response_record(response, definition))
-    _check_contract(record)
+    record = current_record(response, definition)
     enqueue(session, PLATFORM, topic="response", destination="metrics", payload=record, now=now,
             idempotency_key=f"response:{response.id}:v{response.version}",
             ordering_key=f"response:{response.id}")
+    settle_signal(session, response, record, settings=settings, now=now, confirmed=confirmed)
+
+
+def current_record(response: Response, definition: dict[str, Any]) -> dict[str, Any]:
+    """The response's current version as the contract's JSON, refused (422) if metrics would refuse it."""
+    record = _RECORD.dump(response_record(response, definition))
+    _check_contract(record)
+    return record
+
+
+def settle_signal(session: Session, response: Response, record: dict[str, Any], *,
+                  settings: DownstreamSettings, now: datetime, confirmed: bool) -> None:
+    """The one policy for low scores that come from links with effects.
+
+    - No signal sent yet: a confirmed low score (form POST, or the settle time passed) is signalled
+      at once; an unconfirmed one (link click) is due ``settings.signal_settle`` after the last
+      answer, and every later answer moves that time; a score that is no longer low is not due.
+    - A signal was sent: a change of the signalled score (or a new low answer in its place) sends a
+      correction at once, the next revision, which notifier applies to the stored signal and its
+      notices. A withdrawn answer sends nothing: the notice stands until an answer replaces it.
+    """
     low = low_score(record["answers"], settings.low_scores)
-    key = f"signal:{response.id}"
-    if low is None or queued(session, PLATFORM, key):  # callers hold the response's row lock
+    sent = response.signalled
+    if sent is None:
+        if low is None or queued(session, PLATFORM, f"signal:{response.id}"):  # sent before revisions
+            response.signal_due_at = None
+        elif confirmed:
+            _send_signal(session, response, record, low, revision=1, settings=settings, now=now)
+        else:
+            response.signal_due_at = now + settings.signal_settle
         return
+    current = low or next((i for i in record["answers"] if i["question_key"] == sent["question_key"]
+                           and i["value"] is not None), None)
+    if current is None or (current["question_key"], current["value"]) == (sent["question_key"], sent["score"]):
+        return
+    _send_signal(session, response, record, current, revision=sent["revision"] + 1, settings=settings,
+                 now=now, low=low is not None)
+
+
+def _send_signal(session: Session, response: Response, record: dict[str, Any], answer: dict[str, Any], *,
+                 revision: int, settings: DownstreamSettings, now: datetime, low: bool = True) -> None:
     comment = next((i["text"] for i in record["answers"] if i["type"] == "text" and i["text"]), None)
     signal = {"response_id": response.id, "survey_id": record["survey_id"],
               "survey_version": response.survey_version, "touchpoint": response.touchpoint,
-              "channel": record["channel"], "customer_id": response.customer_id, "metric": low["type"],
-              "score": low["value"], "comment": comment, "answers": record["answers"],
+              "channel": record["channel"], "customer_id": response.customer_id, "metric": answer["type"],
+              "score": answer["value"], "comment": comment, "answers": record["answers"],
               "lang": response.lang, "attributes": record["attributes"],
-              "answered_at": answered_at(record),
+              "answered_at": answered_at(record), "revision": revision, "low": low,
               "link": f"{settings.public_base_url.rstrip('/')}/v1/responses/{response.id}"}
+    key = f"signal:{response.id}" if revision == 1 else f"signal:{response.id}:r{revision}"
     enqueue(session, PLATFORM, topic="signal", destination="notifier", payload=signal, now=now,
-            idempotency_key=key)
-
+            idempotency_key=key, ordering_key=f"signal:{response.id}")  # a correction never overtakes
+    response.signalled = {"metric": answer["type"], "question_key": answer["question_key"],
+                          "score": answer["value"], "revision": revision}
+    response.signal_due_at = None

@@ -84,7 +84,10 @@ def _with_retry(session: Session, work):
 
 def open_page(session: Session, token: str, *, now: datetime, settings: DownstreamSettings,
               lang: str | None = None, score: str | None = None, question_key: str | None = None) -> PageView:
-    """Show the survey; a one-click ``score`` for a score question is recorded at once (partial)."""
+    """Show the survey; a one-click ``score`` is recorded at once (partial, shown preselected).
+
+    Its low-score signal waits for a submit or the settle time: a GET is what mail scanners make.
+    """
     def work() -> PageView:
         opened = _open_invitation(session, token, now)
         if opened is None:
@@ -101,7 +104,8 @@ def open_page(session: Session, token: str, *, now: datetime, settings: Downstre
         if value is not None:
             response.answers = {**response.answers, question["key"]: value}
             _touch(response, now, language)
-            send_downstream(session, response, definition, settings=settings, now=now)
+            # a GET (a mail scanner makes them too): recorded, but its low score waits (settle_signal)
+            send_downstream(session, response, definition, settings=settings, now=now, confirmed=False)
             recorded = value
         session.commit()
         return PageView(kind="form", language=language, definition=definition,
@@ -129,14 +133,14 @@ def submit_page(session: Session, token: str, form: Mapping[str, list[str]], *, 
             _touch(response, now, language)
         if errors:
             if changed:  # a refused answer is never stored, and an unchanged response is not resent
-                send_downstream(session, response, definition, settings=settings, now=now)
+                send_downstream(session, response, definition, settings=settings, now=now, confirmed=True)
             session.commit()
             return PageView(kind="form", status=422, language=language, definition=definition,
                             answers={**answers, **refused}, errors=errors)
         response.completed, response.completed_at = True, now
         _touch(response, now, language)
         invitation.responded_at, invitation.status, invitation.updated_at = now, "responded", now
-        send_downstream(session, response, definition, settings=settings, now=now)
+        send_downstream(session, response, definition, settings=settings, now=now, confirmed=True)
         session.commit()
         return PageView(kind="thanks", language=language, definition=definition)
     return _with_retry(session, work)

@@ -12,12 +12,13 @@ from services.common.outbox import enqueue
 from services.notifier.models.alerts import Delivery
 from services.notifier.models.base import PLATFORM
 from services.notifier.models.subscriptions import Subscription
+from shared.channels import AlertChannelType
 from shared.contracts.fields import json_safe
 
 
 def channel_target(channel: dict[str, Any]) -> str:
     """What a delivery list shows for a channel: the address, or only the URL's host."""
-    if channel["type"] == "email":
+    if channel["type"] == AlertChannelType.EMAIL:
         return channel["address"]
     return f"{channel['type']}:{urlsplit(channel['url']).hostname}"
 

@@ -16,6 +16,7 @@ from services.notifier.channels.url_safety import UnsafeUrlError, check_url
 from services.notifier.exceptions import SubscriptionNotFoundError, UnsafeWebhookError
 from services.notifier.models import PLATFORM
 from services.notifier.models.subscriptions import Subscription
+from shared.channels import URL_ALERT_CHANNELS, AlertChannelType
 from shared.contracts.fields import Duration
 from shared.personal_data import Disclosure
 
@@ -36,7 +37,7 @@ def _stored_rule(rule: dict[str, Any]) -> dict[str, Any]:
 def _stored_channels(channels: list[dict[str, Any]], *, allow_loopback: bool) -> list[dict[str, Any]]:
     stored = []
     for index, channel in enumerate(channels):
-        if channel["type"] in ("slack", "webhook"):
+        if channel["type"] in URL_ALERT_CHANNELS:
             try:
                 check_url(channel["url"], allow_loopback=allow_loopback)
             except UnsafeUrlError as exc:
@@ -146,7 +147,7 @@ def unsubscribe_email(session: Session, token: str, *, now: datetime) -> Subscri
     subscription = find_by_unsubscribe_token(session, token)
     if subscription is None:
         return None
-    subscription.channels = [c for c in subscription.channels if c["type"] != "email"]
+    subscription.channels = [c for c in subscription.channels if c["type"] != AlertChannelType.EMAIL]
     if not subscription.channels:
         subscription.active = False
     subscription.updated_at = now

@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.survey.models import Invitation
+from shared.channels import InvitationChannel
+from shared.statuses import OPEN_INVITATION_STATUSES
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,7 @@ def unreachable(*, unsubscribed_at: datetime | None, erased_at: datetime | None,
     """
     if unsubscribed_at is not None or erased_at is not None:
         return "unsubscribed"
-    if channel == "email" and not email:
+    if channel == InvitationChannel.EMAIL and not email:
         return "no_email"
     return None
 
@@ -78,5 +80,5 @@ def higher_priority_due(session: Session, *, invitation: Invitation, now: dateti
         (Invitation.priority == invitation.priority) & (Invitation.id < invitation.id))
     return session.scalar(select(func.count()).select_from(Invitation).where(
         Invitation.customer_id == invitation.customer_id, Invitation.id != invitation.id,
-        Invitation.status.in_(("scheduled", "postponed")), Invitation.due_at <= now,
+        Invitation.status.in_(OPEN_INVITATION_STATUSES), Invitation.due_at <= now,
         Invitation.expires_at > now, before)) or 0

@@ -11,8 +11,7 @@ from services.survey.erasure import erase_everywhere
 from services.survey.exceptions import CustomerNotFoundError, InvitationNotFoundError
 from services.survey.invitations import record_decision
 from services.survey.models import Customer, Invitation, JourneyEvent, find_invitation_by_token
-
-OPEN = ("scheduled", "postponed")
+from shared.statuses import OPEN_INVITATION_STATUSES, InvitationStatus
 
 
 def get_customer(session: Session, customer_id: str) -> Customer:
@@ -26,7 +25,7 @@ def get_customer(session: Session, customer_id: str) -> Customer:
 def _cancel_open(session: Session, customer_id: str, *, decision: str, status: str, reason: str,
                  now: datetime) -> int:
     invitations = list(session.scalars(select(Invitation).where(
-        Invitation.customer_id == customer_id, Invitation.status.in_(OPEN)).with_for_update()))
+        Invitation.customer_id == customer_id, Invitation.status.in_(OPEN_INVITATION_STATUSES)).with_for_update()))
     for invitation in invitations:
         invitation.due_at = None
         record_decision(session, invitation, decision=decision, status=status, reason=reason, now=now)
@@ -37,7 +36,7 @@ def _unsubscribe(session: Session, customer: Customer, now: datetime, source: st
     if customer.unsubscribed_at is None:
         customer.unsubscribed_at = now
         customer.updated_at = now
-    return _cancel_open(session, customer.id, decision="unsubscribed", status="unsubscribed",
+    return _cancel_open(session, customer.id, decision="unsubscribed", status=InvitationStatus.UNSUBSCRIBED,
                         reason=f"the customer unsubscribed ({source})", now=now)
 
 
@@ -81,6 +80,6 @@ def erase_customer(session: Session, *, customer_id: str, now: datetime) -> None
     customer.updated_at = now
     session.execute(update(JourneyEvent).where(JourneyEvent.customer_id == customer_id).values(attributes={}))
     erase_everywhere(session, customer_id=customer_id, now=now)
-    _cancel_open(session, customer_id, decision="cancelled", status="cancelled",
+    _cancel_open(session, customer_id, decision="cancelled", status=InvitationStatus.CANCELLED,
                  reason="the customer's personal data was erased", now=now)
     session.commit()

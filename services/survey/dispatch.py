@@ -29,9 +29,10 @@ from services.survey.outgoing import build_outgoing
 from services.survey.planning import PlanningRules
 from services.survey.schedule import customer_zone, next_in_window
 from shared.backoff import Backoff
+from shared.channels import InvitationChannel
+from shared.statuses import OPEN_INVITATION_STATUSES, InvitationStatus
 
 log = logging.getLogger("cxloop.survey.dispatch")
-OPEN = ("scheduled", "postponed")
 SET_ASIDE_KIND = "invitation"
 PRIORITY_STEP = timedelta(minutes=1)
 RETRY_CAP_SECONDS = 6 * 3600
@@ -62,7 +63,7 @@ def dispatch_next(session: Session, *, now: datetime, settings: DispatchSettings
     the reason, so the invitations due after it still go out (decision ``set_aside``).
     """
     invitation = session.scalar(
-        select(Invitation).where(Invitation.status.in_(OPEN), Invitation.due_at <= now,
+        select(Invitation).where(Invitation.status.in_(OPEN_INVITATION_STATUSES), Invitation.due_at <= now,
                                  not_set_aside(PLATFORM, SET_ASIDE_KIND, cast(Invitation.id, String)))
         .order_by(Invitation.due_at, Invitation.priority.desc(), Invitation.id).limit(1)
         .with_for_update(skip_locked=True, of=Invitation))
@@ -88,11 +89,11 @@ def dispatch_next(session: Session, *, now: datetime, settings: DispatchSettings
 
 def _postpone(session: Session, invitation: Invitation, until: datetime, reason: str, now: datetime) -> str:
     if until >= invitation.expires_at:
-        record_decision(session, invitation, decision="expired", status="expired", now=now,
+        record_decision(session, invitation, decision="expired", status=InvitationStatus.EXPIRED, now=now,
                         reason=f"expired: {reason} until after the expiry")
         return "expired"
     invitation.due_at = until
-    record_decision(session, invitation, decision="postponed", status="postponed", now=now,
+    record_decision(session, invitation, decision="postponed", status=InvitationStatus.POSTPONED, now=now,
                     reason=f"postponed: {reason} until {until:%Y-%m-%d %H:%M} UTC")
     return "postponed"
 
@@ -104,20 +105,20 @@ def _decide_and_deliver(session: Session, invitation: Invitation, customer: Cust
         return decision
 
     if now >= invitation.expires_at:
-        return stop("expired", "expired", "expired before it could be sent")
+        return stop("expired", InvitationStatus.EXPIRED, "expired before it could be sent")
     refusal = "unsubscribed" if customer is None else unreachable(
         unsubscribed_at=customer.unsubscribed_at, erased_at=customer.erased_at, email=customer.email,
         channel=invitation.channel)
     if refusal == "unsubscribed":
-        return stop("unsubscribed", "unsubscribed", "the customer unsubscribed")
+        return stop("unsubscribed", InvitationStatus.UNSUBSCRIBED, "the customer unsubscribed")
     survey = session.get(Survey, invitation.survey_id)
     if survey is None or survey.status == "archived":
-        return stop("cancelled", "cancelled", "the survey was archived")
+        return stop("cancelled", InvitationStatus.CANCELLED, "the survey was archived")
     if refusal == "no_email":
-        return stop("undeliverable", "undeliverable", "the customer has no email address")
+        return stop("undeliverable", InvitationStatus.UNDELIVERABLE, "the customer has no email address")
     last = last_sent_of_survey(session, customer_id=customer.id, survey_id=survey.id)
     if recontact_blocked(last, survey.recontact_days, now):
-        return stop("suppressed_recontact", "suppressed",
+        return stop("suppressed_recontact", InvitationStatus.SUPPRESSED,
                     f"survey already sent {last:%Y-%m-%d %H:%M} UTC, within {survey.recontact_days} days")
     trigger = session.get(Trigger, invitation.trigger_id) if invitation.trigger_id else None
     start, end = (trigger.window_start, trigger.window_end) if trigger else (None, None)
@@ -148,11 +149,11 @@ def _deliver(session: Session, invitation: Invitation, customer: Customer, surve
     except Exception as exc:  # every failure is recorded on the invitation, never lost
         return _failed(session, invitation, exc, now, settings, rng)
     invitation.sent_at, invitation.attempts, invitation.last_error = now, 0, None
-    if trigger and trigger.reminder_after_minutes and invitation.channel != "in_app":
+    if trigger and trigger.reminder_after_minutes and invitation.channel != InvitationChannel.IN_APP:
         reminder_at = now + timedelta(minutes=trigger.reminder_after_minutes)
         invitation.reminder_due_at = reminder_at if reminder_at < invitation.expires_at else None
     invitation.due_at = None
-    record_decision(session, invitation, decision="sent", status="sent", now=now,
+    record_decision(session, invitation, decision="sent", status=InvitationStatus.SENT, now=now,
                     reason=f"sent by {invitation.channel} in '{outgoing.language}'")
     return "sent"
 
@@ -166,7 +167,7 @@ def _failed(session: Session, invitation: Invitation, exc: Exception, now: datet
     permanent = isinstance(exc, DeliveryError) and exc.permanent
     if permanent or invitation.attempts >= settings.max_attempts:
         invitation.due_at = None
-        record_decision(session, invitation, decision="failed", status="failed", now=now,
+        record_decision(session, invitation, decision="failed", status=InvitationStatus.FAILED, now=now,
                         reason=f"delivery failed for good after {invitation.attempts} attempt(s): {error}"[:300])
         return "failed"
     invitation.due_at = now + retry_delay(invitation.attempts, settings.backoff_seconds, rng)

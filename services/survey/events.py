@@ -26,6 +26,7 @@ from services.survey.customer_upsert import merge_customers, upsert_customers
 from services.survey.exceptions import EventIdReusedError
 from services.survey.models import JourneyEvent
 from shared.contracts.events import MAX_BATCH_EVENTS, EventSchema
+from shared.statuses import EventResultStatus
 
 _EVENT_SCHEMA = EventSchema()
 _RACE_RETRIES = 3
@@ -93,10 +94,11 @@ def ingest_event(session: Session, *, event: dict[str, Any], now: datetime) -> E
         else:
             session.rollback()
     if existing is None:
-        return EventResult(id=event["id"], status="accepted", received_at=now)
+        return EventResult(id=event["id"], status=EventResultStatus.ACCEPTED, received_at=now)
     if existing.body_hash != digest:
         raise EventIdReusedError(f"event id '{event['id']}' was accepted earlier with a different body")
-    return EventResult(id=event["id"], status="accepted", received_at=existing.received_at, replayed=True)
+    return EventResult(id=event["id"], status=EventResultStatus.ACCEPTED, received_at=existing.received_at,
+                       replayed=True)
 
 
 _KNOWN = select(JourneyEvent.event_id, JourneyEvent.body_hash, JourneyEvent.received_at)
@@ -118,7 +120,7 @@ def ingest_batch(session: Session, *, raw_events: list[Any], now: datetime) -> B
             event = _EVENT_SCHEMA.load(raw)
         except ValidationError as exc:
             event_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
-            result.results.append(EventResult(id=event_id, status="rejected", code=422,
+            result.results.append(EventResult(id=event_id, status=EventResultStatus.REJECTED, code=422,
                                               message="the event did not pass validation", errors=exc.messages))
             continue
         result.results.append(EventResult(id=event["id"], status="pending"))
@@ -160,14 +162,14 @@ def _store_batch(session: Session, valid: list[tuple[int, dict[str, Any], str]],
             first_in_batch[event_id] = digest
             new_rows.append(_event_row(event, digest, now))
             customers.append(event["customer"])
-            result.results[index] = EventResult(id=event_id, status="accepted", received_at=now)
+            result.results[index] = EventResult(id=event_id, status=EventResultStatus.ACCEPTED, received_at=now)
         elif earlier_digest == digest:
             received = seen.received_at if seen is not None else now
-            result.results[index] = EventResult(id=event_id, status="replayed", received_at=received,
+            result.results[index] = EventResult(id=event_id, status=EventResultStatus.REPLAYED, received_at=received,
                                                 replayed=True)
         else:
             result.results[index] = EventResult(
-                id=event_id, status="rejected", code=422,
+                id=event_id, status=EventResultStatus.REJECTED, code=422,
                 message=f"event id '{event_id}' was accepted earlier with a different body")
     if not new_rows:
         return

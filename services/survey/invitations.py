@@ -14,6 +14,8 @@ from services.survey.exceptions import InvitationNotFoundError
 from services.survey.models import Invitation, InvitationDecision, SurveyVersion
 from services.survey.survey_definition import text_in
 from services.survey.tokens import derive_token, hash_token, new_nonce
+from shared.channels import InvitationChannel
+from shared.statuses import InvitationStatus
 
 
 def record_decision(session: Session, invitation: Invitation, *, decision: str, reason: str | None,
@@ -110,8 +112,9 @@ def pending_surveys(session: Session, *, customer_id: str, now: datetime, public
         select(Invitation, SurveyVersion.definition)
         .join(SurveyVersion, (SurveyVersion.survey_id == Invitation.survey_id)
               & (SurveyVersion.version == Invitation.survey_version))
-        .where(Invitation.customer_id == customer_id, Invitation.channel == "in_app",
-               Invitation.status == "sent", Invitation.responded_at.is_(None), Invitation.expires_at > now)
+        .where(Invitation.customer_id == customer_id, Invitation.channel == InvitationChannel.IN_APP,
+               Invitation.status == InvitationStatus.SENT, Invitation.responded_at.is_(None),
+               Invitation.expires_at > now)
         .order_by(Invitation.priority.desc(), Invitation.sent_at))
     pending = []
     for invitation, definition in rows:

@@ -16,6 +16,7 @@ from services.survey.dispatch import DispatchSettings, Sender, retry_delay
 from services.survey.invitations import record_decision
 from services.survey.models import PLATFORM, Customer, Invitation, SurveyVersion, Trigger
 from services.survey.outgoing import build_outgoing
+from shared.statuses import OPEN_INVITATION_STATUSES, InvitationStatus
 
 REMINDER_ATTEMPTS = 3
 SET_ASIDE_KIND = "reminder"
@@ -28,7 +29,7 @@ def remind_next(session: Session, *, now: datetime, settings: DispatchSettings, 
     A reminder whose handling fails is set aside (outcome ``set_aside``) so later reminders still go.
     """
     invitation = session.scalar(
-        select(Invitation).where(Invitation.status == "sent", Invitation.reminder_due_at <= now,
+        select(Invitation).where(Invitation.status == InvitationStatus.SENT, Invitation.reminder_due_at <= now,
                                  not_set_aside(PLATFORM, SET_ASIDE_KIND, cast(Invitation.id, String)))
         .order_by(Invitation.reminder_due_at, Invitation.id).limit(1)
         .with_for_update(skip_locked=True, of=Invitation))
@@ -93,12 +94,14 @@ def expire_invitations(session: Session, *, now: datetime, limit: int = 1000) ->
     """Mark invitations past their expiry: unsent ones and sent-but-unanswered ones. One commit."""
     invitations = list(session.scalars(
         select(Invitation).where(Invitation.expires_at <= now, or_(
-            Invitation.status.in_(("scheduled", "postponed")),
-            (Invitation.status == "sent") & Invitation.responded_at.is_(None)))
+            Invitation.status.in_(OPEN_INVITATION_STATUSES),
+            (Invitation.status == InvitationStatus.SENT) & Invitation.responded_at.is_(None)))
         .order_by(Invitation.id).limit(limit).with_for_update(skip_locked=True)))
     for invitation in invitations:
-        reason = "expired unanswered" if invitation.status == "sent" else "expired before it could be sent"
+        sent = invitation.status == InvitationStatus.SENT
+        reason = "expired unanswered" if sent else "expired before it could be sent"
         invitation.due_at = invitation.reminder_due_at = None
-        record_decision(session, invitation, decision="expired", status="expired", reason=reason, now=now)
+        record_decision(session, invitation, decision="expired", status=InvitationStatus.EXPIRED, reason=reason,
+                        now=now)
     session.commit()
     return len(invitations)

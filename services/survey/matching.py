@@ -18,8 +18,7 @@ from services.survey.models import PLATFORM, Customer, Invitation, JourneyEvent,
 from services.survey.planning import Plan, PlanningRules, plan_invitation
 from services.survey.surveys import get_trigger_context
 from services.survey.triggers import get_trigger
-
-OPEN = ("scheduled", "postponed")
+from shared.statuses import OPEN_INVITATION_STATUSES, InvitationStatus
 SET_ASIDE_KIND = "event"
 log = logging.getLogger("cxloop.survey.matching")
 
@@ -120,14 +119,15 @@ def _correlation(trigger: Trigger, event: dict[str, Any]) -> str | None:
 
 
 def _cancel_for(session: Session, trigger: Trigger, event: dict[str, Any], now: datetime) -> int:
-    query = select(Invitation).where(Invitation.trigger_id == trigger.id, Invitation.status.in_(OPEN),
+    query = select(Invitation).where(Invitation.trigger_id == trigger.id,
+                                     Invitation.status.in_(OPEN_INVITATION_STATUSES),
                                      Invitation.customer_id == event["customer_id"])
     correlation = _correlation(trigger, event)
     if correlation is not None:
         query = query.where(Invitation.correlation_value == correlation)
     cancelled = 0
     for invitation in session.scalars(query):
-        record_decision(session, invitation, decision="cancelled", status="cancelled", now=now,
+        record_decision(session, invitation, decision="cancelled", status=InvitationStatus.CANCELLED, now=now,
                         reason=f"cancelled by {event['type']} event {event['id']}"[:300])
         cancelled += 1
     return cancelled
@@ -144,7 +144,7 @@ def _create_invitation(session: Session, trigger: Trigger, survey: Survey, event
     if plan.will_send:
         attach_token(invitation, token_secret=token_secret)
     session.add(invitation)
-    decision = plan.status if plan.status != "suppressed" else "suppressed_recontact"
+    decision = plan.status if plan.status != InvitationStatus.SUPPRESSED else "suppressed_recontact"
     record_decision(session, invitation, decision=decision, reason=plan.reason, now=now)
     return invitation
 

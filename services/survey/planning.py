@@ -18,6 +18,7 @@ from services.survey.contact_rules import (ContactPolicy, budget_free_at, last_s
 from services.survey.models import Survey, Trigger
 from services.survey.schedule import customer_zone, first_send_time, next_in_window, sampled_in
 from services.survey.survey_definition import pick_language
+from shared.statuses import OPEN_INVITATION_STATUSES, InvitationStatus
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Plan:
 
     @property
     def will_send(self) -> bool:
-        return self.status in ("scheduled", "postponed")
+        return self.status in OPEN_INVITATION_STATUSES
 
 
 @dataclass(frozen=True)
@@ -72,16 +73,16 @@ def plan_invitation(session: Session, *, trigger: Trigger, survey: Survey, defin
     due = first_send_time(event["occurred_at"], trigger.delay_minutes, now)
     plan.expires_at = event["occurred_at"] + timedelta(minutes=trigger.delay_minutes + trigger.expires_after_minutes)
     if not sampled_in(trigger.id or 0, event["id"], trigger.sampling_rate):
-        return _stop(plan, "sampled_out", "sampling", f"sampled out at rate {trigger.sampling_rate:g}")
+        return _stop(plan, InvitationStatus.SAMPLED_OUT, "sampling", f"sampled out at rate {trigger.sampling_rate:g}")
     refusal = unreachable(unsubscribed_at=customer.get("unsubscribed_at"), erased_at=customer.get("erased_at"),
                           email=customer.get("email"), channel=trigger.channel)
     if refusal == "unsubscribed":
-        return _stop(plan, "unsubscribed", "unsubscribed", "the customer unsubscribed")
+        return _stop(plan, InvitationStatus.UNSUBSCRIBED, "unsubscribed", "the customer unsubscribed")
     if refusal == "no_email":
-        return _stop(plan, "undeliverable", "no_email", "the customer has no email address")
+        return _stop(plan, InvitationStatus.UNDELIVERABLE, "no_email", "the customer has no email address")
     last = last_sent_of_survey(session, customer_id=customer["id"], survey_id=survey.id)
     if recontact_blocked(last, survey.recontact_days, due):
-        return _stop(plan, "suppressed", "recontact",
+        return _stop(plan, InvitationStatus.SUPPRESSED, "recontact",
                      f"survey already sent {last:%Y-%m-%d %H:%M} UTC, within {survey.recontact_days} days")
     zone = customer_zone(customer.get("time_zone"), rules.default_time_zone)
     windowed = next_in_window(due, trigger.window_start, trigger.window_end, zone)
@@ -95,8 +96,8 @@ def plan_invitation(session: Session, *, trigger: Trigger, survey: Survey, defin
     plan.due_at = windowed
     if windowed >= plan.expires_at:
         rule = "budget" if free_at is not None else "expiry"
-        return _stop(plan, "expired", rule, "it could not be sent before it expires")
+        return _stop(plan, InvitationStatus.EXPIRED, rule, "it could not be sent before it expires")
     plan.fire = True
-    plan.status = "postponed" if "budget" in plan.postponed_by else "scheduled"
+    plan.status = InvitationStatus.POSTPONED if "budget" in plan.postponed_by else InvitationStatus.SCHEDULED
     plan.reason = ("postponed: " + ", ".join(plan.postponed_by)) if plan.postponed_by else "scheduled"
     return plan

@@ -12,6 +12,7 @@ from services.survey.delivery.url_safety import UnsafeUrlError, check_webhook_ur
 from services.survey.exceptions import InvalidTriggerError, TriggerNotFoundError
 from services.survey.models import Trigger
 from services.survey.surveys import get_survey
+from shared.channels import InvitationChannel
 
 
 def get_trigger(session: Session, trigger_id: int) -> Trigger:
@@ -41,7 +42,7 @@ def _check(session: Session, values: dict[str, Any], *, allow_private_webhooks: 
         raise InvalidTriggerError(f"survey {survey.id} is not published", errors={"survey_id": ["not published"]})
     if (values.get("window_start") is None) != (values.get("window_end") is None):
         raise InvalidTriggerError("give both window_start and window_end, or neither")
-    if values["channel"] == "webhook":
+    if values["channel"] == InvitationChannel.WEBHOOK:
         if not values.get("webhook_url"):
             raise InvalidTriggerError("the webhook channel needs webhook_url", errors={"webhook_url": ["required"]})
         try:

@@ -10,10 +10,12 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.fields import Duration, FiniteFloat, JsonSafeDict, Offset, SingleLine, Timestamp
 from shared.contracts.scores import ATTRIBUTE_GROUP, METRICS, ScopeArgsSchema
+from shared.channels import URL_ALERT_CHANNELS, AlertChannelType
+from shared.statuses import values
 
 SUBSCRIPTION_METRICS = (*METRICS, "volume")
 RULE_KINDS = ("drop", "threshold", "low_score")
-CHANNEL_TYPES = ("email", "slack", "webhook")
+CHANNEL_TYPES = values(AlertChannelType)
 LANGUAGES = ("en", "ko")
 SCOPE_GROUPS = ("touchpoint", "survey", "channel")
 
@@ -73,11 +75,11 @@ class ChannelSchema(StrictSchema):
     @validates_schema
     def _target(self, data, **_kwargs) -> None:
         kind = data["type"]
-        if kind == "email" and not data.get("address"):
+        if kind == AlertChannelType.EMAIL and not data.get("address"):
             raise ValidationError("an email channel needs an address", "address")
-        if kind in ("slack", "webhook") and not data.get("url"):
+        if kind in URL_ALERT_CHANNELS and not data.get("url"):
             raise ValidationError(f"a {kind} channel needs a url", "url")
-        if kind == "webhook" and not data.get("secret"):
+        if kind == AlertChannelType.WEBHOOK and not data.get("secret"):
             raise ValidationError("a webhook channel needs a secret of 16+ characters", "secret")
 
 

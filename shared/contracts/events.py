@@ -11,6 +11,7 @@ from marshmallow import RAISE, ValidationError, fields, validate
 
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.fields import Timestamp, check_plausible
+from shared.statuses import EventResultStatus, values
 
 MAX_BATCH_EVENTS = 500
 MAX_BATCH_BYTES = 512 * 1024
@@ -19,7 +20,7 @@ MAX_ATTRIBUTES = 100
 EVENT_TYPE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$", error="an event type such as 'order.delivered'")
 NO_NUL = validate.Regexp(r"^[^\x00]*$", error="no NUL characters")  # PostgreSQL text cannot hold them
 EXTERNAL_ID = validate.And(validate.Length(min=1, max=200), NO_NUL)
-EVENT_STATUSES = ("accepted", "replayed", "rejected")
+EVENT_STATUSES = values(EventResultStatus)
 MAX_ATTRIBUTE_NAME = 100
 ATTRIBUTE_NAME = validate.And(validate.Length(min=1, max=MAX_ATTRIBUTE_NAME), NO_NUL)
 EMAIL = (validate.Email(), validate.Length(max=320))

@@ -8,9 +8,9 @@ from marshmallow import fields, validate
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.fields import Id, Offset, Timestamp
 from shared.contracts.triggers import CHANNELS
+from shared.statuses import InvitationStatus, values
 
-INVITATION_STATUSES = ("scheduled", "postponed", "sent", "failed", "cancelled", "expired", "suppressed",
-                       "sampled_out", "unsubscribed", "undeliverable")
+INVITATION_STATUSES = values(InvitationStatus)
 
 
 class InvitationQueryArgsSchema(StrictSchema):

@@ -10,11 +10,13 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.fields import Id, LANGUAGE, Timestamp
 from shared.contracts.ranges import deprecated_metadata, use_current_name
+from shared.channels import ResponseChannel
 from shared.question_types import QUESTION_TYPES, REGISTRY
+from shared.statuses import values
 
 DIMENSIONS = ("sense", "feel", "think", "act", "relate")
 DRIVERS = ("people", "process", "product")
-CHANNELS = ("email", "webhook", "in_app", "link")
+CHANNELS = values(ResponseChannel)
 MAX_BATCH = 500
 MAX_TEXT = 5000
 

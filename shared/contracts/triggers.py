@@ -7,9 +7,11 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.events import EVENT_TYPE, CustomerInSchema, EventSchema
 from shared.contracts.fields import SingleLine
+from shared.channels import InvitationChannel
+from shared.statuses import values
 
 OPERATORS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "exists", "contains")
-CHANNELS = ("email", "webhook", "in_app")
+CHANNELS = values(InvitationChannel)
 CLOCK_TIME = validate.Regexp(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="a time of day as HH:MM")
 FIELD_PATH = validate.Regexp(r"^(event|customer)\.[A-Za-z0-9_.-]{1,100}$",
                              error="'event.<attribute>' or 'customer.<attribute>'")

@@ -14,6 +14,7 @@ from services.common.outbox import Handler, OutboxMessage, PermanentDeliveryErro
 from services.notifier.channels.senders import (delivery_message_id, email_message, send_email, send_slack,
                                                 send_webhook)
 from services.notifier.models.subscriptions import Subscription
+from shared.channels import AlertChannelType
 
 
 def _channel(engine: Engine, message: OutboxMessage) -> tuple[Subscription, dict[str, Any]]:
@@ -54,4 +55,5 @@ def build_handlers(config, engine: Engine, *, transport=None) -> dict[str, Handl
                      idempotency_key=message.idempotency_key, timeout=config.WEBHOOK_TIMEOUT_SECONDS,
                      allow_loopback=config.ALLOW_PRIVATE_WEBHOOKS, transport=transport)
 
-    return {"email": single(email), "slack": single(slack), "webhook": single(webhook)}
+    return {AlertChannelType.EMAIL: single(email), AlertChannelType.SLACK: single(slack),
+            AlertChannelType.WEBHOOK: single(webhook)}

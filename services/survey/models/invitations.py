@@ -10,8 +10,6 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from services.survey.models.base import Base, BigId, UtcDateTime
 from services.survey.tokens import hash_token
 
-OPEN_STATUSES = ("scheduled", "postponed")
-
 
 class Invitation(Base):
     """An invitation pinned to a survey version.

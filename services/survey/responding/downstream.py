@@ -17,6 +17,7 @@ from services.common.exceptions import InvalidInputError
 from services.common.outbox import enqueue, queued
 from services.survey.models import PLATFORM
 from services.survey.models.responses import Response
+from shared.channels import ResponseChannel
 from shared.contracts.responses import ResponseRecordSchema, answered_at
 from shared.question_types import question_type
 
@@ -44,7 +45,7 @@ def response_record(response: Response, definition: dict[str, Any]) -> dict[str,
     return {
         "response_id": response.id, "version": response.version, "survey_id": str(response.survey_id),
         "survey_version": response.survey_version, "touchpoint": response.touchpoint,
-        "channel": response.channel if response.channel in ("email", "webhook", "in_app") else "link",
+        "channel": ResponseChannel.of_invitation(response.channel),
         "customer_id": response.customer_id, "invitation_id": str(response.invitation_id),
         "event_type": response.event_type, "event_at": response.event_at, "lang": response.lang,
         "attributes": response.attributes or {}, "completed": response.completed,

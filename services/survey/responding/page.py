@@ -21,8 +21,9 @@ from services.survey.models.responses import Response
 from services.survey.responding.downstream import DownstreamSettings, send_downstream
 from services.survey.responding.forms import parse_score, read_answers
 from services.survey.survey_definition import pick_language
+from shared.statuses import InvitationStatus
 
-ANSWERABLE = ("sent",)
+ANSWERABLE = (InvitationStatus.SENT,)
 
 
 @dataclass
@@ -139,7 +140,7 @@ def submit_page(session: Session, token: str, form: Mapping[str, list[str]], *, 
                             answers={**answers, **refused}, errors=errors)
         response.completed, response.completed_at = True, now
         _touch(response, now, language)
-        invitation.responded_at, invitation.status, invitation.updated_at = now, "responded", now
+        invitation.responded_at, invitation.status, invitation.updated_at = now, InvitationStatus.RESPONDED, now
         send_downstream(session, response, definition, settings=settings, now=now, confirmed=True)
         session.commit()
         return PageView(kind="thanks", language=language, definition=definition)

@@ -1,0 +1,42 @@
+"""Statuses, each defined once: what an invitation and an ingested event can be.
+
+Members are ``StrEnum``: each is the very string stored in the databases and sent in the contracts, so
+``InvitationStatus.SENT == "sent"``. Contracts validate with ``values(...)``; code compares with members.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class InvitationStatus(StrEnum):
+    """Where an invitation stands: open (scheduled, postponed), sent, answered, or closed with a reason."""
+
+    SCHEDULED = "scheduled"
+    POSTPONED = "postponed"
+    SENT = "sent"
+    RESPONDED = "responded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    SUPPRESSED = "suppressed"
+    SAMPLED_OUT = "sampled_out"
+    UNSUBSCRIBED = "unsubscribed"
+    UNDELIVERABLE = "undeliverable"
+
+
+#: Invitations still waiting to be sent (dispatch may send them; a new plan or an unsubscribe cancels them).
+OPEN_INVITATION_STATUSES: tuple[InvitationStatus, ...] = (InvitationStatus.SCHEDULED, InvitationStatus.POSTPONED)
+
+
+class EventResultStatus(StrEnum):
+    """What happened to one posted journey event."""
+
+    ACCEPTED = "accepted"
+    REPLAYED = "replayed"
+    REJECTED = "rejected"
+
+
+def values(kind: type[StrEnum]) -> tuple[str, ...]:
+    """The plain strings of an enum, in definition order (for ``validate.OneOf`` and documentation)."""
+    return tuple(member.value for member in kind)

@@ -9,7 +9,6 @@ from typing import Any
 from services.notifier.models.subscriptions import Subscription
 from services.notifier.rules.decisions import (Comparison, Decision, Estimate, drop_decision,
                                                poisson_interval, threshold_decision, volume_comparison)
-from services.notifier.rules.tests import DropTest, nps_drop_test, proportion_drop_test
 
 
 @dataclass(frozen=True)
@@ -31,37 +30,20 @@ def _estimate(data: dict[str, Any]) -> Estimate:
     return Estimate(data.get("value"), data.get("ci_low"), data.get("ci_high"), int(data.get("n") or 0))
 
 
-def _drop_test(metric: str, cell: dict[str, Any]) -> DropTest | None:
-    now, before = cell["current"].get("parts") or {}, cell["baseline"].get("parts") or {}
-    try:
-        if metric == "nps":
-            return nps_drop_test(tuple(int(now[k]) for k in ("promoters", "passives", "detractors")),
-                                 tuple(int(before[k]) for k in ("promoters", "passives", "detractors")))
-        if metric == "csat":
-            return proportion_drop_test((int(now["satisfied"]), cell["current"]["n"]),
-                                        (int(before["satisfied"]), cell["baseline"]["n"]))
-    except (KeyError, TypeError, ValueError):
-        return None
-    return None
-
-
 def comparison_of(subscription: Subscription, cell: dict[str, Any]) -> Comparison:
     """The rule's inputs for one compare cell.
 
-    NPS and CSAT: metrics' estimates and difference interval with the notifier's pooled score test
-    on the counts (see ``rules.tests`` for why). CES: metrics' difference and one-sided p-value.
+    NPS, CSAT and CES: metrics' estimates, difference and one-sided p-value, as computed there (the
+    query asks for ``test=pooled``: for NPS and CSAT the score test with the variance pooled under
+    "no change", which keeps its level for a small window against a long baseline; CES: Welch).
     Volume: the answer counts ``n`` of both windows, tested as Poisson counts.
     """
     rule = subscription.rule
     if subscription.metric == "volume":
         windows = rule.get("baseline_windows", 1) if rule.get("baseline") == "last_n" else 1
         return volume_comparison(int(cell["current"]["n"]), int(cell["baseline"]["n"]), windows)
-    difference, p_value = _estimate(cell["difference"]), cell.get("p_value")
-    test = _drop_test(subscription.metric, cell)
-    if test is not None:
-        difference = Estimate(test.difference, difference.ci_low, difference.ci_high, difference.n)
-        p_value = test.p_value
-    return Comparison(_estimate(cell["current"]), _estimate(cell["baseline"]), difference, p_value)
+    return Comparison(_estimate(cell["current"]), _estimate(cell["baseline"]), _estimate(cell["difference"]),
+                      cell.get("p_value"))
 
 
 def decide(subscription: Subscription, cell: dict[str, Any]) -> tuple[Decision, Comparison]:

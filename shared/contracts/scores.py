@@ -15,6 +15,7 @@ from shared.contracts.ranges import deprecated_metadata, use_current_name
 from shared.question_types import SCORE_METRICS as METRICS
 GROUPS = ("period", "touchpoint", "survey", "question", "channel", "dimension", "driver")
 PERIODS = ("day", "week", "month")
+COMPARE_TESTS = ("pooled", "unpooled")
 ATTRIBUTE_GROUP = re.compile(r"^attr\.[A-Za-z0-9_\-]{1,64}$")
 SEGMENT_FILTER = re.compile(r"^[A-Za-z0-9_\-]{1,64}:.{1,200}$")
 MIN_CELL_HELP = ("for roles without personal-data access (analyst, team_lead, finance): attribute-grouped "
@@ -92,6 +93,11 @@ class CompareQueryArgsSchema(ScopeArgsSchema):
     alpha = fields.Float(load_default=0.05, validate=validate.Range(0, 1, min_inclusive=False, max_inclusive=False),
                          metadata={"description": "significance level of the test"})
     alternative = fields.String(load_default="two-sided", validate=validate.OneOf(["two-sided", "less", "greater"]))
+    test = fields.String(load_default="pooled", validate=validate.OneOf(COMPARE_TESTS),
+                         metadata={"description": "the test behind p_value for NPS and CSAT: pooled = score "
+                                                  "test with the variance pooled under 'no change' (keeps its "
+                                                  "level; what alerts use), unpooled = Wald test with the "
+                                                  "interval's standard error. CES always uses Welch's t"})
     min_n = fields.Integer(load_default=30, validate=validate.Range(min=0, max=1_000_000))
 
     @validates_schema
@@ -160,6 +166,9 @@ class CompareCellSchema(ReplySchema):
     baseline = fields.Nested(EstimateSchema, required=True)
     difference = fields.Nested(EstimateSchema, required=True)
     p_value = FiniteFloat(allow_none=True)
+    test = fields.String(allow_none=True, load_default=None,
+                         metadata={"description": "the test p_value comes from: pooled_score_z, wald_z "
+                                                  "(NPS), pooled_z, wald_z (CSAT) or welch_t (CES)"})
     significant = fields.Boolean(required=True)
     direction = fields.String(required=True, validate=validate.OneOf(["up", "down", "none"]))
 
@@ -172,6 +181,7 @@ class CompareReplySchema(ReplySchema):
     baseline_window = fields.Nested(WindowSchema, required=True)
     baseline = fields.String(required=True)
     alternative = fields.String(required=True)
+    test = fields.String(load_default="pooled", metadata={"description": "the test asked for"})
     alpha = fields.Float(required=True)
     confidence = fields.Float(required=True)
     group_by = fields.List(fields.String(), required=True)

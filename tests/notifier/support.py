@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 
+from services.metrics.stats.nps import nps_difference
 from shared.http_client import ServiceUnavailableError
 
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday
@@ -40,15 +41,18 @@ def estimate(value, n, parts=None, half=5.0):
 
 
 def nps_cell(current: tuple[int, int, int], baseline: tuple[int, int, int], group=None) -> dict:
-    """A compare cell as metrics returns it for NPS (the counts in ``parts``)."""
+    """A compare cell as metrics returns it for NPS with ``test=pooled`` (its p-value from metrics' code)."""
     def one(counts):
         n = sum(counts)
         return estimate(100.0 * (counts[0] - counts[2]) / n, n,
                         {"promoters": counts[0], "passives": counts[1], "detractors": counts[2]})
     now, before = one(current), one(baseline)
+    change = nps_difference(current, baseline, alternative="less", min_n=0, test="pooled")  # as metrics does
+    p_value = change.parts["p_value"]
     return {"group": group or {}, "current": now, "baseline": before,
             "difference": estimate(now["value"] - before["value"], now["n"] + before["n"], half=8.0),
-            "p_value": 0.5, "significant": False, "direction": "none"}
+            "p_value": p_value, "test": change.parts["test"], "significant": p_value < 0.05,
+            "direction": "down" if p_value < 0.05 else "none"}
 
 
 class FakeMetrics:

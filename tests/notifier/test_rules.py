@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
 from services.notifier.rules.decisions import (Comparison, Estimate, drop_decision, poisson_interval,
                                                threshold_decision, volume_comparison)
 from services.notifier.rules.episodes import OpenEpisode, next_step
-from services.notifier.rules.tests import nps_drop_test
+from services.notifier.snapshots import comparison_of
+from tests.notifier.support import nps_cell
 from services.notifier.rules.windows import closed_window_end
 
 T = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday
@@ -40,9 +42,12 @@ def test_threshold_uses_the_upper_bound_not_the_point_value():
     assert threshold_decision(Estimate(25, 20, 29, 100), target=30, min_n=30).firing
 
 
-def test_score_test_and_poisson_reference_values():
-    test = nps_drop_test((45, 30, 25), (50, 30, 20))
-    assert test.difference == pytest.approx(-10.0) and 0 < test.p_value < 0.5
+def test_the_decision_reads_metrics_pooled_test_and_poisson_reference_values():
+    cell = nps_cell((45, 30, 25), (50, 30, 20))
+    subscription = SimpleNamespace(metric="nps", rule={"kind": "drop", "alpha": 0.05, "min_drop": 5, "min_n": 30})
+    comparison = comparison_of(subscription, cell)
+    assert comparison.difference.value == pytest.approx(-10.0) and comparison.p_value == cell["p_value"]
+    assert cell["test"] == "pooled_score_z" and 0 < comparison.p_value < 0.5
     low, high = poisson_interval(10, 0.95)  # Garwood: 4.795, 18.39
     assert low == pytest.approx(4.7954, abs=1e-3) and high == pytest.approx(18.3904, abs=1e-3)
     assert volume_comparison(100, 800, 4).p_value < 0.001

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -46,15 +46,20 @@ def estimate(metric: str, counts: Mapping[int, int], *, confidence: float, min_n
 
 
 def difference(metric: str, current: Mapping[int, int], baseline: Mapping[int, int], *,
-               confidence: float, alternative: str, min_n: int) -> Estimate:
-    """Current minus baseline with its interval; ``parts["p_value"]`` holds the test's p-value."""
+               confidence: float, alternative: str, min_n: int, test: str = "pooled") -> Estimate:
+    """Current minus baseline with its interval; ``parts["p_value"]`` holds the test's p-value.
+
+    ``test`` (``pooled`` or ``unpooled``) chooses the NPS and CSAT test; CES always uses Welch's t,
+    and its ``parts["test"]`` says so.
+    """
     definition = METRICS[metric]
     now, before = definition.levels(current), definition.levels(baseline)
     if metric == "nps":
         return nps_difference(NpsCounts.from_answer_counts(now), NpsCounts.from_answer_counts(before),
-                              confidence=confidence, alternative=alternative, min_n=min_n)
+                              confidence=confidence, alternative=alternative, min_n=min_n, test=test)
     if metric == "csat":
         return csat_difference((int(now[3:].sum()), int(now.sum())),
                                (int(before[3:].sum()), int(before.sum())),
-                               confidence=confidence, alternative=alternative, min_n=min_n)
-    return ces_difference(now, before, confidence=confidence, alternative=alternative, min_n=min_n)
+                               confidence=confidence, alternative=alternative, min_n=min_n, test=test)
+    change = ces_difference(now, before, confidence=confidence, alternative=alternative, min_n=min_n)
+    return replace(change, parts={**change.parts, "test": "welch_t"})

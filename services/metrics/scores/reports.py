@@ -141,7 +141,7 @@ def compare_report(session: Session, args: dict[str, Any], *, now: datetime,
                                    before_counts.get(key, {})))
     return {"metric": args["metric"], "current_window": {"from_": current[0], "to": current[1]},
             "baseline_window": {"from_": baseline[0], "to": baseline[1]}, "baseline": args["baseline"],
-            "alternative": args["alternative"], "alpha": args["alpha"],
+            "alternative": args["alternative"], "alpha": args["alpha"], "test": args["test"],
             "confidence": args["confidence"], "group_by": group_by, "cells": cells,
             "min_cell_size": disclosure.cell_minimum or None, "unmatched": unmatched}
 
@@ -149,7 +149,7 @@ def compare_report(session: Session, args: dict[str, Any], *, now: datetime,
 def _compare_cell(args, group, now_counts, before_counts) -> dict[str, Any]:
     options = {"confidence": args["confidence"], "min_n": args["min_n"]}
     change = difference(args["metric"], now_counts, before_counts, alternative=args["alternative"],
-                        **options)
+                        test=args["test"], **options)
     p_value = change.parts.get("p_value", math.nan)
     significant = bool(not change.insufficient and math.isfinite(p_value) and p_value < args["alpha"])
     direction = "none"
@@ -157,5 +157,5 @@ def _compare_cell(args, group, now_counts, before_counts) -> dict[str, Any]:
         direction = "down" if change.value < 0 else "up"
     return {"group": group, "current": estimate(args["metric"], now_counts, **options).as_dict(),
             "baseline": estimate(args["metric"], before_counts, **options).as_dict(),
-            "difference": change.as_dict(), "p_value": p_value, "significant": significant,
-            "direction": direction}
+            "difference": change.as_dict(), "p_value": p_value, "test": change.parts.get("test"),
+            "significant": significant, "direction": direction}

@@ -67,6 +67,7 @@ def csat_difference(
     confidence: float = 0.95,
     alternative: str = "two-sided",
     min_n: int = 30,
+    test: str = "pooled",
 ) -> Estimate:
     """Change in CSAT, current minus previous, in percentage points, with a z test.
 
@@ -74,7 +75,7 @@ def csat_difference(
     ----------
     current, previous : BinaryCounts or (satisfied, n)
         Top-2 counts and sample sizes of two independent samples.
-    confidence, alternative, min_n
+    confidence, alternative, min_n, test
         As in :func:`.proportions.proportion_difference`; the interval is always two-sided.
 
     Returns
@@ -85,7 +86,7 @@ def csat_difference(
         ``alternative``. NaN throughout when either sample is empty.
     """
     estimate = proportion_difference(
-        current, previous, confidence=confidence, alternative=alternative, min_n=min_n
+        current, previous, confidence=confidence, alternative=alternative, min_n=min_n, test=test
     )
     parts = dict(estimate.parts)
     parts["current"] = 100.0 * parts["current"]

@@ -12,7 +12,10 @@ from typing import Any, NamedTuple
 from .estimate import Estimate, check_confidence
 from .proportions import normal_p_value, two_sided_z
 from .score_inputs import check_alternative, check_count, check_level_counts, check_min_n
-from .score_inputs import is_insufficient, tally_scores
+from .score_inputs import check_test, is_insufficient, tally_scores
+
+# the ``parts["test"]`` of a difference: which test its p-value comes from
+_TEST_NAMES = {"pooled": "pooled_score_z", "unpooled": "wald_z"}
 
 NAN = float("nan")
 # Pseudo-counts of the adjusted Wald interval (Rocks 2016): 3 in all, as in Agresti-Coull.
@@ -149,6 +152,7 @@ def nps_difference(
     confidence: float = 0.95,
     alternative: str = "two-sided",
     min_n: int = 30,
+    test: str = "pooled",
 ) -> Estimate:
     """Change in NPS, current minus previous, in points, with a z test.
 
@@ -162,12 +166,16 @@ def nps_difference(
         Alternative hypothesis: the change is non-zero, negative (a drop), positive (a rise).
     min_n : int
         Flags the estimate ``insufficient`` when either sample is smaller.
+    test : {"pooled", "unpooled"}
+        ``pooled`` (default): the score test below, which keeps its level; ``unpooled``: the Wald
+        test of the adjusted difference with the interval's standard error (agrees with the
+        interval, leans towards "drop" for a small window against a long positive baseline).
 
     Returns
     -------
     Estimate
         ``value`` = plain NPS(current) - NPS(previous), in [-200, 200]. Parts: ``current`` and
-        ``previous`` (plain NPS), ``se`` (points), ``z``, ``p_value``, ``alternative``. NaN
+        ``previous`` (plain NPS), ``se`` (points), ``z``, ``p_value``, ``alternative``, ``test``. NaN
         throughout when either sample is empty.
 
     Notes
@@ -191,20 +199,23 @@ def nps_difference(
     """
     first, second = _checked(current, "current "), _checked(previous, "previous ")
     check_alternative(alternative)
+    check_test(test)
     z_crit = two_sided_z(confidence)
     insufficient = is_insufficient(check_min_n(min_n), first.n, second.n)
     if first.n == 0 or second.n == 0:
         return Estimate(NAN, NAN, NAN, first.n + second.n, float(confidence), "adjusted_wald", True,
                         {"current": _raw_points(first), "previous": _raw_points(second),
-                         "se": NAN, "z": NAN, "p_value": NAN, "alternative": alternative})
+                         "se": NAN, "z": NAN, "p_value": NAN, "alternative": alternative,
+                         "test": _TEST_NAMES[test]})
     (centre1, var1), (centre2, var2) = _adjusted(first), _adjusted(second)
     delta, se = 100.0 * (centre1 - centre2), 100.0 * math.sqrt(var1 + var2)
-    z = _pooled_z(first, second)
+    z = _pooled_z(first, second) if test == "pooled" else delta / se
     return Estimate(
         value=_raw_points(first) - _raw_points(second),
         ci_low=max(-200.0, delta - z_crit * se), ci_high=min(200.0, delta + z_crit * se),
         n=first.n + second.n, confidence=float(confidence), method="adjusted_wald",
         insufficient=insufficient,
         parts={"current": _raw_points(first), "previous": _raw_points(second), "se": se,
-               "z": z, "p_value": normal_p_value(z, alternative), "alternative": alternative},
+               "z": z, "p_value": normal_p_value(z, alternative), "alternative": alternative,
+               "test": _TEST_NAMES[test]},
     )

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from scipy.special import ndtr, ndtri
 
 from .estimate import Estimate, check_confidence
-from .score_inputs import check_alternative, check_count, check_min_n, is_insufficient
+from .score_inputs import check_alternative, check_count, check_min_n, check_test, is_insufficient
 
 NAN = float("nan")
 
@@ -133,6 +133,7 @@ def proportion_difference(
     confidence: float = 0.95,
     alternative: str = "two-sided",
     min_n: int = 30,
+    test: str = "pooled",
 ) -> Estimate:
     """Difference ``p_current - p_previous`` of two independent proportions, with a test.
 
@@ -146,12 +147,15 @@ def proportion_difference(
         Alternative hypothesis of the z test: the difference is non-zero, negative, positive.
     min_n : int
         Flags the estimate ``insufficient`` when either sample is smaller.
+    test : {"pooled", "unpooled"}
+        ``pooled`` (default): the z test with the variance pooled under the null hypothesis;
+        ``unpooled``: the Wald z test with each sample's own variance.
 
     Returns
     -------
     Estimate
         ``value`` in [-1, 1]; ``parts`` holds ``current``, ``previous`` (the two proportions),
-        ``z``, ``p_value`` and ``alternative``. If either ``n`` is 0 everything numeric is NaN.
+        ``z``, ``p_value``, ``alternative`` and ``test`` (``pooled_z`` or ``wald_z``). If either ``n`` is 0 everything numeric is NaN.
 
     Notes
     -----
@@ -171,24 +175,28 @@ def proportion_difference(
     k1, n1 = _pair(current, "current")
     k2, n2 = _pair(previous, "previous")
     check_alternative(alternative)
+    name = "pooled_z" if check_test(test) == "pooled" else "wald_z"
     z_crit = two_sided_z(confidence)
     insufficient = is_insufficient(check_min_n(min_n), n1, n2)
     if n1 == 0 or n2 == 0:
         return Estimate(NAN, NAN, NAN, n1 + n2, float(confidence), "newcombe_hybrid_score", True,
                         {"current": NAN, "previous": NAN, "z": NAN, "p_value": NAN,
-                         "alternative": alternative})
+                         "alternative": alternative, "test": name})
     p1, p2 = k1 / n1, k2 / n2
     l1, u1 = _wilson(k1, n1, z_crit)
     l2, u2 = _wilson(k2, n2, z_crit)
     diff = p1 - p2
     low = diff - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
     high = diff + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-    pooled = (k1 + k2) / (n1 + n2)
-    se0 = math.sqrt(pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2))
+    if test == "pooled":
+        pooled = (k1 + k2) / (n1 + n2)
+        se0 = math.sqrt(pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2))
+    else:
+        se0 = math.sqrt(p1 * (1.0 - p1) / n1 + p2 * (1.0 - p2) / n2)
     z = diff / se0 if se0 > 0 else 0.0
     return Estimate(
         value=diff, ci_low=max(-1.0, low), ci_high=min(1.0, high), n=n1 + n2,
         confidence=float(confidence), method="newcombe_hybrid_score", insufficient=insufficient,
         parts={"current": p1, "previous": p2, "z": z,
-               "p_value": normal_p_value(z, alternative), "alternative": alternative},
+               "p_value": normal_p_value(z, alternative), "alternative": alternative, "test": name},
     )

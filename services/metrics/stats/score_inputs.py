@@ -87,6 +87,16 @@ def check_alternative(alternative: str) -> str:
     return alternative
 
 
+TESTS = ("pooled", "unpooled")
+
+
+def check_test(test: str) -> str:
+    """Return ``test`` if it is ``"pooled"`` (variance under the null) or ``"unpooled"`` (Wald)."""
+    if test not in TESTS:
+        raise ValueError(f"test must be one of {TESTS}, got {test!r}")
+    return test
+
+
 def is_insufficient(min_n: int, *ns: int) -> bool:
     """True when any sample size is zero or below ``min_n``."""
     return any(n == 0 or n < min_n for n in ns)

@@ -43,7 +43,7 @@ def compare_params(*, metric: str, scope: dict[str, Any], window: timedelta, end
                    baseline: str, baseline_windows: int, alpha: float, confidence: float) -> dict[str, Any]:
     """Query of ``/v1/scores/compare`` for one decided window."""
     return {"metric": metric, "window": _duration(window), "end": end.isoformat(), "baseline": baseline,
-            "baseline_windows": baseline_windows, "alternative": "less", "alpha": alpha,
+            "baseline_windows": baseline_windows, "alternative": "less", "test": "pooled", "alpha": alpha,
             "confidence": confidence, "min_n": 0, **scope_params(scope)}
 
 

@@ -25,6 +25,8 @@ class Role(str, enum.Enum):
     TEAM_LEAD = "team_lead"
     INGEST = "ingest"
     SERVICE = "service"
+    # The web console's key: by itself it may do nothing; it acts for a person (shared.actor).
+    CONSOLE = "console"
 
 
 ROLE_NAMES: tuple[str, ...] = tuple(role.value for role in Role)

@@ -13,6 +13,7 @@ from services.common.db import get_session
 from services.common.exceptions import DomainError
 from services.common.keys import authenticate
 from services.common.ratelimit import AuthFailureLimit
+from shared.actor import ACTOR_HEADER, ActorError, verify_actor
 from shared.auth import Principal, Role, authorization_problem, parse_bearer, same_secret
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,13 +74,29 @@ def init_auth(app: Flask, tables) -> None:
         if principal is None:
             failures.failed(address)
             raise UnauthenticatedError("invalid or revoked API key")
+        if principal.role == Role.CONSOLE.value:  # the console acts for a person: that person's role
+            principal = _acting_person(address, failures)
         g.principal = principal
+
+
+def _acting_person(address: str, failures: AuthFailureLimit) -> Principal:
+    """The person a console request acts for (``shared.actor``), or 401 if the header does not verify."""
+    try:
+        actor = verify_actor(current_app.config.get("CONSOLE_ACTOR_SECRET") or "",
+                             request.headers.get(ACTOR_HEADER), now=time.time())
+    except ActorError as error:
+        failures.failed(address)
+        raise UnauthenticatedError(str(error)) from None
+    return Principal(key_id=actor.subject, role=actor.role, subject=actor.subject)
 
 
 def _principal_for(token: str, cache: _KeyCache, tables) -> Principal | None:
     admin_key = current_app.config.get("ADMIN_KEY")
     if admin_key and same_secret(token, admin_key):
         return Principal(key_id="env-admin", role=Role.ADMIN.value, subject="admin")
+    console_key = current_app.config.get("CONSOLE_KEY")
+    if console_key and same_secret(token, console_key):
+        return Principal(key_id="env-console", role=Role.CONSOLE.value, subject="console")
     cached = cache.get(token)
     if cached is not None:
         return cached

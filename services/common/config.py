@@ -11,7 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 SERVICE_NAMES = ("survey", "metrics", "notifier")
-DEFAULT_PORTS = {"survey": 8001, "metrics": 8002, "notifier": 8003}
+DEFAULT_PORTS = {"survey": 8001, "metrics": 8002, "notifier": 8003, "console": 8000}
+# Every app with its own database and Alembic environment: the API services and the web console.
+MIGRATED_APPS = SERVICE_NAMES + ("console",)
 
 
 def var_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -48,6 +50,10 @@ class ServiceConfig:
         self.DATABASE_URL = database_url_for(self.SERVICE_NAME, env)
         self.ADMIN_KEY = env.get("CX_ADMIN_KEY") or None
         self.SERVICE_KEY = env.get("CX_SERVICE_KEY") or self.ADMIN_KEY
+        # The web console's key (role console, like CX_ADMIN_KEY a bootstrap value) and the secret
+        # that signs the person it acts for (shared.actor); without the secret no console request passes.
+        self.CONSOLE_KEY = env.get("CX_CONSOLE_KEY") or None
+        self.CONSOLE_ACTOR_SECRET = env.get("CX_CONSOLE_ACTOR_SECRET") or None
         self.LOG_LEVEL = env.get("CX_LOG_LEVEL", "INFO")
         self.VAR_DIR = str(var_dir(env))
         # Where people reach this service: the base of the links in the mail it sends.

@@ -16,6 +16,7 @@ from services.common.config import ServiceConfig
 from services.common.db import Database
 from services.common.errors import EnvelopeApi, init_error_handlers
 from services.common.health import health_blueprint
+from services.common.keys_api import keys_blueprint
 from services.common.keys_cli import keys_cli
 from services.common.observability import configure_logging, init_request_tracking
 from services.common.ops_api import ops_blueprint
@@ -77,6 +78,7 @@ def build_app(import_name: str, config: ServiceConfig, *, title: str, descriptio
     app.register_blueprint(health_blueprint)
     app.register_blueprint(_docs_assets_blueprint())
     api.register_blueprint(ops_blueprint)
+    api.register_blueprint(keys_blueprint)
     for blueprint in blueprints:
         if isinstance(blueprint, flask_smorest.Blueprint):
             api.register_blueprint(blueprint)

@@ -10,14 +10,14 @@ from pprint import pformat
 from alembic import command
 from alembic.config import Config as AlembicConfig
 
-from services.common.config import SERVICE_NAMES, database_url_for
+from services.common.config import MIGRATED_APPS, database_url_for
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def alembic_config(service: str, url: str | None = None) -> AlembicConfig:
     """The Alembic configuration of one service, pointed at its database URL."""
-    if service not in SERVICE_NAMES:
+    if service not in MIGRATED_APPS:
         raise ValueError(f"unknown service {service!r}")
     config = AlembicConfig(str(MIGRATIONS_DIR / "alembic.ini"), ini_section=service)
     config.set_main_option("script_location", str(MIGRATIONS_DIR / service))
@@ -66,14 +66,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("action", choices=["upgrade", "downgrade", "check"],
                         help="check: exit 1 when the models and the migrated database differ")
-    parser.add_argument("services", nargs="*", help=f"any of {', '.join(SERVICE_NAMES)} (default: all)")
+    parser.add_argument("services", nargs="*", help=f"any of {', '.join(MIGRATED_APPS)} (default: all)")
     parser.add_argument("--revision", default=None)
     args = parser.parse_args(argv)
-    unknown = set(args.services) - set(SERVICE_NAMES)
+    unknown = set(args.services) - set(MIGRATED_APPS)
     if unknown:
         parser.error(f"unknown service(s): {', '.join(sorted(unknown))}")
     differ = False
-    for service in args.services or SERVICE_NAMES:
+    for service in args.services or MIGRATED_APPS:
         if args.action == "check":
             differences = model_differences(service)
             differ = differ or bool(differences)

@@ -1,0 +1,53 @@
+"""Outbound HTTP from the console to the three services, one client per service.
+
+Pages get them with ``service_clients()``; tests inject their own ``ServiceClients`` (for example
+with ``httpx.WSGITransport`` onto in-process apps) through ``create_app(..., clients=...)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+from flask import current_app
+
+from services.console.clients.base import (ClientSettings, ConsoleServiceError, ServiceDownError,
+                                           ServiceRefusedError)
+from services.console.clients.metrics import MetricsClient
+from services.console.clients.notifier import NotifierClient
+from services.console.clients.survey import SurveyClient
+
+__all__ = ["ServiceClients", "service_clients", "ConsoleServiceError", "ServiceDownError", "ServiceRefusedError"]
+
+
+@dataclass
+class ServiceClients:
+    """The console's clients of survey, metrics and notifier."""
+
+    survey: SurveyClient
+    metrics: MetricsClient
+    notifier: NotifierClient
+
+    @classmethod
+    def from_config(cls, config, *, transports: dict[str, httpx.BaseTransport] | None = None) -> "ServiceClients":
+        """Clients for the configured URLs, console key and actor secret."""
+        transports = transports or {}
+
+        def settings(service: str, url: str) -> ClientSettings:
+            return ClientSettings(service=service, base_url=url, api_key=config.CONSOLE_KEY,
+                                  actor_secret=config.CONSOLE_ACTOR_SECRET, timeout=config.SERVICE_TIMEOUT_SECONDS,
+                                  read_attempts=config.SERVICE_READ_ATTEMPTS,
+                                  actor_lifetime=config.ACTOR_LIFETIME_SECONDS, transport=transports.get(service))
+
+        return cls(survey=SurveyClient(settings("survey", config.SURVEY_URL)),
+                   metrics=MetricsClient(settings("metrics", config.METRICS_URL)),
+                   notifier=NotifierClient(settings("notifier", config.NOTIFIER_URL)))
+
+    def by_service(self) -> dict[str, SurveyClient | MetricsClient | NotifierClient]:
+        """The three clients by service name."""
+        return {"survey": self.survey, "metrics": self.metrics, "notifier": self.notifier}
+
+
+def service_clients() -> ServiceClients:
+    """The current app's clients."""
+    return current_app.extensions["console_clients"]

@@ -1,0 +1,9 @@
+"""The metrics service as the console sees it (scores, churn, CLV: added by the dashboard pages)."""
+
+from __future__ import annotations
+
+from services.console.clients.platform import PlatformClient
+
+
+class MetricsClient(PlatformClient):
+    """Scores, comparisons, keywords, churn, retention and CLV (metrics service)."""

@@ -1,0 +1,70 @@
+"""The console's forms (Flask-WTF: every form carries the CSRF token; validators give per-field errors).
+
+A form only checks what a person typed is well formed; the rules live in use cases and services,
+whose errors the page puts back on the fields (``pages.support.apply_errors``).
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import InputRequired, Length
+
+from services.console.passwords import MIN_PASSWORD_LENGTH
+from services.console.people import time_zones
+from services.console.vocabulary import language_choices, role_choices
+from shared.auth import ROLE_NAMES
+
+REQUIRED = _l("Enter this.")
+
+
+def _zones() -> list[tuple[str, str]]:
+    return [(zone, zone.replace("_", " ")) for zone in time_zones()]
+
+
+class SignInForm(FlaskForm):
+    """``/login``."""
+
+    email = EmailField(_l("Email"), validators=[InputRequired(REQUIRED)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(REQUIRED)])
+    next = HiddenField()
+
+
+class ProfileFields(FlaskForm):
+    """Language and time zone, shared by several forms."""
+
+    language = SelectField(_l("Language"), choices=language_choices, validators=[InputRequired(REQUIRED)])
+    time_zone = SelectField(_l("Time zone"), choices=_zones, validators=[InputRequired(REQUIRED)])
+
+
+class PreferencesForm(ProfileFields):
+    """A person's own language and time zone."""
+
+
+class UserEditForm(ProfileFields):
+    """An admin changes a person."""
+
+    display_name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=200)])
+    role = SelectField(_l("Role"), choices=role_choices, validators=[InputRequired(REQUIRED)])
+
+
+class UserCreateForm(UserEditForm):
+    """An admin adds a person."""
+
+    email = EmailField(_l("Email"), validators=[InputRequired(REQUIRED), Length(max=254)])
+    password = PasswordField(_l("First password"), validators=[
+        InputRequired(REQUIRED),
+        Length(min=MIN_PASSWORD_LENGTH, max=200,
+               message=_l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))])
+
+
+class KeyCreateForm(FlaskForm):
+    """An admin creates an API key."""
+
+    role = SelectField(_l("Role"), choices=lambda: role_choices(ROLE_NAMES), validators=[InputRequired(REQUIRED)])
+    subject = StringField(_l("Held by"), validators=[InputRequired(REQUIRED), Length(max=200)])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (disable, revoke, sign out): only the CSRF token."""

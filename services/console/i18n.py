@@ -1,0 +1,91 @@
+"""Korean and English (Flask-Babel): the person's language and time zone, catalogues read from .po files.
+
+The catalogues are kept as text (``translations/<lang>/LC_MESSAGES/messages.po``) and compiled in
+memory when a process first needs a language, so no build step and no binary file is involved.
+Update them after changing texts with ``make console-messages`` (extract + update).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from babel import support
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, request
+from flask_babel import Babel, Domain, format_datetime, get_locale
+from flask_login import current_user
+
+from services.console.models import LANGUAGES
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+_CATALOGUES: dict[str, support.Translations] = {}
+
+
+def catalogue(language: str) -> support.Translations | support.NullTranslations:
+    """The compiled catalogue of ``language`` (English is the source language: no catalogue)."""
+    if language not in _CATALOGUES:
+        path = TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
+        if not path.is_file():
+            return support.NullTranslations()
+        with path.open("rb") as handle:
+            parsed = read_po(handle, locale=language)
+        buffer = io.BytesIO()
+        write_mo(buffer, parsed)
+        buffer.seek(0)
+        _CATALOGUES[language] = support.Translations(fp=buffer)
+    return _CATALOGUES[language]
+
+
+class PoDomain(Domain):
+    """Flask-Babel's domain, reading the .po catalogues above."""
+
+    def get_translations(self):
+        return catalogue(str(get_locale() or "en"))
+
+
+class ConsoleBabel(Babel):
+    """Flask-Babel with the .po domain."""
+
+    @property
+    def domain_instance(self):  # type: ignore[override]
+        return _DOMAIN
+
+
+_DOMAIN = PoDomain()
+
+
+def select_language() -> str:
+    """The signed-in person's language; else a ``lang`` choice on the sign-in page; else the browser's."""
+    if current_user and current_user.is_authenticated:
+        return current_user.language
+    chosen = request.args.get("lang") or request.form.get("lang") or request.cookies.get("cx_lang")
+    if chosen in LANGUAGES:
+        return chosen
+    from flask import current_app
+    return request.accept_languages.best_match(LANGUAGES) or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def select_time_zone() -> str:
+    """The signed-in person's time zone, else the console's default."""
+    from flask import current_app
+    if current_user and current_user.is_authenticated:
+        return current_user.time_zone
+    return current_app.config["DEFAULT_TIME_ZONE"]
+
+
+def init_i18n(app: Flask) -> None:
+    """Register Flask-Babel and the template helpers for dates."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LANGUAGE"])
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["DEFAULT_TIME_ZONE"])
+    ConsoleBabel(app, locale_selector=select_language, timezone_selector=select_time_zone)
+
+    @app.template_filter("when")
+    def _when(value, style: str = "medium") -> str:
+        """A UTC datetime shown in the person's time zone and language (empty for None)."""
+        return format_datetime(value, style) if value else ""
+
+    @app.context_processor
+    def _language() -> dict:
+        return {"current_language": str(get_locale() or "en")}

@@ -1,0 +1,42 @@
+"""The navigation: one registry of pages, who sees them, and what the overview says about them.
+
+A new page adds one ``NavItem`` here; the layout's menu and the overview's cards read this list.
+Hiding a link is a courtesy: the services enforce what each role may do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+EVERYONE = ("admin", "marketer", "analyst", "finance", "team_lead")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One page in the menu: its endpoint, label, the roles that see it and a one-line description."""
+
+    endpoint: str
+    label: object  # a lazy translated string
+    roles: tuple[str, ...]
+    description: object
+    section: str = "work"  # "work" (menu) or "settings" (menu, after a divider)
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("overview.index", _l("Overview"), EVERYONE, _l("Where to start, by role.")),
+    NavItem("users.index", _l("People"), ("admin",), _l("Who signs in, their role, language and time zone."),
+            section="settings"),
+    NavItem("keys.index", _l("API keys"), ("admin",), _l("Keys for systems that call the APIs."),
+            section="settings"),
+    NavItem("audit.index", _l("Audit log"), ("admin",), _l("Every change made through the console."),
+            section="settings"),
+    NavItem("preferences.edit", _l("My preferences"), EVERYONE, _l("Your language and time zone."),
+            section="settings"),
+]
+
+
+def items_for(role: str) -> list[NavItem]:
+    """The pages ``role`` sees, in menu order."""
+    return [item for item in NAV_ITEMS if role in item.roles]

@@ -1,0 +1,21 @@
+"""The console's pages: one module per area, each a Flask blueprint of thin routes.
+
+A route reads a form, calls one use case or one client method, and renders a template; errors from
+the services come back as ``ServiceDownError`` / ``ServiceRefusedError`` (see ``support``).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+
+def blueprints() -> list[Blueprint]:
+    """Every page blueprint, registered by ``create_app``."""
+    from services.console.pages.audit import audit_pages
+    from services.console.pages.auth import auth_pages
+    from services.console.pages.keys import keys_pages
+    from services.console.pages.overview import overview_pages
+    from services.console.pages.preferences import preferences_pages
+    from services.console.pages.users import users_pages
+
+    return [auth_pages, overview_pages, users_pages, keys_pages, audit_pages, preferences_pages]

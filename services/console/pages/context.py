@@ -1,0 +1,25 @@
+"""Names every template can use: role and language labels, the menu, service problems, the time zone."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import get_timezone
+
+from services.console.navigation import items_for
+from services.console.pages.support import service_problem
+from services.console.vocabulary import LANGUAGE_LABELS, ROLE_LABELS, language_choices
+
+
+def init_template_context(app: Flask) -> None:
+    """Register the template globals."""
+    app.jinja_env.globals.update(
+        role_label=lambda role: ROLE_LABELS.get(role, role),
+        language_label=lambda language: LANGUAGE_LABELS.get(language, language),
+        nav_items=items_for,
+        language_choices=language_choices,
+        service_problem=service_problem,
+    )
+
+    @app.context_processor
+    def _time_zone() -> dict:
+        return {"current_time_zone": str(get_timezone())}

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+#: The tags a question may carry: its experience dimension (Schmitt's five) and the driver it measures.
+DIMENSIONS = ("sense", "feel", "think", "act", "relate")
+DRIVERS = ("people", "process", "product")
 #: The languages the registry's own words are written in; any other falls back to English.
 LABEL_LANGUAGES = ("en", "ko")
 #: A score a customer types or clicks: ASCII digits only (``str.isdigit`` accepts '²' and '①').

@@ -11,11 +11,9 @@ from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.fields import Id, LANGUAGE, Timestamp
 from shared.contracts.ranges import deprecated_metadata, use_current_name
 from shared.channels import ResponseChannel
-from shared.question_types import QUESTION_TYPES, REGISTRY
+from shared.question_types import DIMENSIONS, DRIVERS, QUESTION_TYPES, REGISTRY
 from shared.statuses import values
 
-DIMENSIONS = ("sense", "feel", "think", "act", "relate")
-DRIVERS = ("people", "process", "product")
 CHANNELS = values(ResponseChannel)
 MAX_BATCH = 500
 MAX_TEXT = 5000

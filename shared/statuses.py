@@ -1,4 +1,4 @@
-"""Statuses, each defined once: what an invitation and an ingested event can be.
+"""Statuses, each defined once: what a survey, an invitation and an ingested event can be.
 
 Members are ``StrEnum``: each is the very string stored in the databases and sent in the contracts, so
 ``InvitationStatus.SENT == "sent"``. Contracts validate with ``values(...)``; code compares with members.
@@ -7,6 +7,14 @@ Members are ``StrEnum``: each is the very string stored in the databases and sen
 from __future__ import annotations
 
 from enum import StrEnum
+
+
+class SurveyStatus(StrEnum):
+    """A survey's life: a draft is edited, a published one is asked (a new version on each publish)."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
 
 
 class InvitationStatus(StrEnum):

@@ -30,7 +30,7 @@ from services.survey.planning import PlanningRules
 from services.survey.schedule import customer_zone, next_in_window
 from shared.backoff import Backoff
 from shared.channels import InvitationChannel
-from shared.statuses import OPEN_INVITATION_STATUSES, InvitationStatus
+from shared.statuses import OPEN_INVITATION_STATUSES, InvitationStatus, SurveyStatus
 
 log = logging.getLogger("cxloop.survey.dispatch")
 SET_ASIDE_KIND = "invitation"
@@ -112,7 +112,7 @@ def _decide_and_deliver(session: Session, invitation: Invitation, customer: Cust
     if refusal == "unsubscribed":
         return stop("unsubscribed", InvitationStatus.UNSUBSCRIBED, "the customer unsubscribed")
     survey = session.get(Survey, invitation.survey_id)
-    if survey is None or survey.status == "archived":
+    if survey is None or survey.status == SurveyStatus.ARCHIVED:
         return stop("cancelled", InvitationStatus.CANCELLED, "the survey was archived")
     if refusal == "no_email":
         return stop("undeliverable", InvitationStatus.UNDELIVERABLE, "the customer has no email address")

@@ -18,7 +18,7 @@ from services.survey.contact_rules import (ContactPolicy, budget_free_at, last_s
 from services.survey.models import Survey, Trigger
 from services.survey.schedule import customer_zone, first_send_time, next_in_window, sampled_in
 from services.survey.survey_definition import pick_language
-from shared.statuses import OPEN_INVITATION_STATUSES, InvitationStatus
+from shared.statuses import OPEN_INVITATION_STATUSES, InvitationStatus, SurveyStatus
 
 
 @dataclass
@@ -61,7 +61,7 @@ def plan_invitation(session: Session, *, trigger: Trigger, survey: Survey, defin
     plan = Plan(fire=False)
     if not trigger.active:
         return _stop(plan, None, "trigger_inactive", "the trigger is switched off")
-    if survey.status != "published" or definition is None:
+    if survey.status != SurveyStatus.PUBLISHED or definition is None:
         return _stop(plan, None, "survey_not_live", f"survey {survey.id} is {survey.status}")
     if event["type"] != trigger.event_type:
         return _stop(plan, None, "event_type", f"the trigger listens to '{trigger.event_type}'")

@@ -13,6 +13,7 @@ from services.survey.exceptions import (SurveyNotFoundError, SurveyStateError, S
                                         TouchpointNotFoundError)
 from services.survey.models import Survey, SurveyVersion, Touchpoint
 from services.survey.survey_definition import DEFINITION_FIELDS, check_definition
+from shared.statuses import SurveyStatus
 
 
 def _definition_from(fields: dict[str, Any]) -> dict[str, Any]:
@@ -51,7 +52,7 @@ def create_survey(session: Session, *, fields: dict[str, Any], now: datetime) ->
     definition = _definition_from(fields)
     _require_touchpoint(session, definition["touchpoint"])
     check_definition(definition)
-    survey = Survey(name=fields["name"], status="draft", touchpoint=definition["touchpoint"],
+    survey = Survey(name=fields["name"], status=SurveyStatus.DRAFT, touchpoint=definition["touchpoint"],
                     recontact_days=fields.get("recontact_days", 30), live_version=None,
                     draft=definition, created_at=now, updated_at=now)
     session.add(survey)
@@ -62,7 +63,7 @@ def create_survey(session: Session, *, fields: dict[str, Any], now: datetime) ->
 def update_survey(session: Session, *, survey_id: int, changes: dict[str, Any], now: datetime) -> Survey:
     """Edit a survey: content changes go to its draft (a live version is never touched)."""
     survey = get_survey(session, survey_id)
-    if survey.status == "archived":
+    if survey.status == SurveyStatus.ARCHIVED:
         raise SurveyStateError("an archived survey cannot be edited")
     if "name" in changes:
         survey.name = changes["name"]
@@ -107,7 +108,7 @@ def publish_survey(session: Session, *, survey_id: int, now: datetime) -> Survey
     version = SurveyVersion(survey_id=survey.id, version=number, touchpoint=survey.draft["touchpoint"],
                             definition=survey.draft, published_at=now)
     session.add(version)
-    survey.live_version, survey.status, survey.draft, survey.updated_at = number, "published", None, now
+    survey.live_version, survey.status, survey.draft, survey.updated_at = number, SurveyStatus.PUBLISHED, None, now
     session.commit()
     return version
 
@@ -115,7 +116,7 @@ def publish_survey(session: Session, *, survey_id: int, now: datetime) -> Survey
 def archive_survey(session: Session, *, survey_id: int, now: datetime) -> Survey:
     """Stop the survey: its triggers no longer fire; versions and invitations stay."""
     survey = get_survey(session, survey_id)
-    survey.status, survey.updated_at = "archived", now
+    survey.status, survey.updated_at = SurveyStatus.ARCHIVED, now
     session.commit()
     return survey
 

@@ -13,6 +13,7 @@ from services.survey.exceptions import InvalidTriggerError, TriggerNotFoundError
 from services.survey.models import Trigger
 from services.survey.surveys import get_survey
 from shared.channels import InvitationChannel
+from shared.statuses import SurveyStatus
 
 
 def get_trigger(session: Session, trigger_id: int) -> Trigger:
@@ -38,7 +39,7 @@ def list_triggers(session: Session, *, survey_id: int | None = None, event_type:
 
 def _check(session: Session, values: dict[str, Any], *, allow_private_webhooks: bool) -> None:
     survey = get_survey(session, values["survey_id"])
-    if survey.live_version is None or survey.status != "published":
+    if survey.live_version is None or survey.status != SurveyStatus.PUBLISHED:
         raise InvalidTriggerError(f"survey {survey.id} is not published", errors={"survey_id": ["not published"]})
     if (values.get("window_start") is None) != (values.get("window_end") is None):
         raise InvalidTriggerError("give both window_start and window_end, or neither")

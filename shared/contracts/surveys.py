@@ -7,9 +7,10 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.fields import LANGUAGE, Offset, SingleLine
 from shared.question_types import DIMENSIONS, DRIVERS, QUESTION_TYPES, REGISTRY
+from shared.statuses import SurveyStatus, values
 
 UNKNOWN_TYPE = "unknown question type {input!r}; use one of: {choices}"
-SURVEY_STATUSES = ("draft", "published", "archived")
+SURVEY_STATUSES = values(SurveyStatus)
 KEY = validate.Regexp(r"^[a-z0-9][a-z0-9_.-]{0,49}$", error="lowercase letters, digits, '_', '.', '-'")
 
 

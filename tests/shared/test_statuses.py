@@ -21,11 +21,13 @@ from shared.contracts.events import EventBatchResultSchema, EventResultSchema
 from shared.contracts.invitations import InvitationQueryArgsSchema
 from shared.contracts.responses import ResponseRecordSchema
 from shared.contracts.signals import SignalSchema
+from shared.contracts.surveys import SurveyQueryArgsSchema
 from shared.contracts.triggers import TriggerCreateSchema
 from shared.statuses import (
     OPEN_INVITATION_STATUSES,
     EventResultStatus,
     InvitationStatus,
+    SurveyStatus,
     values,
 )
 
@@ -48,6 +50,7 @@ def choices_of(schema, name: str) -> tuple[str, ...]:
     (ResponseRecordSchema, "channel", ResponseChannel),
     (SignalSchema, "channel", ResponseChannel),
     (ChannelSchema, "type", AlertChannelType),
+    (SurveyQueryArgsSchema, "status", SurveyStatus),
 ])
 def test_each_contract_accepts_exactly_its_enum(schema, field, enum):
     assert choices_of(schema, field) == values(enum)
@@ -83,7 +86,7 @@ def test_members_are_the_strings_stored_and_sent():
 
 def test_no_module_keeps_its_own_copy_of_the_words():
     """Words that are only a status or a channel type (others double as decisions, reasons or keys)."""
-    telling = ("responded", "sampled_out", "in_app", "slack")
+    telling = ("responded", "sampled_out", "in_app", "slack", "archived", "published")
     words = "|".join(telling)
     pattern = re.compile(rf"""["']({words})["']""")
     owners = {ROOT / "shared" / "statuses.py", ROOT / "shared" / "channels.py"}

@@ -3,10 +3,11 @@ unsubscribes."""
 
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import fields, post_load, validate
 
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.fields import Id, Offset, Timestamp
+from shared.contracts.ranges import deprecated_metadata, use_current_name
 from shared.contracts.triggers import CHANNELS
 from shared.statuses import InvitationStatus, values
 
@@ -21,10 +22,20 @@ class InvitationQueryArgsSchema(StrictSchema):
     trigger_id = Id()
     status = fields.String(validate=validate.OneOf(INVITATION_STATUSES))
     channel = fields.String(validate=validate.OneOf(CHANNELS))
-    created_from = Timestamp()
-    created_to = Timestamp()
+    created_from = Timestamp(data_key="from", load_default=None,
+                             metadata={"description": "created at or after (inclusive)"})
+    created_to = Timestamp(data_key="to", load_default=None, metadata={"description": "created before (exclusive)"})
+    created_from_deprecated = Timestamp(data_key="created_from", load_default=None,
+                                        metadata=deprecated_metadata("from"))
+    created_to_deprecated = Timestamp(data_key="created_to", load_default=None, metadata=deprecated_metadata("to"))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
     offset = Offset()
+
+    @post_load
+    def _current_names(self, data, **_kwargs):
+        use_current_name(data, "created_from", current="from", old="created_from")
+        use_current_name(data, "created_to", current="to", old="created_to")
+        return data
 
 
 class DecisionSchema(ReplySchema):

@@ -130,3 +130,17 @@ def test_invitation_is_pinned_to_the_version_it_was_made_with(survey_app):
     titles = {o.customer_id: o.title for o in survey_app.sent}
     assert titles == {"c1": "배송은 어떠셨나요?", "c2": "버전 2"}
     assert {i["customer_id"]: i["survey_version"] for i in survey_app.invitations()} == {"c1": 1, "c2": 2}
+
+
+def test_invitations_filter_by_from_and_to_and_the_old_names_still_work(survey_app):
+    survey = survey_app.published_survey()
+    survey_app.trigger(survey["id"])
+    survey_app.post_event("e1")
+    survey_app.match()
+    inside = {"from": T0.isoformat(), "to": (T0 + timedelta(minutes=1)).isoformat()}
+    assert len(survey_app.invitations(**inside)) == 1
+    assert survey_app.invitations(**{"from": (T0 + timedelta(minutes=1)).isoformat()}) == []
+    assert len(survey_app.invitations(created_from=T0.isoformat())) == 1  # deprecated name
+    both = survey_app.call("get", "/v1/invitations", query_string={
+        "from": T0.isoformat(), "created_from": (T0 + timedelta(days=1)).isoformat()})
+    assert both.status_code == 422 and "from" in both.json["errors"]["query"]

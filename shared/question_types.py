@@ -163,6 +163,16 @@ class QuestionType:
             item["value"] = int(answer)
         return item
 
+    def answer_of(self, item: Mapping[str, Any]) -> Any:
+        """The stored answer a contract item holds: the inverse of :meth:`contract_item`."""
+        if self.answer is AnswerKind.TEXT:
+            return item.get("text")
+        if self.answer is AnswerKind.CHOICES:
+            return list(item.get("choices") or [])
+        if self.answer is AnswerKind.CHOICE:
+            return (item.get("choices") or [None])[0]
+        return item.get("value")
+
     def scale_labels(self, language: str | None) -> tuple[str, str] | None:
         """The words at the two ends of the scale, in the language (English when not translated)."""
         if not self.end_labels:

@@ -81,6 +81,35 @@ class ResponseBatchSchema(StrictSchema):
                             validate=validate.Length(min=1, max=MAX_BATCH))
 
 
+IMPORT_STATUSES = ("imported", "already_present", "rejected")
+
+
+class ResponseImportSchema(StrictSchema):
+    """``POST /v1/responses/import`` (survey): responses given before cxloop, each in the response
+    contract's form (``invitation_id`` null, ``survey_id`` a survey of this service, ``survey_version``
+    one of its published versions); each item gets its own status."""
+
+    responses = fields.List(fields.Raw(), required=True, validate=validate.Length(min=1, max=MAX_BATCH),
+                            metadata={"description": f"1 to {MAX_BATCH} response records"})
+
+
+class ResponseImportItemSchema(ReplySchema):
+    """What happened to one imported response: imported, already present (same id), or rejected."""
+
+    response_id = fields.String(allow_none=True)
+    status = fields.String(required=True, validate=validate.OneOf(IMPORT_STATUSES))
+    errors = fields.Dict(allow_none=True, load_default=None)
+
+
+class ResponseImportReplySchema(ReplySchema):
+    """``POST /v1/responses/import`` reply: counts and one result per item, in order."""
+
+    imported = fields.Integer(required=True)
+    already_present = fields.Integer(required=True)
+    rejected = fields.Integer(required=True)
+    results = fields.List(fields.Nested(ResponseImportItemSchema), required=True)
+
+
 class ResponseBatchItemResultSchema(ReplySchema):
     """Outcome of one response of a batch: stored, updated, unchanged (same or older version)."""
 

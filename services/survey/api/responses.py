@@ -9,8 +9,11 @@ from services.common.blueprint import ApiBlueprint
 from services.common.csv_reply import csv_response, wants_csv
 from services.common.db import get_session
 from services.common.disclosure import request_disclosure
+from services.survey.api.context import limit_body, now
+from services.survey.responding.importing import import_responses
 from services.survey.responding.listing import csv_rows, get_response, list_responses
-from shared.contracts.responses import ResponsePageSchema, ResponseQueryArgsSchema, ResponseRecordSchema
+from shared.contracts.responses import (ResponseImportReplySchema, ResponseImportSchema, ResponsePageSchema,
+                                        ResponseQueryArgsSchema, ResponseRecordSchema)
 
 READERS = ("marketer", "analyst")
 blp = ApiBlueprint("responses", __name__, url_prefix="/v1/responses", description="Survey responses")
@@ -35,6 +38,22 @@ class Responses(MethodView):
                 response.headers["X-Next-Cursor"] = next_cursor
             return response
         return {"responses": records, "next_cursor": next_cursor}
+
+
+@blp.route("/import")
+class ResponseImport(MethodView):
+    @require_roles()
+    @limit_body(4 * 1024 * 1024)
+    @blp.arguments(ResponseImportSchema)
+    @blp.response(200, ResponseImportReplySchema)
+    def post(self, body):
+        """Import responses given before cxloop (admin): each in the response contract's form, without
+        an invitation, answering a published version of one of this service's surveys. Imported
+        responses are listed and exported like the others and forwarded to metrics; they send no
+        low-score signals. An id already present is left as it is, so an import can be retried."""
+        result = import_responses(get_session(), body["responses"], now=now())
+        return {"imported": result.count("imported"), "already_present": result.count("already_present"),
+                "rejected": result.count("rejected"), "results": result.results}
 
 
 @blp.route("/<response_id>")

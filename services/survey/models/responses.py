@@ -1,4 +1,5 @@
-"""Responses: one per invitation, partial until submitted, pinned to the invitation's survey version."""
+"""Responses: one per invitation, partial until submitted, pinned to the invitation's survey version;
+and imported ones, answered before cxloop, without an invitation."""
 
 from __future__ import annotations
 
@@ -24,8 +25,9 @@ class Response(Base):
                       Index("ix_responses_survey_created", "survey_id", "created_at"),
                       Index("ix_responses_signal_due", "signal_due_at"))
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id"), unique=True)
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # None for imported responses (given before cxloop, see responding/importing.py)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), unique=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"))
     survey_version: Mapped[int] = mapped_column(Integer)
     customer_id: Mapped[str | None] = mapped_column(String(200))

@@ -46,7 +46,7 @@ def response_record(response: Response, definition: dict[str, Any]) -> dict[str,
         "response_id": response.id, "version": response.version, "survey_id": str(response.survey_id),
         "survey_version": response.survey_version, "touchpoint": response.touchpoint,
         "channel": ResponseChannel.of_invitation(response.channel),
-        "customer_id": response.customer_id, "invitation_id": str(response.invitation_id),
+        "customer_id": response.customer_id, "invitation_id": None if response.invitation_id is None else str(response.invitation_id),
         "event_type": response.event_type, "event_at": response.event_at, "lang": response.lang,
         "attributes": response.attributes or {}, "completed": response.completed,
         "created_at": response.created_at, "updated_at": response.updated_at,
@@ -79,11 +79,18 @@ def send_downstream(session: Session, response: Response, definition: dict[str, 
     mail scanners make too) is not, so its low score waits (see ``settle_signal``). Callers hold the
     response's row lock.
     """
+    record = queue_for_metrics(session, response, definition, now=now)
+    settle_signal(session, response, record, settings=settings, now=now, confirmed=confirmed)
+
+
+def queue_for_metrics(session: Session, response: Response, definition: dict[str, Any], *,
+                      now: datetime) -> dict[str, Any]:
+    """Queue the response's current version for metrics (refused, 422, if metrics would refuse it)."""
     record = current_record(response, definition)
     enqueue(session, PLATFORM, topic="response", destination="metrics", payload=record, now=now,
             idempotency_key=f"response:{response.id}:v{response.version}",
             ordering_key=f"response:{response.id}")
-    settle_signal(session, response, record, settings=settings, now=now, confirmed=confirmed)
+    return record
 
 
 def current_record(response: Response, definition: dict[str, Any]) -> dict[str, Any]:

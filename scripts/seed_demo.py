@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from demo import catalog, history, live, orders  # noqa: E402
-from demo.api import Api, chunks, post_events  # noqa: E402
+from demo.api import Api, SeedError, chunks, post_events  # noqa: E402
 from demo.people import make_customers  # noqa: E402
 
 MARKER = "demo-seeded"
@@ -75,7 +75,6 @@ def seed(urls: dict[str, str], key: str, var: Path, env: dict[str, str], *, seed
     log(f"demo: surveys and triggers ready ({time.monotonic() - started:.1f}s)")
     lead_key = live.create_team_lead_key(env, now=now)
     lead = Api(urls["notifier"], lead_key)
-    subscriptions = live.subscribe(lead)
     live.post_live_events(survey, customers, now=now)
 
     start = now - timedelta(days=91)
@@ -90,9 +89,14 @@ def seed(urls: dict[str, str], key: str, var: Path, env: dict[str, str], *, seed
     log(f"demo: generated {len(customers)} customers, {len(backfill)} events, {len(records)} responses, "
         f"{len(transactions)} transactions, {len(contracts)} contracts ({time.monotonic() - started:.1f}s)")
 
-    def to_metrics() -> dict:
+    def history_and_finance() -> dict:
+        # The history's responses are imported into survey, which lists them and forwards them to
+        # metrics through its outbox, like every response.
         for batch in chunks(records, 500):
-            metrics.post("/v1/responses/batch", {"responses": batch})
+            reply = survey.post("/v1/responses/import", {"responses": batch})
+            if reply["rejected"]:
+                first = next(r for r in reply["results"] if r["status"] == "rejected")
+                raise SeedError(f"{reply['rejected']} history responses refused, e.g. {first}")
         for batch in chunks(transactions, 10_000):
             metrics.post("/v1/transactions/batch", {"transactions": batch})
         metrics.post("/v1/contracts/batch", {"contracts": contracts})
@@ -100,14 +104,17 @@ def seed(urls: dict[str, str], key: str, var: Path, env: dict[str, str], *, seed
                                              "currency": "KRW", "horizon": 52})
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        fit_future = pool.submit(to_metrics)
+        fit_future = pool.submit(history_and_finance)
         events_future = pool.submit(post_events, survey, backfill)
         invitations = live.wait_for_invitations(survey, var / "mail", count=8)
         fit, posted = fit_future.result(), events_future.result()
     left = live.answer_some(invitations, {k: v["id"] for k, v in surveys.items()})
-    log(f"demo: history posted, CLV fitted, {len(invitations)} invitations mailed "
+    live.wait_for_outbox(survey)  # the history has reached metrics before anyone asks about it
+    log(f"demo: history posted and forwarded, CLV fitted, {len(invitations)} invitations mailed "
         f"({time.monotonic() - started:.1f}s)")
-    alert = live.wait_for_alert(lead)
+    # Subscribed once the history is in metrics: the first evaluation decides on the real dip.
+    subscriptions = live.subscribe(lead)
+    alert = live.wait_for_alert(lead, timeout=30)
     summary = {
         "seeded_at": now.isoformat(), "seconds": round(time.monotonic() - started, 1),
         "customers": len(customers), "events": posted, "responses": len(records),

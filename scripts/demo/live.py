@@ -108,6 +108,19 @@ def answer_some(invitations: list[dict], survey_ids: dict[str, int]) -> list[dic
     return [i for i in invitations if i["id"] not in answered]
 
 
+def wait_for_outbox(api: Api, timeout: float = 600) -> None:
+    """Wait until the service's outbox holds no pending message (its worker delivered them all)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if not api.get("/v1/outbox", params={"status": "pending", "limit": 1}, timeout=10):
+                return
+        except (httpx.HTTPError, SeedError):  # busy: ask again
+            pass
+        time.sleep(0.5)
+    raise SeedError(f"the outbox of {api.base_url} still holds pending messages after {timeout:.0f} s")
+
+
 def wait_for_alert(notifier: Api, timeout: float = 8) -> str:
     """State of the team lead's first notice: ``delivered``, ``pending``/``dead`` (queued) or ``none``."""
     deadline = time.monotonic() + timeout

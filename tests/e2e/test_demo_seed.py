@@ -105,3 +105,14 @@ def test_a_second_run_does_not_seed_again(demo):
     seed_demo = import_module("seed_demo")
     summary = seed_demo.seed_if_needed(demo["urls"], ADMIN, demo["var"], {})
     assert summary["dip_month"] and len(get(demo["urls"]["survey"], "/v1/surveys")) == len(before)
+
+
+def test_the_demo_history_is_listed_by_survey_as_in_metrics(demo):
+    """The history is imported into survey (no invitations), which forwarded it to metrics."""
+    page = get(demo["urls"]["survey"], "/v1/responses", limit=200)
+    imported = [r for r in page["responses"] if r["invitation_id"] is None]
+    assert len(imported) >= 100 and all(r["response_id"].startswith("demo-") for r in imported)
+    summary = json.loads((demo["var"] / "demo-seeded").read_text())
+    scores = get(demo["urls"]["metrics"], "/v1/scores", metric="csat,nps,ces",
+                 **{"from": (date.today() - timedelta(days=120)).isoformat()})
+    assert sum(cell["n"] for cell in scores["cells"]) >= summary["responses"] * 0.9

@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from services.common.clock import SystemClock
 from services.common.db import Database
+from services.common.factory import BoundedIntConverter
 from services.common.health import health_blueprint
 from services.common.observability import configure_logging, init_request_tracking
 from services.common.security_headers import init_security_headers
@@ -32,6 +33,7 @@ def create_app(config_class: type[Config] | Config = Config, *, database: Databa
     """
     config = config_class() if isinstance(config_class, type) else config_class
     app = Flask(__name__)
+    app.url_map.converters["int"] = BoundedIntConverter  # a too-large id is a 404, not a 500
     app.config.from_object(config)
     configure_logging(config.SERVICE_NAME, config.LOG_LEVEL)
     (database or Database()).init_app(app)

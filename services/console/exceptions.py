@@ -5,6 +5,11 @@ from __future__ import annotations
 from services.common.exceptions import ConflictError, DomainError, InvalidInputError, NotFoundError
 
 
+def N_(message: str) -> str:
+    """Mark a use-case message for the catalogue (extracted by ``make console-messages``); pages translate it."""
+    return message
+
+
 class UserNotFoundError(NotFoundError):
     """No person with that id (404)."""
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.console.audit import Actor, record_change
-from services.console.exceptions import EmailTakenError, InvalidPersonError, LastAdminError, UserNotFoundError
+from services.console.exceptions import N_, EmailTakenError, InvalidPersonError, LastAdminError, UserNotFoundError
 from services.console.models import LANGUAGES, ROLES, User
 from services.console.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, password_matches
 
@@ -42,7 +42,7 @@ def _check_profile(*, role: str | None = None, language: str | None = None, time
     if time_zone is not None and time_zone not in time_zones():
         raise InvalidPersonError(f"unknown time zone {time_zone!r}", field="time_zone")
     if display_name is not None and not display_name.strip():
-        raise InvalidPersonError("a name is needed", field="display_name")
+        raise InvalidPersonError(N_("a name is needed"), field="display_name")
 
 
 def _check_password(password: str) -> None:
@@ -72,11 +72,11 @@ def _new_user(session: Session, *, email: str, display_name: str, role: str, lan
               password: str, now: datetime) -> User:
     email = normalise_email(email)
     if not _EMAIL.match(email) or len(email) > 254:
-        raise InvalidPersonError("not an email address", field="email")
+        raise InvalidPersonError(N_("not an email address"), field="email")
     _check_profile(role=role, language=language, time_zone=time_zone, display_name=display_name)
     _check_password(password)
     if find_user_by_email(session, email) is not None:
-        raise EmailTakenError(f"{email} already has an account", errors={"email": ["already has an account"]})
+        raise EmailTakenError(f"{email} already has an account", errors={"email": [N_("already has an account")]})
     user = User(email=email, display_name=display_name.strip(), role=role, language=language,
                 time_zone=time_zone, password_hash=hash_password(password), created_at=now, updated_at=now)
     session.add(user)
@@ -110,7 +110,7 @@ def update_user(session: Session, user_id: int, *, actor: Actor, now: datetime, 
     changes = {name: {"from": getattr(user, name), "to": value} for name, value in wanted.items()
                if value is not None and value != getattr(user, name)}
     if "role" in changes and user.role == "admin" and not user.is_disabled and _active_admins(session) <= 1:
-        raise LastAdminError("the last active admin keeps the admin role")
+        raise LastAdminError(N_("the last active admin keeps the admin role"))
     for name, change in changes.items():
         setattr(user, name, change["to"])
     if changes:
@@ -127,7 +127,7 @@ def set_user_disabled(session: Session, user_id: int, *, disabled: bool, actor: 
     if disabled == user.is_disabled:
         return user
     if disabled and user.role == "admin" and _active_admins(session) <= 1:
-        raise LastAdminError("the last active admin cannot be disabled")
+        raise LastAdminError(N_("the last active admin cannot be disabled"))
     user.disabled_at = now if disabled else None
     user.updated_at = now
     record_change(session, actor=actor, action="user.disabled" if disabled else "user.enabled",

@@ -1,0 +1,148 @@
+"""The console in real headless Chromium: sign in and visit every foundation page at 360 and 1280 px,
+in Korean and English, with axe-core on each page (0 serious or critical violations) and a screenshot
+of each under test-artifacts/console/."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from services.common.db import Database, make_engine
+from services.common.migrate import upgrade
+from services.console.app import create_app
+from services.console.clients import ServiceClients
+from services.console.config import TestConfig as ConsoleTestConfig
+from services.console.people import ensure_user
+
+pytestmark = pytest.mark.browser
+CONSOLE_KEY, SECRET = "browser-console-key", "browser-actor-secret"
+PASSWORD = "browser password 1"
+WIDTHS = {"phone": {"width": 360, "height": 780}, "desktop": {"width": 1280, "height": 900}}
+PEOPLE = {"ko": ("admin-ko@example.com", "김관리"),
+          "en": ("admin-en@example.com", "Alex Admin")}
+SERIOUS = {"serious", "critical"}
+
+
+class LiveConsole:
+    """The console served by werkzeug on 127.0.0.1, calling the three services in-process."""
+
+    def __init__(self, tmp_path) -> None:
+        env = {"CX_CONSOLE_KEY": CONSOLE_KEY, "CX_CONSOLE_ACTOR_SECRET": SECRET, "CX_VAR_DIR": str(tmp_path)}
+        self.engines, transports = [], {}
+        for name in ("survey", "metrics", "notifier"):
+            url = f"sqlite:///{tmp_path / (name + '.db')}"
+            upgrade(name, url)
+            engine = make_engine(url)
+            self.engines.append(engine)
+            module = __import__(f"services.{name}.app", fromlist=["create_app"])
+            config = __import__(f"services.{name}.config", fromlist=["TestConfig"]).TestConfig(
+                {**env, f"{name.upper()}_DATABASE_URL": url})
+            transports[name] = httpx.WSGITransport(app=module.create_app(config, database=Database(engine=engine)))
+        url = f"sqlite:///{tmp_path / 'console.db'}"
+        upgrade("console", url)
+        engine = make_engine(url)
+        self.engines.append(engine)
+        with Session(engine) as session:
+            for language, (email, name) in PEOPLE.items():
+                ensure_user(session, email=email, password=PASSWORD, role="admin", display_name=name,
+                            language=language, time_zone="Asia/Seoul", now=datetime.now(UTC))
+        config = ConsoleTestConfig({**env, "CONSOLE_DATABASE_URL": url})
+        app = create_app(config, database=Database(engine=engine),
+                         clients=ServiceClients.from_config(config, transports=transports))
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.base_url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        for engine in self.engines:
+            engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_console(tmp_path_factory):
+    live = LiveConsole(tmp_path_factory.mktemp("console"))
+    yield live
+    live.close()
+
+
+def check_page(page, artifacts, name: str) -> None:
+    """axe on the page (no serious or critical violation), then a full-page screenshot."""
+    results = Axe().run(page)
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in results.response["violations"] if v["impact"] in SERIOUS]
+    assert serious == [], f"{name}: {serious}"
+    folder = artifacts / "console"
+    folder.mkdir(exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_every_foundation_page_signed_in_at_both_widths_in_both_languages(live_console, browser, artifacts,
+                                                                          language, width):
+    email, display_name = PEOPLE[language]
+    words = {"ko": {"email": "이메일", "password": "비밀번호", "sign_in": "로그인", "people": "사용자",
+                    "add": "사용자 추가", "keys": "API 키", "create": "키 만들기", "audit": "감사 로그",
+                    "prefs": "내 설정", "held": "보유자", "problem": "문제가 있습니다", "name": "이름",
+                    "submit_add": "사용자 추가", "first_password": "처음 비밀번호"},
+             "en": {"email": "Email", "password": "Password", "sign_in": "Sign in", "people": "People",
+                    "add": "Add a person", "keys": "API keys", "create": "Create key", "audit": "Audit log",
+                    "prefs": "My preferences", "held": "Held by", "problem": "There is a problem", "name": "Name",
+                    "submit_add": "Add person", "first_password": "First password"}}[language]
+    context = browser.new_context(viewport=WIDTHS[width], locale="ko-KR" if language == "ko" else "en-US")
+    page = context.new_page()
+    violations_of_csp = []
+    page.on("console", lambda message: violations_of_csp.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    prefix = f"{language}-{width}"
+
+    page.goto(f"{live_console.base_url}/login?lang={language}")
+    check_page(page, artifacts, f"{prefix}-login")
+    page.get_by_label(words["email"]).fill(email)
+    page.get_by_label(words["password"]).fill(PASSWORD)
+    page.get_by_role("button", name=words["sign_in"], exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(display_name)
+    check_page(page, artifacts, f"{prefix}-overview")
+
+    page.get_by_role("navigation").get_by_role("link", name=words["people"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["people"])
+    check_page(page, artifacts, f"{prefix}-users")
+
+    page.get_by_role("link", name=words["add"]).first.click()
+    page.get_by_role("button", name=words["submit_add"]).click()  # empty: the error summary
+    expect(page.get_by_role("alert")).to_contain_text(words["problem"])
+    expect(page.get_by_role("alert")).to_be_focused()  # static/error-summary.js
+    check_page(page, artifacts, f"{prefix}-users-new-errors")
+    page.get_by_label(words["name"]).fill(f"Test {prefix}")
+    page.get_by_label(words["email"]).fill(f"{prefix}@example.com")
+    page.get_by_label(words["first_password"]).fill("a good first password")
+    page.get_by_role("button", name=words["submit_add"]).click()
+    expect(page.get_by_role("status")).to_be_visible()
+    page.get_by_role("link", name=f"Test {prefix}").click()
+    check_page(page, artifacts, f"{prefix}-user-edit")
+
+    page.get_by_role("navigation").get_by_role("link", name=words["keys"]).click()
+    page.get_by_label(words["held"]).fill(f"Shop events {prefix}")
+    page.get_by_role("button", name=words["create"]).click()
+    expect(page.locator("#new-key")).to_contain_text("cx_")
+    check_page(page, artifacts, f"{prefix}-keys-created")
+
+    page.get_by_role("navigation").get_by_role("link", name=words["audit"]).click()
+    expect(page.get_by_role("table")).to_contain_text("key.created")
+    check_page(page, artifacts, f"{prefix}-audit")
+
+    page.get_by_role("navigation").get_by_role("link", name=words["prefs"]).click()
+    check_page(page, artifacts, f"{prefix}-preferences")
+
+    page.goto(f"{live_console.base_url}/no-such-page")
+    check_page(page, artifacts, f"{prefix}-not-found")
+    assert violations_of_csp == []
+    context.close()

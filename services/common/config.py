@@ -65,6 +65,8 @@ class ServiceConfig:
         self.OUTBOX_INTERVAL_SECONDS = float(env.get(prefix + "OUTBOX_INTERVAL_SECONDS", "1"))
         self.OUTBOX_BACKOFF_BASE_SECONDS = float(env.get(prefix + "OUTBOX_BACKOFF_BASE_SECONDS", "2"))
         self.OUTBOX_BACKOFF_CAP_SECONDS = float(env.get(prefix + "OUTBOX_BACKOFF_CAP_SECONDS", "600"))
+        # How long a relay owns the messages it claimed while it delivers them (then others may).
+        self.OUTBOX_LEASE_SECONDS = float(env.get(prefix + "OUTBOX_LEASE_SECONDS", "60"))
         self.HEARTBEAT_SECONDS = float(env.get(prefix + "HEARTBEAT_SECONDS", "10"))
         self.MAX_CONTENT_LENGTH = int(env.get(prefix + "MAX_BODY_BYTES", str(1024 * 1024)))
         self.RATE_LIMIT_PER_MINUTE = float(env.get("CX_RATE_LIMIT_PER_MINUTE", "60000"))

@@ -15,7 +15,7 @@ import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from prometheus_client import Counter
@@ -35,11 +35,7 @@ OUTBOX_OUTCOMES = Counter("cx_outbox_messages_total", "Outbox delivery outcomes"
 
 @dataclass(frozen=True)
 class OutboxMessage:
-    """A claimed message, as a handler sees it.
-
-    ``connection`` is the relay's own connection, inside the claim's transaction: a handler that must
-    read its service's tables uses it (a second connection would wait on SQLite's write lock).
-    """
+    """A claimed message, as a handler sees it (no transaction is open while handlers run)."""
 
     id: int
     topic: str
@@ -47,7 +43,6 @@ class OutboxMessage:
     payload: Any
     idempotency_key: str
     attempts: int
-    connection: Connection | None = field(default=None, compare=False, repr=False)
 
 
 # A handler delivers a batch for one destination and returns, per message id, None on success
@@ -99,25 +94,42 @@ class OutboxRelay:
 
     def __init__(self, engine: Engine, tables: PlatformTables, handlers: Mapping[str, Handler], *,
                  service: str, batch_size: int = 100, max_attempts: int = 12,
-                 backoff: Backoff | None = None, rng: random.Random | None = None) -> None:
+                 backoff: Backoff | None = None, rng: random.Random | None = None,
+                 lease: timedelta = timedelta(seconds=60)) -> None:
         self.engine, self.tables, self.handlers = engine, tables, dict(handlers)
         self.service, self.batch_size, self.max_attempts = service, batch_size, max_attempts
         self.backoff = backoff or Backoff()
         self.rng = rng or random.Random()
+        self.lease = lease
 
     def run_once(self, now: datetime) -> RelayResult:
-        """Claim one batch of due messages, deliver them and record the outcomes in one transaction."""
+        """Claim one batch of due messages, deliver them, record the outcomes.
+
+        No transaction is open while the handlers call out: the claim moves the messages'
+        ``next_attempt_at`` to the end of a lease and commits; the outcomes are written afterwards,
+        only for messages whose lease still stands. A relay that dies in between leaves its messages
+        to be claimed again when the lease ends (at least once; receivers deduplicate on the key).
+        """
         result = RelayResult()
+        lease_until = now + self.lease
+        box = self.tables.outbox
         with self.engine.begin() as connection:
             messages = self._claim(connection, now)
-            result.claimed = len(messages)
-            by_destination: dict[str, list[OutboxMessage]] = defaultdict(list)
+            if messages:
+                connection.execute(update(box).where(box.c.id.in_([m.id for m in messages]))
+                                   .values(next_attempt_at=lease_until))
+        result.claimed = len(messages)
+        if not messages:
+            return result
+        by_destination: dict[str, list[OutboxMessage]] = defaultdict(list)
+        for message in messages:
+            by_destination[message.destination].append(message)
+        outcomes: dict[int, Exception | None] = {}
+        for destination, batch in by_destination.items():
+            outcomes.update(self._deliver(destination, batch))
+        with self.engine.begin() as connection:
             for message in messages:
-                by_destination[message.destination].append(message)
-            for destination, batch in by_destination.items():
-                outcomes = self._deliver(destination, batch)
-                for message in batch:
-                    self._record(connection, message, outcomes.get(message.id), now, result)
+                self._record(connection, message, outcomes.get(message.id), now, result, lease_until)
         return result
 
     def drain(self, now_fn: Callable[[], datetime], max_batches: int = 50) -> RelayResult:
@@ -143,7 +155,7 @@ class OutboxRelay:
                         (box.c.ordering_key.is_(None)) | ~blocked)
                  .order_by(box.c.id).limit(self.batch_size)
                  .with_for_update(skip_locked=True, of=box))
-        return [OutboxMessage(*row, connection=connection) for row in connection.execute(query)]
+        return [OutboxMessage(*row) for row in connection.execute(query)]
 
     def _deliver(self, destination: str, batch: list[OutboxMessage]) -> Mapping[int, Exception | None]:
         handler = self.handlers.get(destination)
@@ -156,30 +168,29 @@ class OutboxRelay:
             return {message.id: exc for message in batch}
 
     def _record(self, connection: Connection, message: OutboxMessage, problem: Exception | None,
-                now: datetime, result: RelayResult) -> None:
+                now: datetime, result: RelayResult, lease_until: datetime) -> None:
         box = self.tables.outbox
-        row = box.c.id == message.id
-        if problem is None:
-            connection.execute(update(box).where(row).values(
-                status="delivered", delivered_at=now, attempts=message.attempts + 1, last_error=None))
-            result.delivered += 1
-            OUTBOX_OUTCOMES.labels(self.service, message.destination, "delivered").inc()
-            return
+        # Still ours: pending, and the lease we wrote (another relay may have claimed it after the lease).
+        row = (box.c.id == message.id) & (box.c.status == "pending") & (box.c.next_attempt_at == lease_until)
         attempts = message.attempts + 1
-        error_text = f"{type(problem).__name__}: {problem}"[:2000]
-        result.errors.append(error_text)
-        if isinstance(problem, PermanentDeliveryError) or attempts >= self.max_attempts:
-            connection.execute(update(box).where(row).values(
-                status="dead", attempts=attempts, last_error=error_text))
-            result.dead += 1
-            OUTBOX_OUTCOMES.labels(self.service, message.destination, "dead").inc()
-            log.warning("outbox message dead-lettered", extra={"outbox_id": message.id})
+        if problem is None:
+            outcome, values = "delivered", {"status": "delivered", "delivered_at": now, "attempts": attempts,
+                                            "last_error": None}
+        else:
+            error_text = f"{type(problem).__name__}: {problem}"[:2000]
+            result.errors.append(error_text)
+            if isinstance(problem, PermanentDeliveryError) or attempts >= self.max_attempts:
+                outcome, values = "dead", {"status": "dead", "attempts": attempts, "last_error": error_text}
+            else:
+                outcome, values = "retried", {"attempts": attempts, "last_error": error_text,
+                                              "next_attempt_at": now + self.backoff.delay(attempts, self.rng)}
+        if not connection.execute(update(box).where(row).values(**values)).rowcount:
+            log.warning("outbox lease lost; another relay owns the message", extra={"outbox_id": message.id})
             return
-        connection.execute(update(box).where(row).values(
-            attempts=attempts, last_error=error_text,
-            next_attempt_at=now + self.backoff.delay(attempts, self.rng)))
-        result.retried += 1
-        OUTBOX_OUTCOMES.labels(self.service, message.destination, "retried").inc()
+        setattr(result, outcome, getattr(result, outcome) + 1)
+        OUTBOX_OUTCOMES.labels(self.service, message.destination, outcome).inc()
+        if outcome == "dead":
+            log.warning("outbox message dead-lettered", extra={"outbox_id": message.id})
 
 
 def list_messages(connection: Connection, tables: PlatformTables, *, status: str = "dead",

@@ -13,7 +13,7 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import Engine, insert, update
@@ -89,6 +89,7 @@ def platform_jobs(service: str, config, engine: Engine, tables: PlatformTables, 
     heartbeat = Heartbeat(engine, tables, clock)
     relay = OutboxRelay(engine, tables, handlers, service=service, batch_size=config.OUTBOX_BATCH_SIZE,
                         max_attempts=config.OUTBOX_MAX_ATTEMPTS,
-                        backoff=Backoff(config.OUTBOX_BACKOFF_BASE_SECONDS, config.OUTBOX_BACKOFF_CAP_SECONDS))
+                        backoff=Backoff(config.OUTBOX_BACKOFF_BASE_SECONDS, config.OUTBOX_BACKOFF_CAP_SECONDS),
+                        lease=timedelta(seconds=config.OUTBOX_LEASE_SECONDS))
     return [Job("heartbeat", heartbeat.beat, config.HEARTBEAT_SECONDS),
             Job("outbox_relay", lambda: relay.drain(clock.now), config.OUTBOX_INTERVAL_SECONDS)]

@@ -189,3 +189,34 @@ def test_two_relays_on_postgres_never_send_a_row_twice(backend, tmp_path, receiv
                                      .where(PLATFORM.outbox.c.status != "delivered")).scalar()
     assert pending == 0
     engine.dispose()
+
+
+def test_no_transaction_is_open_while_handlers_call_out(engine):
+    """Handlers run between the claim's commit and the outcome's: another connection can write meanwhile."""
+    write(engine, 2)
+    seen: list[tuple] = []
+
+    def handler(messages):
+        with engine.begin() as other:  # on SQLite this would wait on the relay's write lock
+            row = other.execute(select(PLATFORM.outbox.c.next_attempt_at)
+                                .where(PLATFORM.outbox.c.id == messages[0].id)).one()
+            seen.append(tuple(row))
+            other.execute(PLATFORM.outbox.update().where(PLATFORM.outbox.c.id == -1).values(attempts=0))
+        return {m.id: None for m in messages}
+
+    relay = OutboxRelay(engine, PLATFORM, {"receiver": handler}, service="test", lease=timedelta(seconds=45))
+    assert relay.run_once(T0).delivered == 2
+    [(leased_until,)] = seen
+    assert leased_until.replace(tzinfo=UTC) == T0 + timedelta(seconds=45)  # claimed under a lease, committed
+
+
+def test_a_relay_that_dies_mid_delivery_leaves_its_messages_to_the_next_after_the_lease(engine, receiver):
+    write(engine, 3)
+    dying = OutboxRelay(engine, PLATFORM, {"receiver": lambda messages: (_ for _ in ()).throw(SystemExit)},
+                        service="test", lease=timedelta(seconds=30))
+    with pytest.raises(SystemExit):
+        dying.run_once(T0)
+    healthy = relay_for(engine, receiver.url)
+    assert healthy.run_once(T0 + timedelta(seconds=10)).claimed == 0  # still leased
+    assert healthy.drain(lambda: T0 + timedelta(seconds=31)).delivered == 3
+    assert sorted(receiver.received) == ["m0", "m1", "m2"]

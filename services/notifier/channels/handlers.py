@@ -19,11 +19,8 @@ from shared.channels import AlertChannelType
 
 def _channel(engine: Engine, message: OutboxMessage) -> tuple[Subscription, dict[str, Any]]:
     query = select(Subscription.__table__).where(Subscription.id == message.payload["subscription_id"])
-    if message.connection is not None:  # the relay's transaction: no second connection to wait on
-        row = message.connection.execute(query).first()
-    else:
-        with engine.connect() as connection:
-            row = connection.execute(query).first()
+    with engine.connect() as connection:  # the relay holds no transaction while handlers run
+        row = connection.execute(query).first()
     if row is None:
         raise PermanentDeliveryError("the subscription was deleted")
     for channel in row.channels:

@@ -1,4 +1,4 @@
-"""``make run``: migrate the SQLite databases, start the three services and their workers, print a tour.
+"""``make run``: migrate the SQLite databases, start the console, the three services and their workers, print a tour.
 
 Ctrl-C (or SIGTERM) stops everything this started.
 """
@@ -6,6 +6,7 @@ Ctrl-C (or SIGTERM) stops everything this started.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import secrets
 import signal
@@ -18,6 +19,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("survey", "metrics", "notifier")
+CONSOLE = "console"  # the web console: gunicorn only, no worker
+APPS = SERVICES + (CONSOLE,)
 
 
 def private_var(var: Path) -> None:
@@ -55,9 +58,14 @@ def service_env(ports: dict[str, int], var: Path, key: str) -> dict[str, str]:
     # Survey link tokens get their own secret, kept like the admin key (rotate: list the new one first).
     env.setdefault("SURVEY_TOKEN_SECRET", kept_secret(var, "token-secret"))
     env.update({"CX_ADMIN_KEY": key, "CX_VAR_DIR": str(var), "PYTHONUNBUFFERED": "1"})
-    for name in SERVICES:  # each service's own address: the links in the mail it sends
+    # The console's key (role console) and the secret that signs the person it acts for, kept like the
+    # admin key; the services accept both (services/common/auth.py).
+    env.setdefault("CX_CONSOLE_KEY", kept_secret(var, "console-key"))
+    env.setdefault("CX_CONSOLE_ACTOR_SECRET", kept_secret(var, "console-actor-secret"))
+    env.setdefault("CONSOLE_SECRET_KEY", kept_secret(var, "console-secret-key"))
+    for name in APPS:  # each app's own address: the links in the mail it sends
         env[f"{name.upper()}_PUBLIC_BASE_URL"] = f"http://127.0.0.1:{ports[name]}"
-    for caller in SERVICES:
+    for caller in APPS:
         for callee in SERVICES:
             if caller != callee:
                 env[f"{caller.upper()}_{callee.upper()}_URL"] = f"http://127.0.0.1:{ports[callee]}"
@@ -74,7 +82,7 @@ def start(ports: dict[str, int], var: Path, env: dict[str, str], workers: int) -
     processes = []
     logs = var / "logs"
     logs.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for name in SERVICES:
+    for name in APPS:
         web_env = {**env, "CX_BIND": f"127.0.0.1:{ports[name]}", "CX_WEB_WORKERS": str(workers),
                    "PROMETHEUS_MULTIPROC_DIR": str(var / "prometheus" / name)}
         web_log = _private_log(logs / f"{name}-web.log")
@@ -82,6 +90,8 @@ def start(ports: dict[str, int], var: Path, env: dict[str, str], workers: int) -
             [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
              f"services.{name}.app:create_app()"], cwd=ROOT, env=web_env, stdout=web_log,
             stderr=subprocess.STDOUT, start_new_session=True))
+        if name == CONSOLE:
+            continue
         worker_log = _private_log(logs / f"{name}-worker.log")
         processes.append(subprocess.Popen(
             [sys.executable, "-m", f"services.{name}.worker"], cwd=ROOT, env=env, stdout=worker_log,
@@ -92,7 +102,7 @@ def start(ports: dict[str, int], var: Path, env: dict[str, str], workers: int) -
 def wait_healthy(ports: dict[str, int], processes: list[subprocess.Popen], timeout: float = 60) -> None:
     """Block until every /healthz answers 200, or fail."""
     deadline = time.monotonic() + timeout
-    pending = set(SERVICES)
+    pending = set(APPS)
     while pending and time.monotonic() < deadline:
         if any(p.poll() is not None for p in processes):
             raise SystemExit("a process exited during start-up; see var/logs/")
@@ -120,12 +130,31 @@ def stop(processes: list[subprocess.Popen]) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
-def tour(ports: dict[str, int], key: str, var: Path) -> str:
+def console_people(var: Path, env: dict[str, str]) -> list[dict[str, str]]:
+    """One console person per role (demo), their passwords kept in var/console-demo-users.json."""
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", "services.console.app", "users", "demo",
+                           "--passwords-file", str(var / "console-demo-users.json")],
+                          cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def console_tour(ports: dict[str, int], people: list[dict[str, str]]) -> str:
+    """The console's part of the tour: its URL first, and the demo sign-ins."""
+    lines = [f"  console   http://127.0.0.1:{ports[CONSOLE]}   (the web console: sign in in a browser)"]
+    for person in people:
+        lines.append(f"      {person['role']:<10} {person['email']:<32} password {person['password']}")
+    if not people:
+        lines.append("      add a person: .venv/bin/flask --app services.console.app users ensure"
+                     " --email you@example.com --role admin")
+    return "\n".join(lines) + "\n"
+
+
+def tour(ports: dict[str, int], key: str, var: Path, people: list[dict[str, str]] | None = None) -> str:
     """What to look at once everything runs."""
     s, m, n = (f"http://127.0.0.1:{ports[x]}" for x in SERVICES)
     return f"""
 cxloop is running.
-  survey    {s}   API docs {s}/docs
+{console_tour(ports, people or [])}  survey    {s}   API docs {s}/docs
   metrics   {m}   API docs {m}/docs
   notifier  {n}   API docs {n}/docs
 Authenticate with:  Authorization: Bearer {key}
@@ -162,12 +191,12 @@ def seed_demo(ports: dict[str, int], key: str, var: Path, env: dict[str, str]) -
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--ports", default="8001,8002,8003", help="survey,metrics,notifier ports")
+    parser.add_argument("--ports", default="8001,8002,8003,8000", help="survey,metrics,notifier,console ports")
     parser.add_argument("--var", default=os.environ.get("CX_VAR_DIR", str(ROOT / "var")))
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--no-demo", action="store_true", help="do not seed demo data")
     args = parser.parse_args(argv)
-    ports = dict(zip(SERVICES, (int(p) for p in args.ports.split(",")), strict=True))
+    ports = dict(zip(APPS, (int(p) for p in args.ports.split(",")), strict=True))
     var = Path(args.var).resolve()
     private_var(var)
     key = admin_key(var)
@@ -185,7 +214,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         wait_healthy(ports, processes)
         demo = seed_demo(ports, key, var, env) if demo_wanted(args) else ""
-        print(tour(ports, key, var).replace("Ctrl-C stops everything.", demo + "Ctrl-C stops everything."),
+        people = console_people(var, env) if demo_wanted(args) else []
+        print(tour(ports, key, var, people).replace("Ctrl-C stops everything.", demo + "Ctrl-C stops everything."),
               flush=True)
         while not stopping["now"]:
             if any(p.poll() is not None for p in processes):

@@ -17,6 +17,7 @@ from services.console.vocabulary import language_choices, role_choices
 from shared.auth import ROLE_NAMES
 
 REQUIRED = _l("Enter this.")
+CHOOSE_ROLE = _l("Choose a role")
 
 
 def _zones() -> list[tuple[str, str]]:
@@ -46,7 +47,8 @@ class UserEditForm(ProfileFields):
     """An admin changes a person."""
 
     display_name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=200)])
-    role = SelectField(_l("Role"), choices=role_choices, validators=[InputRequired(REQUIRED)])
+    role = SelectField(_l("Role"), choices=lambda: [("", str(CHOOSE_ROLE)), *role_choices()],
+                       validators=[InputRequired(REQUIRED)])
 
 
 class UserCreateForm(UserEditForm):
@@ -62,7 +64,9 @@ class UserCreateForm(UserEditForm):
 class KeyCreateForm(FlaskForm):
     """An admin creates an API key."""
 
-    role = SelectField(_l("Role"), choices=lambda: role_choices(ROLE_NAMES), validators=[InputRequired(REQUIRED)])
+    # No role is preselected: an admin key must be a choice, never a default.
+    role = SelectField(_l("Role"), choices=lambda: [("", str(CHOOSE_ROLE)), *role_choices(ROLE_NAMES)],
+                       validators=[InputRequired(REQUIRED)])
     subject = StringField(_l("Held by"), validators=[InputRequired(REQUIRED), Length(max=200)])
 
 

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     var = tmp_path_factory.mktemp("demo-var")
-    ports = [free_port() for _ in range(3)]
+    ports = [free_port() for _ in range(4)]  # survey, metrics, notifier, console
     env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL") and k != "CX_DEMO"}
     env["CX_ADMIN_KEY"] = ADMIN
     process = subprocess.Popen(

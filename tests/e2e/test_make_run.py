@@ -24,7 +24,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def running(tmp_path_factory):
     var = tmp_path_factory.mktemp("var")
-    ports = [free_port() for _ in range(3)]
+    ports = [free_port() for _ in range(4)]  # survey, metrics, notifier, console
     env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL")}
     env["CX_ADMIN_KEY"] = "e2e-admin-key-abcdef"
     process = subprocess.Popen(

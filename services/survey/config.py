@@ -62,6 +62,8 @@ class Config(ServiceConfig):
         self.DEFAULT_TIME_ZONE = env.get(prefix + "DEFAULT_TIME_ZONE", "UTC")
         self.DELIVERY_MAX_ATTEMPTS = int(env.get(prefix + "DELIVERY_MAX_ATTEMPTS", "8"))
         self.DELIVERY_BACKOFF_SECONDS = float(env.get(prefix + "DELIVERY_BACKOFF_SECONDS", "30"))
+        # How long a worker owns an invitation it is sending (no transaction is open while it sends).
+        self.DISPATCH_LEASE_SECONDS = float(env.get(prefix + "DISPATCH_LEASE_SECONDS", "120"))
         self.DISPATCH_INTERVAL_SECONDS = float(env.get(prefix + "DISPATCH_INTERVAL_SECONDS", "1"))
         self.MATCH_INTERVAL_SECONDS = float(env.get(prefix + "MATCH_INTERVAL_SECONDS", "1"))
         # A score at or below these is low: it also goes to notifier for a close-the-loop notice.

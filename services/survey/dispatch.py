@@ -48,6 +48,17 @@ class DispatchSettings:
     rules: PlanningRules
     max_attempts: int = 8
     backoff_seconds: float = 30.0
+    lease: timedelta = timedelta(minutes=2)  # how long a worker owns an invitation it is sending
+
+
+@dataclass(frozen=True)
+class _Send:
+    """An invitation claimed for sending: what to send, and the lease that says it is still ours."""
+
+    invitation_id: int
+    outgoing: OutgoingInvitation
+    lease_until: datetime
+    reminder_after_minutes: int | None
 
 
 def retry_delay(attempts: int, base_seconds: float, rng: random.Random) -> timedelta:
@@ -57,11 +68,18 @@ def retry_delay(attempts: int, base_seconds: float, rng: random.Random) -> timed
 
 def dispatch_next(session: Session, *, now: datetime, settings: DispatchSettings, senders: Mapping[str, Sender],
                   rng: random.Random | None = None) -> str | None:
-    """Handle the next due invitation; returns its decision, or None when nothing is due. One commit.
+    """Handle the next due invitation; returns its decision, or None when nothing is due.
+
+    No transaction is open while a channel sends: the decision (under the invitation's and the
+    customer's row locks) either closes the invitation, or claims it for sending under a lease (its
+    ``sent_at`` set so that contact rules count it, its ``due_at`` at the lease's end) and commits;
+    the send follows; the outcome is written if the lease still stands. A worker that dies while
+    sending leaves the invitation due again when the lease ends.
 
     An invitation whose handling fails (a fault of the item, not of the database) is set aside with
     the reason, so the invitations due after it still go out (decision ``set_aside``).
     """
+    rng = rng or random.Random()
     invitation = session.scalar(
         select(Invitation).where(Invitation.status.in_(OPEN_INVITATION_STATUSES), Invitation.due_at <= now,
                                  not_set_aside(PLATFORM, SET_ASIDE_KIND, cast(Invitation.id, String)))
@@ -73,9 +91,19 @@ def dispatch_next(session: Session, *, now: datetime, settings: DispatchSettings
     invitation_id = invitation.id
     try:
         customer = session.scalar(select(Customer).where(Customer.id == invitation.customer_id).with_for_update())
-        decision = _decide_and_deliver(session, invitation, customer, now, settings, senders,
-                                       rng or random.Random())
+        if invitation.sent_at is not None:  # a send whose worker died: its lease is over, decide afresh
+            invitation.sent_at = None
+            session.flush()
+        outcome = _decide(session, invitation, customer, now, settings)
         session.commit()
+        if isinstance(outcome, str):
+            return outcome
+        try:
+            senders[outcome.outgoing.channel](outcome.outgoing)
+            problem: Exception | None = None
+        except Exception as exc:  # every failure is recorded on the invitation, never lost
+            problem = exc
+        return _record_send(session, outcome, problem, now, settings, rng)
     except TRANSIENT:
         raise
     except Exception as exc:  # this invitation's fault: hold it back, let the others go
@@ -84,7 +112,6 @@ def dispatch_next(session: Session, *, now: datetime, settings: DispatchSettings
                   problem=exc, now=now)
         session.commit()
         return "set_aside"
-    return decision
 
 
 def _postpone(session: Session, invitation: Invitation, until: datetime, reason: str, now: datetime) -> str:
@@ -98,8 +125,8 @@ def _postpone(session: Session, invitation: Invitation, until: datetime, reason:
     return "postponed"
 
 
-def _decide_and_deliver(session: Session, invitation: Invitation, customer: Customer | None, now: datetime,
-                        settings: DispatchSettings, senders: Mapping[str, Sender], rng: random.Random) -> str:
+def _decide(session: Session, invitation: Invitation, customer: Customer | None, now: datetime,
+            settings: DispatchSettings) -> str | _Send:
     def stop(decision: str, status: str, reason: str) -> str:
         record_decision(session, invitation, decision=decision, status=status, reason=reason, now=now)
         return decision
@@ -134,27 +161,41 @@ def _decide_and_deliver(session: Session, invitation: Invitation, customer: Cust
                          f"contact budget full ({policy.max_contacts} in {policy.days} days)", now)
     if higher_priority_due(session, invitation=invitation, now=now) >= budget_room(sends, policy, now):
         return _postpone(session, invitation, now + PRIORITY_STEP, "higher-priority invitations take the budget", now)
-    return _deliver(session, invitation, customer, survey, trigger, now, settings, senders, rng)
+    return _claim_for_sending(session, invitation, customer, trigger, now, settings)
 
 
-def _deliver(session: Session, invitation: Invitation, customer: Customer, survey: Survey, trigger: Trigger | None,
-             now: datetime, settings: DispatchSettings, senders: Mapping[str, Sender], rng: random.Random) -> str:
+def _claim_for_sending(session: Session, invitation: Invitation, customer: Customer, trigger: Trigger | None,
+                       now: datetime, settings: DispatchSettings) -> _Send:
     version = session.get(SurveyVersion, (invitation.survey_id, invitation.survey_version))
     assert version is not None
     outgoing = build_outgoing(invitation, customer, version.definition, trigger, settings=settings, reminder=False)
-    invitation.language = outgoing.language
-    invitation.attempts += 1
-    try:
-        senders[invitation.channel](outgoing)
-    except Exception as exc:  # every failure is recorded on the invitation, never lost
-        return _failed(session, invitation, exc, now, settings, rng)
-    invitation.sent_at, invitation.attempts, invitation.last_error = now, 0, None
-    if trigger and trigger.reminder_after_minutes and invitation.channel != InvitationChannel.IN_APP:
-        reminder_at = now + timedelta(minutes=trigger.reminder_after_minutes)
+    lease_until = now + settings.lease
+    invitation.language, invitation.attempts = outgoing.language, invitation.attempts + 1
+    invitation.sent_at, invitation.due_at = now, lease_until  # counted by the contact rules while in flight
+    reminder = trigger.reminder_after_minutes if trigger and invitation.channel != InvitationChannel.IN_APP else None
+    return _Send(invitation.id, outgoing, lease_until, reminder)
+
+
+def _record_send(session: Session, send: _Send, problem: Exception | None, now: datetime,
+                 settings: DispatchSettings, rng: random.Random) -> str:
+    invitation = session.scalar(select(Invitation).where(Invitation.id == send.invitation_id).with_for_update())
+    if (invitation is None or invitation.status not in OPEN_INVITATION_STATUSES
+            or invitation.due_at != send.lease_until):
+        session.rollback()
+        log.warning("invitation lease lost while sending", extra={"invitation_id": send.invitation_id})
+        return "lease_lost"
+    if problem is not None:
+        invitation.sent_at = None
+        decision = _failed(session, invitation, problem, now, settings, rng)
+        session.commit()
+        return decision
+    invitation.attempts, invitation.last_error, invitation.due_at = 0, None, None
+    if send.reminder_after_minutes:
+        reminder_at = now + timedelta(minutes=send.reminder_after_minutes)
         invitation.reminder_due_at = reminder_at if reminder_at < invitation.expires_at else None
-    invitation.due_at = None
     record_decision(session, invitation, decision="sent", status=InvitationStatus.SENT, now=now,
-                    reason=f"sent by {invitation.channel} in '{outgoing.language}'")
+                    reason=f"sent by {invitation.channel} in '{send.outgoing.language}'")
+    session.commit()
     return "sent"
 
 

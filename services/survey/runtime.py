@@ -23,7 +23,8 @@ def dispatch_settings(config: Mapping[str, Any]) -> DispatchSettings:
     """Everything delivery needs besides senders and the database."""
     return DispatchSettings(public_base_url=config["PUBLIC_BASE_URL"], token_secret=config["TOKEN_SECRETS"],
                             rules=planning_rules(config), max_attempts=config["DELIVERY_MAX_ATTEMPTS"],
-                            backoff_seconds=config["DELIVERY_BACKOFF_SECONDS"])
+                            backoff_seconds=config["DELIVERY_BACKOFF_SECONDS"],
+                            lease=timedelta(seconds=config["DISPATCH_LEASE_SECONDS"]))
 
 
 def downstream_settings(config: Mapping[str, Any]) -> DownstreamSettings:

@@ -178,3 +178,53 @@ def test_unsubscribed_customer_is_not_sent(survey_app):
     survey_app.clock.advance(hours=1)
     assert survey_app.dispatch() == ["sent"]
     assert {i["customer_id"]: i["status"] for i in survey_app.invitations()} == {"c1": "unsubscribed", "c2": "sent"}
+
+
+def test_the_invitation_is_claimed_and_committed_before_the_channel_sends(survey_app):
+    """The channel runs with no transaction of the dispatcher open: what it finds is the committed claim."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from services.survey.models import Invitation
+    from tests.survey.conftest import T0
+
+    survey = survey_app.published_survey()
+    survey_app.trigger(survey["id"])
+    survey_app.post_event("e1")
+    survey_app.match()
+    seen = []
+
+    def sender(outgoing):
+        with survey_app.session() as other:
+            invitation = other.scalar(select(Invitation).where(Invitation.id == outgoing.invitation_id))
+            seen.append((invitation.status, invitation.sent_at, invitation.due_at))
+
+    survey_app.senders = {"email": sender}
+    assert survey_app.dispatch() == ["sent"]
+    assert seen == [("scheduled", T0, T0 + timedelta(minutes=2))]  # in flight: counted, leased
+
+
+def test_a_worker_that_dies_while_sending_leaves_the_invitation_to_the_next_after_the_lease(survey_app):
+    from datetime import timedelta
+
+    survey = survey_app.published_survey()
+    survey_app.trigger(survey["id"])
+    survey_app.post_event("e1")
+    survey_app.match()
+
+    def dying(outgoing):
+        raise SystemExit("worker killed mid-send")
+
+    survey_app.senders = {"email": dying}
+    try:
+        survey_app.dispatch()
+    except SystemExit:
+        pass
+    survey_app.senders = {}
+    assert survey_app.dispatch() == []  # still leased to the dead worker
+    survey_app.clock.advance(minutes=3)
+    # Its own unfinished send neither blocks it (recontact) nor spends the budget twice.
+    assert survey_app.dispatch() == ["sent"]
+    [invitation] = survey_app.invitations()
+    assert invitation["status"] == "sent" and invitation["sent_at"].startswith("2026-03-02T00:03")

@@ -6,7 +6,7 @@ export UV_PYTHON_DOWNLOADS := never
 
 BENCH_VENV := .bench-venv
 
-.PHONY: run test test-reliability install install-dev bench bench-env lint migrate clean
+.PHONY: run test test-reliability install install-dev bench bench-env lint migrate clean console-messages
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install -q uv
@@ -45,6 +45,11 @@ bench-env: $(BENCH_VENV)/.installed
 
 bench: install-dev bench-env
 	CX_LIFETIMES_PYTHON=$(BENCH_VENV)/bin/python $(PY) scripts/with_postgres.py -- $(PY) bench/run_all.py $(BENCH)
+
+# After changing console texts: extract them and update the Korean catalogue (then translate new entries).
+console-messages: install
+	$(VENV)/bin/pybabel extract -F services/console/babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output -o var/console-messages.pot services/console
+	$(VENV)/bin/pybabel update -i var/console-messages.pot -d services/console/translations -l ko --no-location --ignore-obsolete -w 100
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) var .pytest_cache

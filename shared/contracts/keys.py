@@ -6,6 +6,7 @@ from marshmallow import ValidationError, fields, validate
 
 from shared.auth import ROLE_NAMES, parse_key_id
 from shared.contracts.base import ReplySchema, StrictSchema
+from shared.contracts.fields import SingleLine
 
 
 def _well_formed_key(value: str) -> None:
@@ -21,7 +22,7 @@ class KeyCreateSchema(StrictSchema):
     """
 
     role = fields.String(required=True, validate=validate.OneOf(ROLE_NAMES))
-    subject = fields.String(required=True, validate=validate.Length(min=1, max=200),
+    subject = SingleLine(required=True, validate=validate.Length(min=1, max=200),
                             metadata={"description": "who holds the key (a person, team or system)"})
     key = fields.String(load_default=None, validate=_well_formed_key,
                         metadata={"description": "an existing key (cx_<id>_<secret>) to register here"})

@@ -92,11 +92,11 @@ def test_every_foundation_page_signed_in_at_both_widths_in_both_languages(live_c
     words = {"ko": {"email": "이메일", "password": "비밀번호", "sign_in": "로그인", "people": "사용자",
                     "add": "사용자 추가", "keys": "API 키", "create": "키 만들기", "audit": "감사 로그",
                     "prefs": "내 설정", "held": "보유자", "problem": "문제가 있습니다", "name": "이름",
-                    "submit_add": "사용자 추가", "first_password": "처음 비밀번호"},
+                    "submit_add": "사용자 추가", "role": "역할", "first_password": "처음 비밀번호"},
              "en": {"email": "Email", "password": "Password", "sign_in": "Sign in", "people": "People",
                     "add": "Add a person", "keys": "API keys", "create": "Create key", "audit": "Audit log",
                     "prefs": "My preferences", "held": "Held by", "problem": "There is a problem", "name": "Name",
-                    "submit_add": "Add person", "first_password": "First password"}}[language]
+                    "submit_add": "Add person", "role": "Role", "first_password": "First password"}}[language]
     context = browser.new_context(viewport=WIDTHS[width], locale="ko-KR" if language == "ko" else "en-US")
     page = context.new_page()
     violations_of_csp = []
@@ -123,6 +123,7 @@ def test_every_foundation_page_signed_in_at_both_widths_in_both_languages(live_c
     check_page(page, artifacts, f"{prefix}-users-new-errors")
     page.get_by_label(words["name"]).fill(f"Test {prefix}")
     page.get_by_label(words["email"]).fill(f"{prefix}@example.com")
+    page.get_by_label(words["role"]).select_option("marketer")
     page.get_by_label(words["first_password"]).fill("a good first password")
     page.get_by_role("button", name=words["submit_add"]).click()
     expect(page.get_by_role("status")).to_be_visible()
@@ -130,6 +131,7 @@ def test_every_foundation_page_signed_in_at_both_widths_in_both_languages(live_c
     check_page(page, artifacts, f"{prefix}-user-edit")
 
     page.get_by_role("navigation").get_by_role("link", name=words["keys"]).click()
+    page.get_by_label(words["role"]).select_option("ingest")
     page.get_by_label(words["held"]).fill(f"Shop events {prefix}")
     page.get_by_role("button", name=words["create"]).click()
     expect(page.locator("#new-key")).to_contain_text("cx_")

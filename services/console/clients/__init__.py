@@ -11,8 +11,7 @@ from dataclasses import dataclass
 import httpx
 from flask import current_app
 
-from services.console.clients.base import (ClientSettings, ConsoleServiceError, ServiceDownError,
-                                           ServiceRefusedError)
+from services.console.clients.base import ClientSettings, ConsoleServiceError, ServiceDownError, ServiceRefusedError
 from services.console.clients.metrics import MetricsClient
 from services.console.clients.notifier import NotifierClient
 from services.console.clients.survey import SurveyClient

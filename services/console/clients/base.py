@@ -15,8 +15,13 @@ import httpx
 from marshmallow import Schema
 
 from shared.actor import ACTOR_HEADER, sign_actor
-from shared.http_client import (InvalidReplyError, RetryPolicy, ServiceClient, ServiceRejectedError,
-                                ServiceUnavailableError)
+from shared.http_client import (
+    InvalidReplyError,
+    RetryPolicy,
+    ServiceClient,
+    ServiceRejectedError,
+    ServiceUnavailableError,
+)
 
 
 class Person(Protocol):

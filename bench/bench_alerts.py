@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import signal
-import tempfile
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,8 +28,8 @@ from services.common.migrate import upgrade  # noqa: E402
 from services.notifier.clients.metrics import MetricsClient  # noqa: E402
 from services.notifier.config import Config  # noqa: E402
 from services.notifier.evaluation import _params  # noqa: E402
-from services.notifier.subscriptions import create_subscription, rule_window  # noqa: E402
 from services.notifier.rules.windows import closed_window_end  # noqa: E402
+from services.notifier.subscriptions import create_subscription, rule_window  # noqa: E402
 from services.notifier.worker import evaluation_job  # noqa: E402
 
 ADMIN = "bench-alerts-admin-key-01"

@@ -194,9 +194,9 @@ def print_table(n: int, ours: dict, base: dict | None, n_draws: int) -> None:
     for r in rows:
         print(f"{r['figure']:58} {r['value']:>8} {r['baseline']:>10} {r['ratio']:>8}  {r['goal']}")
     names = ("r", "alpha", "a", "b", "p", "q", "gamma")
-    print("parameters (ours):      " + "  ".join(f"{k}={v:.5g}" for k, v in zip(names, ours["params"])))
+    print("parameters (ours):      " + "  ".join(f"{k}={v:.5g}" for k, v in zip(names, ours["params"], strict=False)))
     if base:
-        print("parameters (lifetimes): " + "  ".join(f"{k}={v:.5g}" for k, v in zip(names, base["params"])))
+        print("parameters (lifetimes): " + "  ".join(f"{k}={v:.5g}" for k, v in zip(names, base["params"], strict=False)))
     print(f"true: r, alpha, a, b = {TRUE_PURCHASE}; p, q, gamma = {TRUE_SPEND}")
 
 

@@ -13,9 +13,9 @@ provides one).
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
-import json
 import signal
 import subprocess
 import sys

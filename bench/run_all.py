@@ -34,7 +34,7 @@ def table(rows: list[dict]) -> str:
     """A Markdown table of the rows."""
     rows = [{c: cell(r.get(c)) for c in COLUMNS} for r in rows]
     widths = {c: max(len(c), *(len(r[c]) for r in rows)) for c in COLUMNS}
-    line = lambda values: "| " + " | ".join(str(v).ljust(widths[c]) for c, v in zip(COLUMNS, values)) + " |"
+    line = lambda values: "| " + " | ".join(str(v).ljust(widths[c]) for c, v in zip(COLUMNS, values, strict=False)) + " |"
     return "\n".join([line(COLUMNS), line(["-" * widths[c] for c in COLUMNS]),
                       *(line([r.get(c, "") for c in COLUMNS]) for r in rows)])
 

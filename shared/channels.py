@@ -25,7 +25,7 @@ class ResponseChannel(StrEnum):
     @classmethod
     def of_invitation(cls, channel: str | None) -> ResponseChannel:
         """The response channel of an invitation sent on ``channel`` (``link`` when it is no invitation channel)."""
-        return cls(channel) if channel in InvitationChannel.__members__.values() else cls.LINK
+        return cls(channel) if channel is not None and channel in InvitationChannel.__members__.values() else cls.LINK
 
 
 class AlertChannelType(StrEnum):

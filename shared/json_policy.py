@@ -11,6 +11,7 @@ answers 422 (never 500).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 MAX_JSON_DEPTH = 32  # no contract nests deeper than a handful of levels
@@ -57,6 +58,7 @@ def _check_tree(value: Any, check_strings: bool) -> None:
     stack: list[tuple[Any, int]] = [([value], 0)]  # wrapped, so a top-level string is checked too
     while stack:
         node, depth = stack.pop()
+        items: Iterable[tuple[Any, Any]]
         if isinstance(node, dict):
             items = node.items()
         elif isinstance(node, list):

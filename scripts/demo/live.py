@@ -11,7 +11,6 @@ from email import policy
 from pathlib import Path
 
 import httpx
-
 from demo.api import Api, SeedError, post_events
 from demo.people import Customer
 
@@ -100,7 +99,7 @@ def answer_some(invitations: list[dict], survey_ids: dict[str, int]) -> list[dic
     """Answer a few delivery invitations on the real page; returns the ones left for the visitor."""
     delivery = [i for i in invitations if i["survey_id"] == survey_ids["delivery"]]
     answered = []
-    for invitation, form in zip(delivery[:-2], ANSWERS):
+    for invitation, form in zip(delivery[:-2], ANSWERS, strict=False):
         # generous, as for every seeding call: a loaded machine answers slowly, not wrongly
         reply = httpx.post(invitation["link"].split("?")[0], data=form, timeout=60)
         if reply.status_code == 200:

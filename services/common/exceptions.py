@@ -9,6 +9,7 @@ class DomainError(Exception):
     """Base of all use-case errors; the error handler turns it into the envelope."""
 
     status_code = 400
+    retry_after: int | None = None  # seconds, for the Retry-After header (429, 503)
 
     def __init__(self, message: str, *, errors: Any = None) -> None:
         super().__init__(message)

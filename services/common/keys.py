@@ -10,8 +10,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, MetaData, insert, select, update
+from sqlalchemy import Connection, CursorResult, Engine, MetaData, insert, select, update
 from sqlalchemy.orm import Session
 
 from services.common.tables import PlatformTables, define_platform_tables
@@ -91,7 +92,7 @@ def mark_revoked(connection: Connection | Session, *, key_id: str, now: datetime
         update(tables.api_keys)
         .where(tables.api_keys.c.key_id == key_id, tables.api_keys.c.revoked_at.is_(None))
         .values(revoked_at=now))
-    return 1 if result.rowcount else 0
+    return 1 if cast(CursorResult[Any], result).rowcount else 0
 
 
 def authenticate(connection: Connection | Session, token: str, *, tables: PlatformTables = _STANDALONE) -> Principal | None:

@@ -5,17 +5,23 @@ from __future__ import annotations
 
 from flask import current_app
 from flask.views import MethodView
-from services.common.blueprint import ApiBlueprint as Blueprint
 
 from services.common.auth import current_principal, require_roles
+from services.common.blueprint import ApiBlueprint as Blueprint
 from services.common.clock import SystemClock
 from services.common.db import get_session
 from services.common.outbox import list_messages, replay_dead
-from shared.contracts.health import WhoAmISchema
 from services.common.set_aside import list_set_aside, release
-from shared.contracts.outbox import (OutboxMessageSchema, OutboxQueryArgsSchema, OutboxReplySchema,
-                                     SetAsideItemSchema, SetAsideQueryArgsSchema, SetAsideReleaseReplySchema,
-                                     SetAsideReleaseSchema)
+from shared.contracts.health import WhoAmISchema
+from shared.contracts.outbox import (
+    OutboxMessageSchema,
+    OutboxQueryArgsSchema,
+    OutboxReplySchema,
+    SetAsideItemSchema,
+    SetAsideQueryArgsSchema,
+    SetAsideReleaseReplySchema,
+    SetAsideReleaseSchema,
+)
 
 ops_blueprint = Blueprint("ops", __name__, url_prefix="/v1", description="Identity and operations")
 

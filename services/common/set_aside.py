@@ -13,12 +13,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from prometheus_client import Counter
-from sqlalchemy import Connection, ColumnElement, exists, insert, select, update
+from sqlalchemy import ColumnElement, Connection, CursorResult, Result, exists, insert, select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from services.common.tables import PlatformTables
 
@@ -49,7 +49,8 @@ def set_aside(session: Session | Connection, tables: PlatformTables, *, service:
     log.warning("work item set aside", extra={"job": kind, "item": key})
 
 
-def not_set_aside(tables: PlatformTables, kind: str, key_column: ColumnElement[Any]) -> ColumnElement[bool]:
+def not_set_aside(tables: PlatformTables, kind: str,
+                  key_column: ColumnElement[Any] | InstrumentedAttribute[Any]) -> ColumnElement[bool]:
     """A WHERE clause leaving out the items of ``kind`` that are set aside and not released."""
     table = tables.set_aside
     return ~exists().where(table.c.kind == kind, table.c.released_at.is_(None),
@@ -81,9 +82,9 @@ def release_item(session: Session | Connection, tables: PlatformTables, *, kind:
                  now: datetime) -> int:
     """Give one item back to its job (for example once its owner has changed it)."""
     table = tables.set_aside
-    return session.execute(update(table).where(table.c.kind == kind, table.c.item_key == str(item_key),
-                                               table.c.released_at.is_(None))
-                           .values(released_at=now)).rowcount or 0
+    statement = update(table).where(table.c.kind == kind, table.c.item_key == str(item_key),
+                                    table.c.released_at.is_(None)).values(released_at=now)
+    return _changed(session.execute(statement))
 
 
 def list_set_aside(session: Session | Connection, tables: PlatformTables, *, kind: str | None = None,
@@ -102,7 +103,12 @@ def release(session: Session | Connection, tables: PlatformTables, *, now: datet
             ids: Iterable[int] | None = None) -> int:
     """Give set-aside items (all open ones, or the given ids) back to their jobs."""
     table = tables.set_aside
-    condition = table.c.released_at.is_(None)
+    condition: ColumnElement[bool] = table.c.released_at.is_(None)
     if ids is not None:
         condition = condition & table.c.id.in_(list(ids))
-    return session.execute(update(table).where(condition).values(released_at=now)).rowcount or 0
+    return _changed(session.execute(update(table).where(condition).values(released_at=now)))
+
+
+def _changed(result: Result[Any]) -> int:
+    """Rows an UPDATE changed (its result is a CursorResult, whatever the session's annotation says)."""
+    return cast(CursorResult[Any], result).rowcount or 0

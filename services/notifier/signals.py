@@ -15,7 +15,6 @@ from services.notifier.models.alerts import Delivery, Signal
 from services.notifier.models.subscriptions import Subscription
 from services.notifier.notices import queue_notice
 
-
 SIGNAL_FILTERS = {"touchpoint": "touchpoint", "survey": "survey_id", "channel": "channel"}
 ANSWER_FILTERS = {"question": "question_key", "dimension": "dimension", "driver": "driver"}
 DIGEST_PAGE = 500

@@ -18,7 +18,6 @@ from services.survey.models import Customer
 from shared.contracts.events import CONTACT_FIELDS
 
 
-
 def merge_customers(customers: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """One row per customer id (later events win, attributes merge), sorted by id to avoid deadlocks."""
     merged: dict[str, dict[str, Any]] = {}
@@ -36,18 +35,18 @@ def upsert_customers(session: Session, rows: list[dict[str, Any]], *, now: datet
     """Insert new customers and update known ones on SQLite, in one executemany (never commits)."""
     if not rows:
         return
-    table = Customer.__table__
-    statement = sqlite.insert(table)
+    columns = Customer.__table__.c
+    statement = sqlite.insert(Customer)
     excluded = statement.excluded
-    erased = table.c.erased_at.is_not(None)
+    erased = columns.erased_at.is_not(None)
     updates: dict[str, Any] = {
-        name: case((erased, None), else_=func.coalesce(getattr(excluded, name), table.c[name]))
+        name: case((erased, None), else_=func.coalesce(getattr(excluded, name), columns[name]))
         for name in CONTACT_FIELDS
     }
     updates["attributes"] = case((erased, literal_column("'{}'")),
-                                 else_=func.json_patch(table.c.attributes, excluded.attributes))
+                                 else_=func.json_patch(columns.attributes, excluded.attributes))
     updates["updated_at"] = excluded.updated_at
-    statement = statement.on_conflict_do_update(index_elements=[table.c.id], set_=updates)
+    statement = statement.on_conflict_do_update(index_elements=[columns.id], set_=updates)
     payload = [{**row, "unsubscribed_at": None, "erased_at": None, "created_at": now, "updated_at": now}
                for row in rows]
     session.connection().execute(statement, payload)

@@ -58,7 +58,7 @@ def unsubscribe_by_link(session: Session, *, token: str, now: datetime) -> Custo
     """One-click unsubscribe from an email link (RFC 8058); repeating it is harmless."""
     invitation = find_invitation_by_token(session, token)
     customer = None if invitation is None else session.get(Customer, invitation.customer_id)
-    if customer is None:
+    if invitation is None or customer is None:
         raise InvitationNotFoundError("unknown or expired link")
     _unsubscribe(session, customer, now, f"link of invitation {invitation.id}")
     session.commit()

@@ -20,8 +20,15 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from services.common.set_aside import TRANSIENT, not_set_aside, set_aside
-from services.survey.contact_rules import (budget_free_at, budget_room, higher_priority_due,
-                                           last_sent_of_survey, recent_sends, recontact_blocked, unreachable)
+from services.survey.contact_rules import (
+    budget_free_at,
+    budget_room,
+    higher_priority_due,
+    last_sent_of_survey,
+    recent_sends,
+    recontact_blocked,
+    unreachable,
+)
 from services.survey.delivery import DeliveryError, OutgoingInvitation
 from services.survey.invitations import record_decision
 from services.survey.models import PLATFORM, Customer, Invitation, Survey, SurveyVersion, Trigger
@@ -136,7 +143,7 @@ def _decide(session: Session, invitation: Invitation, customer: Customer | None,
     refusal = "unsubscribed" if customer is None else unreachable(
         unsubscribed_at=customer.unsubscribed_at, erased_at=customer.erased_at, email=customer.email,
         channel=invitation.channel)
-    if refusal == "unsubscribed":
+    if customer is None or refusal == "unsubscribed":
         return stop("unsubscribed", InvitationStatus.UNSUBSCRIBED, "the customer unsubscribed")
     survey = session.get(Survey, invitation.survey_id)
     if survey is None or survey.status == SurveyStatus.ARCHIVED:

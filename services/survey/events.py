@@ -151,7 +151,8 @@ def _store_batch(session: Session, valid: list[tuple[int, dict[str, Any], str]],
     elif is_postgres(session):
         known = events_pg.known_events(session.connection(), ids)
     else:
-        known = {row.event_id: row for row in session.execute(_KNOWN.where(JourneyEvent.event_id.in_(ids)))}
+        known = {row.event_id: events_pg.KnownEvent(row.body_hash, row.received_at)
+                 for row in session.execute(_KNOWN.where(JourneyEvent.event_id.in_(ids)))}
     first_in_batch: dict[str, str] = {}
     new_rows, customers = [], []
     for index, event, digest in valid:
@@ -180,5 +181,5 @@ def _store_batch(session: Session, valid: list[tuple[int, dict[str, Any], str]],
         events_pg.insert_events(connection, new_rows, now)
         events_pg.upsert_customers(connection, merge_customers(customers), now)
     else:
-        session.connection().execute(insert(JourneyEvent.__table__), new_rows)
+        session.connection().execute(insert(JourneyEvent), new_rows)
         upsert_customers(session, merge_customers(customers), now=now)

@@ -83,6 +83,7 @@ def _claim_reminder(session: Session, invitation: Invitation, customer: Customer
         return "reminder_skipped"
     assert customer is not None
     version = session.get(SurveyVersion, (invitation.survey_id, invitation.survey_version))
+    assert version is not None  # published versions are never deleted
     trigger = session.get(Trigger, invitation.trigger_id) if invitation.trigger_id else None
     outgoing = build_outgoing(invitation, customer, version.definition, trigger, settings=settings, reminder=True)
     invitation.attempts += 1

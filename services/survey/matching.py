@@ -19,6 +19,7 @@ from services.survey.planning import Plan, PlanningRules, plan_invitation
 from services.survey.surveys import get_trigger_context
 from services.survey.triggers import get_trigger
 from shared.statuses import OPEN_INVITATION_STATUSES, InvitationStatus
+
 SET_ASIDE_KIND = "event"
 log = logging.getLogger("cxloop.survey.matching")
 
@@ -144,6 +145,7 @@ def _create_invitation(session: Session, trigger: Trigger, survey: Survey, event
     if plan.will_send:
         attach_token(invitation, token_secret=token_secret)
     session.add(invitation)
+    assert plan.status is not None  # a plan that fires has a status
     decision = plan.status if plan.status != InvitationStatus.SUPPRESSED else "suppressed_recontact"
     record_decision(session, invitation, decision=decision, reason=plan.reason, now=now)
     return invitation

@@ -13,8 +13,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from services.survey.conditions import ConditionResult, evaluate
-from services.survey.contact_rules import (ContactPolicy, budget_free_at, last_sent_of_survey,
-                                           recent_sends, recontact_blocked, unreachable)
+from services.survey.contact_rules import (
+    ContactPolicy,
+    budget_free_at,
+    last_sent_of_survey,
+    recent_sends,
+    recontact_blocked,
+    unreachable,
+)
 from services.survey.models import Survey, Trigger
 from services.survey.schedule import customer_zone, first_send_time, next_in_window, sampled_in
 from services.survey.survey_definition import pick_language

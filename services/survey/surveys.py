@@ -9,8 +9,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.survey.exceptions import (SurveyNotFoundError, SurveyStateError, SurveyVersionNotFoundError,
-                                        TouchpointNotFoundError)
+from services.survey.exceptions import (
+    SurveyNotFoundError,
+    SurveyStateError,
+    SurveyVersionNotFoundError,
+    TouchpointNotFoundError,
+)
 from services.survey.models import Survey, SurveyVersion, Touchpoint
 from services.survey.survey_definition import DEFINITION_FIELDS, check_definition
 from shared.statuses import SurveyStatus

@@ -7,13 +7,13 @@ from datetime import timedelta
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from shared.channels import URL_ALERT_CHANNELS, AlertChannelType
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.fields import Duration, FiniteFloat, JsonSafeDict, Offset, SingleLine, Timestamp
-from shared.contracts.scores import ATTRIBUTE_GROUP, METRICS, ScopeArgsSchema
-from shared.channels import URL_ALERT_CHANNELS, AlertChannelType
+from shared.contracts.scores import ATTRIBUTE_GROUP, COMPARE_METRICS, METRICS, ScopeArgsSchema
 from shared.statuses import values
 
-SUBSCRIPTION_METRICS = (*METRICS, "volume")
+SUBSCRIPTION_METRICS = COMPARE_METRICS  # a subscription watches what compare compares
 RULE_KINDS = ("drop", "threshold", "low_score")
 CHANNEL_TYPES = values(AlertChannelType)
 LANGUAGES = ("en", "ko")

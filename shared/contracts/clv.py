@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
+from shared.contracts.estimates import EstimateSchema
 from shared.contracts.fields import CalendarDate
 from shared.contracts.finance import SEGMENT_MAX_LENGTH, TIME_UNITS, Currency
-from shared.contracts.estimates import EstimateSchema
 
 FIT_STATUSES = ("pending", "running", "done", "failed")
-_rate = dict(validate=validate.Range(min=0.0, max=1.0))
-_confidence = dict(load_default=0.95, validate=validate.Range(min=0.5, max=0.999))
+_rate: dict[str, Any] = dict(validate=validate.Range(min=0.0, max=1.0))
+_confidence: dict[str, Any] = dict(load_default=0.95, validate=validate.Range(min=0.5, max=0.999))
 
 
 class ClvFitCreateSchema(StrictSchema):

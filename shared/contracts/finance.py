@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
-from shared.contracts.fields import CalendarDate, check_plausible
 from shared.contracts.estimates import EstimateSchema
+from shared.contracts.fields import CalendarDate, check_plausible
 from shared.contracts.ranges import deprecated_metadata, use_current_name
 
 ID_MAX_LENGTH = 64
@@ -112,7 +113,7 @@ def Currency(**kwargs) -> fields.Field:  # noqa: N802 - a field factory
     return _Checked(check_currency, **kwargs)
 
 
-_segment = dict(allow_none=True, validate=[
+_segment: dict[str, Any] = dict(allow_none=True, validate=[
     validate.Length(min=1, max=SEGMENT_MAX_LENGTH),
     validate.NoneOf(["*"], error="'*' stands for all customers in segment reports")])
 
@@ -177,7 +178,7 @@ class ContractReplySchema(ReplySchema):
     stored = fields.Integer(required=True)
 
 
-_confidence = dict(load_default=0.95, validate=validate.Range(min=0.5, max=0.999))
+_confidence: dict[str, Any] = dict(load_default=0.95, validate=validate.Range(min=0.5, max=0.999))
 
 
 class ChurnRatesArgsSchema(StrictSchema):
@@ -211,7 +212,7 @@ class ChurnRateSchema(ReplySchema):
     at_risk = fields.Integer(required=True)
     churned = fields.Integer(required=True)
     rate = fields.Nested(EstimateSchema, required=True)
-    partial = fields.Boolean(load_default=False, metadata={
+    partial = fields.Boolean(load_default=False, metadata={  # type: ignore[assignment]  # the contract name
         "description": "the period is not over yet: churn during it is still being counted"})
 
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
-from shared.contracts.base import ReplySchema, StrictSchema
-from shared.contracts.fields import Id, LANGUAGE, Timestamp
-from shared.contracts.ranges import deprecated_metadata, use_current_name
 from shared.channels import ResponseChannel
+from shared.contracts.base import ReplySchema, StrictSchema
+from shared.contracts.fields import LANGUAGE, Id, Timestamp
+from shared.contracts.ranges import deprecated_metadata, use_current_name
 from shared.question_types import DIMENSIONS, DRIVERS, QUESTION_TYPES, REGISTRY
 from shared.statuses import values
 
@@ -18,7 +18,7 @@ CHANNELS = values(ResponseChannel)
 MAX_BATCH = 500
 MAX_TEXT = 5000
 
-_id = dict(validate=validate.Length(min=1, max=64))
+_id: dict[str, Any] = dict(validate=validate.Length(min=1, max=64))
 
 
 class AnswerSchema(StrictSchema):

@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.fields import LANGUAGE
-from shared.contracts.responses import AnswerSchema, CHANNELS
+from shared.contracts.responses import CHANNELS, AnswerSchema
 from shared.question_types import SCORE_METRICS as SIGNAL_METRICS
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from shared.channels import InvitationChannel
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.events import EVENT_TYPE, CustomerInSchema, EventSchema
 from shared.contracts.fields import SingleLine
-from shared.channels import InvitationChannel
 from shared.statuses import values
 
 OPERATORS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "exists", "contains")

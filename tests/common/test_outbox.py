@@ -17,8 +17,15 @@ from werkzeug.wrappers import Request, Response
 
 from services.common.db import make_engine
 from services.common.migrate import upgrade
-from services.common.outbox import (Backoff, OutboxRelay, PermanentDeliveryError, enqueue,
-                                    list_messages, replay_dead, single)
+from services.common.outbox import (
+    Backoff,
+    OutboxRelay,
+    PermanentDeliveryError,
+    enqueue,
+    list_messages,
+    replay_dead,
+    single,
+)
 from services.survey.models import PLATFORM
 from shared.http_client import RetryPolicy, ServiceClient, ServiceRejectedError
 from tests.conftest import new_database_url

@@ -1,16 +1,12 @@
 """Reading the deployment files for the offline deploy tests (helpers, no tests)."""
 from __future__ import annotations
 
-import fnmatch
 import re
 import shlex
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import pytest
 import yaml
 
 HERE = Path(__file__).resolve()

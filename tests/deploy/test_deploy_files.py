@@ -7,9 +7,38 @@ No Docker engine or cluster is needed: compose is validated against the compose-
 
 from __future__ import annotations
 
-from tests.deploy.deploy_support import *  # noqa: F403 - the shared readers and constants
-from tests.deploy.deploy_support import (COMPOSE_FILE, K8S_FILES, ROOT, fnmatch, pytest, re, run,  # noqa: F401
-                                          shlex, tomllib, urlsplit, yaml)
+import fnmatch
+import re
+import tomllib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from tests.deploy.deploy_support import (
+    BIN,
+    COMPOSE_FILE,
+    HERE,
+    INTERPOLATION,
+    K8S_FILES,
+    KNOWN_ENV,
+    PROCESSES,
+    ROOT,
+    SECRETS,
+    SERVICE_URL,
+    SERVICES,
+    compose_app_services,
+    containers,
+    created_databases,
+    dockerfile_env,
+    dockerfile_instructions,
+    dockerfile_uid,
+    load_compose,
+    port_of,
+    process_of,
+    run,
+)
 
 THIS = Path(__file__).resolve()  # the one file allowed to spell interpreter paths (in its patterns)
 

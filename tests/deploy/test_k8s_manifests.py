@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from tests.deploy.deploy_support import *  # noqa: F403 - the shared readers and constants
-from tests.deploy.deploy_support import re, urlsplit  # noqa: F401
+from urllib.parse import urlsplit
+
+from tests.deploy.deploy_support import (
+    KNOWN_ENV,
+    SERVICE_URL,
+    SERVICES,
+    containers,
+    created_databases,
+    dockerfile_env,
+    dockerfile_uid,
+    k8s_objects,
+    pod_specs,
+    port_of,
+    process_of,
+)
 
 
 def test_k8s_objects_live_in_the_namespace():
@@ -11,6 +24,11 @@ def test_k8s_objects_live_in_the_namespace():
     for obj in k8s_objects():
         if obj["kind"] != "Namespace":
             assert obj["metadata"]["namespace"] == namespace["metadata"]["name"], obj["metadata"]["name"]
+
+
+def _resolve(ports: dict[str, int], port: str | int) -> int:
+    """A container port given by name or number."""
+    return ports[port] if isinstance(port, str) else port
 
 
 def test_k8s_services_route_to_web_pods_that_are_probed_on_the_target_port():
@@ -25,18 +43,14 @@ def test_k8s_services_route_to_web_pods_that_are_probed_on_the_target_port():
         (port,) = service["spec"]["ports"]
         assert port["port"] == SERVICES[name], "the in-cluster URLs use the conventional port"
         ports = {p["name"]: p["containerPort"] for p in container["ports"]}
-
-        def resolve(p):
-            return ports[p] if isinstance(p, str) else p
-
-        container_port = resolve(port["targetPort"])
+        container_port = _resolve(ports, port["targetPort"])
         assert container_port in ports.values()
         env = {e["name"]: e.get("value") for e in container["env"]}
         assert port_of(env["CX_BIND"]) == container_port, name
         probes = (("readinessProbe", "/readyz"), ("livenessProbe", "/healthz"), ("startupProbe", "/healthz"))
         for probe, path in probes:
             get = container[probe]["httpGet"]
-            assert (get["path"], resolve(get["port"])) == (path, container_port), f"{name} {probe}"
+            assert (get["path"], _resolve(ports, get["port"])) == (path, container_port), f"{name} {probe}"
         routed.add(target["metadata"]["name"])
     web = {d["metadata"]["name"] for d in deployments
            if process_of(d["spec"]["template"]["spec"]["containers"][0]["args"])[0] == "web"}

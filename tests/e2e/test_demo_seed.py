@@ -37,7 +37,7 @@ def demo(tmp_path_factory):
         output.append(line)
         if "Ctrl-C stops everything" in line or process.poll() is not None:
             break
-    urls = {name: f"http://127.0.0.1:{port}" for name, port in zip(("survey", "metrics", "notifier"), ports)}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in zip(("survey", "metrics", "notifier"), ports, strict=False)}
     yield {"process": process, "urls": urls, "var": var, "output": "".join(output)}
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGINT)

@@ -38,7 +38,7 @@ def running(tmp_path_factory):
             break
         if process.poll() is not None:
             break
-    yield {"process": process, "ports": dict(zip(("survey", "metrics", "notifier"), ports)),
+    yield {"process": process, "ports": dict(zip(("survey", "metrics", "notifier"), ports, strict=False)),
            "var": var, "output": "".join(output)}
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)

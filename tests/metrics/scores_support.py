@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 _ids = itertools.count(1)
 T0 = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)  # a Monday
+NOW = T0 + timedelta(days=1)  # the clock of the score tests
 
 
 def response(*, nps=None, csat=None, ces=None, text=None, at=T0, touchpoint="delivery",

@@ -85,7 +85,7 @@ def yearly_cohort(survivors: list[int], prefix: str) -> list[dict]:
         return {"id": f"{prefix}-{number}", "customer_id": f"{prefix}{number}", "started_at": "2000-01-01",
                 "ended_at": ended_at, "recurring_value": "100", "currency": "USD", "segment": prefix}
 
-    for year, (alive, next_alive) in enumerate(zip(survivors, survivors[1:]), start=1):
+    for year, (alive, next_alive) in enumerate(zip(survivors, survivors[1:], strict=False), start=1):
         for _ in range(alive - next_alive):
             number += 1
             contracts.append(contract(f"{1999 + year}-07-01"))

@@ -9,8 +9,8 @@ import pytest
 
 from services.metrics.scores.disclosure import merge_small_cells
 from shared.personal_data import OTHER_GROUP, Disclosure, parse_personal_attributes
-from tests.metrics.scores_support import T0, response
-from tests.metrics.test_scores_api import NOW, metrics, post  # noqa: F401 - the metrics fixture
+from tests.metrics.scores_support import NOW, T0, response
+from tests.metrics.test_scores_api import post
 from tests.support import auth
 
 RANGE = {"from": (T0 - timedelta(days=30)).isoformat(), "to": NOW.isoformat(), "min_n": 1}

@@ -8,21 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.common.clock import ManualClock
 from services.metrics.stats.csat import csat
 from services.metrics.stats.nps import nps, nps_difference
-from tests.metrics.scores_support import T0, nps_batch, response, spread
+from tests.metrics.scores_support import NOW, T0, nps_batch, response, spread
 from tests.support import ADMIN_KEY, auth
-
-NOW = T0 + timedelta(days=1)
-
-
-@pytest.fixture
-def metrics(make_service):
-    service = make_service("metrics", clock=ManualClock(NOW))
-    service.http = service.client()
-    service.service_key = service.key_for("service")
-    return service
 
 
 def post(metrics, batch, key=None):

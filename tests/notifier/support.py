@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime, timedelta
 
+from services.metrics.stats.counts import count_comparison
 from services.metrics.stats.nps import nps_difference
 from shared.http_client import ServiceUnavailableError
 
@@ -53,6 +54,17 @@ def nps_cell(current: tuple[int, int, int], baseline: tuple[int, int, int], grou
             "difference": estimate(now["value"] - before["value"], now["n"] + before["n"], half=8.0),
             "p_value": p_value, "test": change.parts["test"], "significant": p_value < 0.05,
             "direction": "down" if p_value < 0.05 else "none"}
+
+
+def volume_cell(current: int, baseline_total: int, windows: int, *, confidence: float = 0.95, group=None) -> dict:
+    """A compare cell as metrics returns it for ``metric=volume`` (computed with metrics' code)."""
+    counted = count_comparison(current, baseline_total, windows, confidence=confidence, alternative="less",
+                               min_n=0)  # as notifier asks
+    p_value = counted.difference.parts["p_value"]
+    significant = not counted.difference.insufficient and p_value < 0.05
+    return {"group": group or {}, "current": counted.current.as_dict(), "baseline": counted.baseline.as_dict(),
+            "difference": counted.difference.as_dict(), "p_value": p_value, "test": "conditional_binomial",
+            "significant": significant, "direction": "down" if significant else "none"}
 
 
 class FakeMetrics:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from services.notifier.evaluation import EvaluationSettings, evaluate_due
-from tests.notifier.support import FakeMetrics, nps_cell, signal_body, subscription_body
+from tests.notifier.support import FakeMetrics, nps_cell, signal_body, subscription_body, volume_cell
 from tests.support import ADMIN_KEY, auth
 
 DROP = nps_cell((60, 40, 100), (400, 300, 100))      # NPS -20 against +37.5
@@ -175,9 +175,19 @@ def test_threshold_fires_only_when_the_upper_bound_is_under_the_target(notifier,
 def test_volume_drop_uses_the_answer_counts(notifier, evaluate):
     subscribe(notifier, metric="volume", rule={"kind": "drop", "baseline": "last_n", "baseline_windows": 4,
                                                "alpha": 0.05, "min_drop": 10, "min_n": 0})
-    evaluate(FakeMetrics([nps_cell((60, 40, 100), (400, 300, 100))]))  # 200 vs 800/4 = 200: no drop
+    metrics = FakeMetrics([volume_cell(200, 800, 4)])  # 200 vs 800/4 = 200: no drop
+    evaluate(metrics)
+    assert (metrics.calls[0]["metric"], metrics.calls[0]["volume_of"]) == ("volume", "nps")
     notifier.clock.advance(days=7)
-    evaluate(FakeMetrics([nps_cell((30, 20, 50), (400, 300, 100))]))   # 100 vs 200 per window
+    evaluate(FakeMetrics([volume_cell(100, 800, 4)]))   # 100 vs 200 per window
+    assert kinds(notifier) == ["firing"]
+
+
+def test_volume_threshold_reads_metrics_garwood_bound(notifier, evaluate):
+    subscribe(notifier, metric="volume", rule={"kind": "threshold", "target": 60, "alpha": 0.05, "min_n": 0})
+    metrics = FakeMetrics([volume_cell(45, 800, 4, confidence=0.9)])  # Garwood 90 %: [34.4, 57.8], under 60
+    evaluate(metrics)
+    assert metrics.calls[0]["confidence"] == pytest.approx(0.9) and metrics.calls[0]["metric"] == "volume"
     assert kinds(notifier) == ["firing"]
 
 

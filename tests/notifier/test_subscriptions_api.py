@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.notifier.support import subscription_body
 from shared.auth import parse_key_id
+from tests.notifier.support import subscription_body
 from tests.support import ADMIN_KEY, auth
 
 

@@ -8,15 +8,14 @@ the reason, so the disagreement stays visible until someone decides which side i
 
 from __future__ import annotations
 
-import itertools
-
 import importlib
+import itertools
 import re
 
 import pytest
 
-from tests.reliability.apps import ROLES, bearer, make_app
 from tests.notifier.support import subscription_body
+from tests.reliability.apps import ROLES, bearer, make_app
 
 SCORES = ("/v1/scores", "/v1/scores/compare", "/v1/voc/keywords")
 FINANCE_WRITES = ("/v1/transactions/batch", "/v1/transactions/import", "/v1/contracts/batch", "/v1/clv/fits")

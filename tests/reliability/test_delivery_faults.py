@@ -151,7 +151,8 @@ def test_responses_reach_metrics_once_through_outage_worker_kills_and_poison(sta
         for n in numbers:
             schedule.take_turn()
             try:
-                pending = wait_until(lambda: api.get(f"/v1/customers/{customers[n]}/pending-surveys").json(), 60, 0.2)
+                pending = wait_until(lambda n=n: api.get(f"/v1/customers/{customers[n]}/pending-surveys").json(),
+                                     60, 0.2)
                 if not pending:
                     problems.append(f"{customers[n]}: no pending survey")
                     continue
@@ -183,7 +184,7 @@ def test_responses_reach_metrics_once_through_outage_worker_kills_and_poison(sta
                     delivered = _delivered_metrics(survey_engine)
                     metrics_web.start()
                     schedule.faults.append("metrics up")
-                    assert wait_until(lambda: _delivered_metrics(survey_engine) > delivered, 120, 0.02), \
+                    assert wait_until(lambda before=delivered: _delivered_metrics(survey_engine) > before, 120, 0.02), \
                         "no delivery after metrics came back"
                 worker.stop(signal.SIGKILL)
                 schedule.faults.append("worker killed")

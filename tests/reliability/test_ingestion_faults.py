@@ -115,7 +115,7 @@ def test_ingestion_survives_kills_and_resends(stack):
             rng.shuffle(items)
             reply = client.post("/v1/events/batch", {"events": items})
             assert reply.status_code == 200, reply.text[:500]
-            for item, result in zip(items, reply.json()["results"]):
+            for item, result in zip(items, reply.json()["results"], strict=False):
                 assert result["id"] == item["id"]
                 if "changed" in item["attributes"]:
                     conflicts_sent += 1

@@ -96,7 +96,7 @@ def _same(left, right) -> bool:
     if isinstance(left, dict) and isinstance(right, dict):
         return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
     if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(_same(a, b) for a, b in zip(left, right))
+        return len(left) == len(right) and all(_same(a, b) for a, b in zip(left, right, strict=False))
     return type(left) is type(right) and left == right
 
 

@@ -14,8 +14,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from shared.contracts.base import ReplySchema
-from shared.http_client import (RetryPolicy, ServiceClient, ServiceRejectedError,
-                                ServiceUnavailableError)
+from shared.http_client import RetryPolicy, ServiceClient, ServiceRejectedError, ServiceUnavailableError
 
 
 class FlakyServer:

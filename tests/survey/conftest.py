@@ -154,7 +154,7 @@ def survey_app(make_service):
 def budget_pipeline(survey_app):
     """Three surveys without recontact limits, triggered by three event types, priorities 0, 5, 10."""
     types = ["order.delivered", "ticket.closed", "refund.issued"]
-    for priority, event_type in zip((0, 5, 10), types):
+    for priority, event_type in zip((0, 5, 10), types, strict=False):
         survey = survey_app.published_survey(name=f"budget {event_type}", recontact_days=0)
         survey_app.trigger(survey["id"], event_type=event_type, priority=priority,
                            expires_after_minutes=20 * 24 * 60)

@@ -11,8 +11,7 @@ from aiosmtpd.controller import Controller
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from tests.support import verified
-from tests.support import free_port
+from tests.support import free_port, verified
 
 
 class MailSink:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from services.survey.delivery import DeliveryError, PermanentDeliveryError
 
 
@@ -206,7 +205,6 @@ def test_the_invitation_is_claimed_and_committed_before_the_channel_sends(survey
 
 
 def test_a_worker_that_dies_while_sending_leaves_the_invitation_to_the_next_after_the_lease(survey_app):
-    from datetime import timedelta
 
     survey = survey_app.published_survey()
     survey_app.trigger(survey["id"])

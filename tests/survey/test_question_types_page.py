@@ -17,7 +17,12 @@ from services.survey.delivery import OutgoingInvitation, ScoreLink
 from services.survey.delivery.email_message import html_body
 from services.survey.models import PLATFORM
 from services.survey.models.responses import Response
-from tests.survey.response_support import DEFINITION, T0, publish_survey, send_invitation
+from tests.survey.response_support import (
+    DEFINITION,
+    T0,
+    publish_survey,
+    send_invitation,
+)
 
 SECRET = "test-token-secret"
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from services.survey.models import PLATFORM
-from tests.survey.conftest import T0
 from tests.support import ADMIN_KEY, auth
+from tests.survey.conftest import T0
 
 
 def record(survey: dict, response_id: str, **overrides) -> dict:

@@ -262,8 +262,8 @@ def test_a_huge_body_is_refused_before_parsing_and_nothing_is_stored(survey_app)
 
 def test_a_version_the_contract_refuses_is_neither_stored_nor_queued(survey_app):
     from services.common.exceptions import InvalidInputError
-    from services.survey.responding.downstream import DownstreamSettings, send_downstream
     from services.survey.models import SurveyVersion
+    from services.survey.responding.downstream import DownstreamSettings, send_downstream
     from shared.contracts.responses import MAX_TEXT
 
     invitation, token = invite(survey_app)

@@ -12,8 +12,12 @@ from services.common.db import get_session
 from services.metrics.finance.churn import churn_rates
 from services.metrics.finance.export import churn_table, retention_table
 from services.metrics.finance.retention import cohort_retention
-from shared.contracts.finance import (ChurnRatesArgsSchema, ChurnRatesReplySchema, RetentionArgsSchema,
-                                      RetentionReplySchema)
+from shared.contracts.finance import (
+    ChurnRatesArgsSchema,
+    ChurnRatesReplySchema,
+    RetentionArgsSchema,
+    RetentionReplySchema,
+)
 
 READERS = ("finance", "analyst")
 

@@ -14,9 +14,16 @@ from services.metrics.finance.clv_contracts import customer_clv
 from services.metrics.finance.clv_customers import list_customer_values
 from services.metrics.finance.clv_fits import fit_reply, get_fit, request_fit
 from services.metrics.finance.export import segment_table
-from shared.contracts.clv import (ClvCustomerArgsSchema, ClvCustomerListArgsSchema, ClvCustomerPageSchema,
-                                  ClvCustomerSchema, ClvFitCreateSchema, ClvFitSchema, ClvSegmentArgsSchema,
-                                  ClvSegmentsReplySchema)
+from shared.contracts.clv import (
+    ClvCustomerArgsSchema,
+    ClvCustomerListArgsSchema,
+    ClvCustomerPageSchema,
+    ClvCustomerSchema,
+    ClvFitCreateSchema,
+    ClvFitSchema,
+    ClvSegmentArgsSchema,
+    ClvSegmentsReplySchema,
+)
 
 READERS = ("finance", "analyst")
 

@@ -18,8 +18,7 @@ from services.metrics.scores.keywords import keyword_report
 from services.metrics.scores.reports import compare_report, score_report
 from services.metrics.voc.tokenize import keywords_of
 from shared.contracts.responses import ResponseBatchResultSchema, ResponseBatchSchema
-from shared.contracts.scores import (CompareQueryArgsSchema, CompareReplySchema, ScoreQueryArgsSchema,
-                                     ScoresReplySchema)
+from shared.contracts.scores import CompareQueryArgsSchema, CompareReplySchema, ScoreQueryArgsSchema, ScoresReplySchema
 from shared.contracts.voc import KeywordQueryArgsSchema, KeywordReplySchema
 
 # finance reads scores too: it lines NPS up against churn (issue 13)

@@ -13,8 +13,12 @@ from typing import Any
 import numpy as np
 
 from services.metrics.stats.bgnbd import BGNBDFitter, BGNBDParameters
-from services.metrics.stats.bgnbd_predict import (alive_expected_purchases, discounted_alive_purchases,
-                                                  frequency_check, probability_alive)
+from services.metrics.stats.bgnbd_predict import (
+    alive_expected_purchases,
+    discounted_alive_purchases,
+    frequency_check,
+    probability_alive,
+)
 from services.metrics.stats.clv import ParameterDraws, customer_lifetime_value, discount_factor, draw_parameters
 from services.metrics.stats.gamma_gamma import GammaGammaFitter, GammaGammaParameters, conditional_expected_spend
 from services.metrics.stats.rfm import unique_rows
@@ -58,8 +62,8 @@ def fit_models(frequency: np.ndarray, recency: np.ndarray, age: np.ndarray, mone
     check = frequency_check(purchase.params_, frequency, age)
     names = PURCHASE_NAMES + SPEND_NAMES
     return {
-        "params": dict(zip(names, map(float, np.r_[purchase.params_.as_array(), spend.params_.as_array()]))),
-        "standard_errors": dict(zip(names, _finite(np.r_[purchase.standard_errors_, spend.standard_errors_]))),
+        "params": dict(zip(names, map(float, np.r_[purchase.params_.as_array(), spend.params_.as_array()]), strict=False)),
+        "standard_errors": dict(zip(names, _finite(np.r_[purchase.standard_errors_, spend.standard_errors_]), strict=False)),
         "log_likelihood": {"purchase": float(purchase.log_likelihood_), "spend": float(spend.log_likelihood_)},
         "diagnostics": {"purchase": _diagnostics(purchase, int(frequency.size)),
                         "spend": _diagnostics(spend, int(paying.sum()))},
@@ -68,7 +72,7 @@ def fit_models(frequency: np.ndarray, recency: np.ndarray, age: np.ndarray, mone
         "covariance": {"purchase": np.asarray(purchase.covariance_).tolist(),
                        "spend": np.asarray(spend.covariance_).tolist()},
         "calibration": [{"repeat_purchases": label, "actual": int(a), "expected": float(e)}
-                        for label, a, e in zip(check.labels, check.actual, check.expected)],
+                        for label, a, e in zip(check.labels, check.actual, check.expected, strict=False)],
         "converged": bool(purchase.converged_ and spend.converged_),
         "convergence_message": "; ".join(f"{model}: {fit.message_}" for model, fit in
                                          (("BG/NBD", purchase), ("Gamma-Gamma", spend)) if not fit.converged_),

@@ -15,8 +15,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from services.common.exceptions import ConflictError
-from services.metrics.finance.clv_contracts import (CONTRACT_UNIT, DEFAULT_ANNUAL_RATE, as_utc, contract_clv,
-                                                    contract_fitter, remaining_value)
+from services.metrics.finance.clv_contracts import (
+    CONTRACT_UNIT,
+    DEFAULT_ANNUAL_RATE,
+    as_utc,
+    contract_clv,
+    contract_fitter,
+    remaining_value,
+)
 from services.metrics.finance.clv_customers import decode_cursor, encode_cursor
 from services.metrics.finance.clv_customers import segment_values as fit_segment_values
 from services.metrics.finance.periods import complete_periods, estimate_reply, per_period_rate
@@ -89,7 +95,7 @@ def list_contract_values(session: Session, *, now: datetime, segment: str | None
     owner = np.repeat(np.arange(len(ids)), [len(by_customer[key]) for key in ids])
     derl = discounted_expected_residual_lifetime(fitter.params_, renewals, rate)
     values = np.bincount(owner, weights=weights * derl, minlength=len(ids))
-    ranked = sorted(zip(values.tolist(), ids), key=lambda item: (-item[0] if order == "desc" else item[0], item[1]))
+    ranked = sorted(zip(values.tolist(), ids, strict=False), key=lambda item: (-item[0] if order == "desc" else item[0], item[1]))
     if cursor is not None:
         last_value, last_id = decode_cursor("contractual", cursor)
         ranked = [(v, key) for v, key in ranked

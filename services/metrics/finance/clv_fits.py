@@ -14,7 +14,7 @@ from services.common.exceptions import InvalidInputError, NotFoundError
 from services.metrics.finance.clv_compute import DEFAULT_HORIZON
 from services.metrics.finance.clv_data import check_currency_choice, count_customers
 from services.metrics.finance.clv_results import compute_fit, too_few_customers
-from services.metrics.models.finance import ClvFit, ClvCustomerValue
+from services.metrics.models.finance import ClvCustomerValue, ClvFit
 
 STALE_RUNNING = timedelta(hours=2)  # a running fit this old lost its worker; it is run again
 

@@ -73,7 +73,7 @@ def _store_customer_values(session: Session, fit_id: str, base: CustomerBase, va
                "monetary": summary.monetary, **values}
     for start in range(0, base.n_customers, INSERT_CHUNK_ROWS):
         block = {name: column[start:start + INSERT_CHUNK_ROWS].tolist() for name, column in columns.items()}
-        rows = [{"fit_id": fit_id, **dict(zip(block, row))} for row in zip(*block.values())]
+        rows = [{"fit_id": fit_id, **dict(zip(block, row, strict=False))} for row in zip(*block.values(), strict=False)]
         for row in rows:
             row["segment"] = row["segment"] or None
         session.execute(insert(ClvCustomerValue.__table__), rows)

@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from shared.contracts.finance import (SEGMENT_MAX_LENGTH, check_currency, check_identifier, parse_amount,
-                                      parse_moment)
+from shared.contracts.finance import SEGMENT_MAX_LENGTH, check_currency, check_identifier, parse_amount, parse_moment
 
 REQUIRED_COLUMNS = ("id", "customer_id", "occurred_at", "amount", "currency")
 OPTIONAL_COLUMNS = ("segment",)
@@ -140,5 +139,5 @@ def read_transactions(stream: BinaryIO, progress=None) -> Iterator[CsvRow]:
         if len(fields) != len(names):
             yield CsvRow(reader.line_num, None, [f"expected {len(names)} fields, found {len(fields)}"])
             continue
-        values, problems = _validate(dict(zip(names, fields)))
+        values, problems = _validate(dict(zip(names, fields, strict=False)))
         yield CsvRow(reader.line_num, values, problems)

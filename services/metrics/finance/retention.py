@@ -8,8 +8,14 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.metrics.finance.periods import (complete_periods, day_start, estimate_reply, finite_or_none,
-                                              lifetime_periods, per_period_rate)
+from services.metrics.finance.periods import (
+    complete_periods,
+    day_start,
+    estimate_reply,
+    finite_or_none,
+    lifetime_periods,
+    per_period_rate,
+)
 from services.metrics.models.finance import Contract
 from services.metrics.stats.estimate import Estimate
 from services.metrics.stats.kaplan_meier import kaplan_meier
@@ -79,7 +85,7 @@ def _sbg(durations, churned, *, unit, horizon, annual_discount_rate, confidence)
                  for k in periods]
     return {"converged": bool(fitter.converged_), "message": fitter.message_,
             "params": {"alpha": fitter.params_.alpha, "beta": fitter.params_.beta},
-            "standard_errors": {name: finite_or_none(se) for name, se in zip(("alpha", "beta"), fitter.standard_errors_)},
+            "standard_errors": {name: finite_or_none(se) for name, se in zip(("alpha", "beta"), fitter.standard_errors_, strict=False)},
             "log_likelihood": fitter.log_likelihood_, "n": n, "projection": points, "residual_lifetime": lifetimes}
 
 

@@ -10,8 +10,16 @@ from sqlalchemy.orm import Session
 
 from services.common.exceptions import InvalidInputError
 from services.metrics.finance.csv_rows import CsvHeaderError, read_transactions
-from services.metrics.finance.staging import (MAX_REPORTED_PROBLEMS, STAGE_CHUNK_ROWS, IngestResult, chunked,
-                                              move_staged, stage, staged_row, staging_problems)
+from services.metrics.finance.staging import (
+    MAX_REPORTED_PROBLEMS,
+    STAGE_CHUNK_ROWS,
+    IngestResult,
+    chunked,
+    move_staged,
+    stage,
+    staged_row,
+    staging_problems,
+)
 
 
 def add_transactions(session: Session, *, transactions: list[dict], now: datetime) -> IngestResult:

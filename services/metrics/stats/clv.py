@@ -270,7 +270,7 @@ def segment_lifetime_value(
     out = {}
     for label, size, row in zip(labels, sizes, totals, strict=True):
         low, high = np.percentile(row[1:], q)
-        common = dict(n=int(size), confidence=level, method="parameter_draws_percentile")
+        common: dict[str, Any] = {"n": int(size), "confidence": level, "method": "parameter_draws_percentile"}
         out[label] = SegmentValue(
             total=Estimate(float(row[0]), float(low), float(high), **common),
             mean=Estimate(float(row[0] / size), float(low / size), float(high / size), **common),

@@ -12,8 +12,7 @@ import numpy as np
 from scipy.special import stdtr, stdtrit
 
 from .estimate import Estimate, check_confidence
-from .score_inputs import check_alternative, check_count, check_level_counts, check_min_n
-from .score_inputs import is_insufficient
+from .score_inputs import check_alternative, check_count, check_level_counts, check_min_n, is_insufficient
 
 NAN = float("nan")
 # Relative slack for sum-of-squares round-off when checking sum_sq >= total**2 / n.

@@ -115,7 +115,7 @@ def observed_information(log_likelihood: LogLikelihood, log_theta: np.ndarray,
 
 def maximize_log_likelihood(
     log_likelihood: LogLikelihood,
-    initial: Sequence[float],
+    initial: Sequence[float] | np.ndarray,
     names: Sequence[str],
     *,
     total_weight: float,

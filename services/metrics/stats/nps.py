@@ -11,8 +11,15 @@ from typing import Any, NamedTuple
 
 from .estimate import Estimate, check_confidence
 from .proportions import normal_p_value, two_sided_z
-from .score_inputs import check_alternative, check_count, check_level_counts, check_min_n
-from .score_inputs import check_test, is_insufficient, tally_scores
+from .score_inputs import (
+    check_alternative,
+    check_count,
+    check_level_counts,
+    check_min_n,
+    check_test,
+    is_insufficient,
+    tally_scores,
+)
 
 # the ``parts["test"]`` of a difference: which test its p-value comes from
 _TEST_NAMES = {"pooled": "pooled_score_z", "unpooled": "wald_z"}
@@ -50,7 +57,7 @@ class NpsCounts(NamedTuple):
 def _checked(counts: Any, label: str = "") -> NpsCounts:
     if not isinstance(counts, (tuple, list)) or len(counts) != 3:
         raise ValueError(f"{label}counts must be (promoters, passives, detractors), got {counts!r}")
-    return NpsCounts(*(check_count(c, f"{label}{name}") for c, name in zip(counts, NpsCounts._fields)))
+    return NpsCounts(*(check_count(c, f"{label}{name}") for c, name in zip(counts, NpsCounts._fields, strict=False)))
 
 
 def _adjusted(counts: NpsCounts) -> tuple[float, float]:
@@ -64,7 +71,7 @@ def _adjusted(counts: NpsCounts) -> tuple[float, float]:
 
 def _parts(counts: NpsCounts) -> dict[str, Any]:
     n = counts.n
-    shares = {f"{name}_pct": (100.0 * c / n if n else NAN) for name, c in zip(counts._fields, counts)}
+    shares = {f"{name}_pct": (100.0 * c / n if n else NAN) for name, c in zip(counts._fields, counts, strict=False)}
     return {**counts._asdict(), **shares}
 
 

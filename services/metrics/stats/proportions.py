@@ -41,7 +41,8 @@ def normal_p_value(z: float, alternative: str) -> float:
 def _pair(counts: Any, label: str) -> BinaryCounts:
     if not isinstance(counts, (tuple, list)) or len(counts) != 2:
         raise ValueError(f"{label}must be (successes, n), got {counts!r}")
-    return _checked(*counts, label=f"{label} ")
+    successes, n = counts
+    return _checked(successes, n, label=f"{label} ")
 
 
 def _checked(successes: int, n: int, label: str = "") -> BinaryCounts:

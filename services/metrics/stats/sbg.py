@@ -14,7 +14,8 @@ from scipy.special import betaln, digamma, expit, hyp2f1, logit
 from scipy.stats import norm
 
 from .estimate import Estimate, check_confidence
-from .mle import LogParameterFit, maximize_log_likelihood, weighted_sum as wsum
+from .mle import LogParameterFit, maximize_log_likelihood
+from .mle import weighted_sum as wsum
 from .rfm import unique_rows
 
 PARAMETER_NAMES = ("alpha", "beta")

@@ -12,11 +12,21 @@ from services.common.db import get_session
 from services.common.disclosure import request_disclosure
 from services.notifier.api.access import allow_loopback, now, owner_filter
 from services.notifier.notices import queue_notice
-from services.notifier.subscriptions import (create_subscription, delete_subscription, get_subscription,
-                                             list_subscriptions, update_subscription)
-from shared.contracts.alerts import (SubscriptionCreateSchema, SubscriptionListSchema,
-                                     SubscriptionPatchSchema, SubscriptionQueryArgsSchema, SubscriptionSchema,
-                                     TestSendResultSchema)
+from services.notifier.subscriptions import (
+    create_subscription,
+    delete_subscription,
+    get_subscription,
+    list_subscriptions,
+    update_subscription,
+)
+from shared.contracts.alerts import (
+    SubscriptionCreateSchema,
+    SubscriptionListSchema,
+    SubscriptionPatchSchema,
+    SubscriptionQueryArgsSchema,
+    SubscriptionSchema,
+    TestSendResultSchema,
+)
 
 subscriptions_blp = ApiBlueprint("subscriptions", __name__, url_prefix="/v1/subscriptions",
                                  description="Score-drop, threshold and low-score alert subscriptions")

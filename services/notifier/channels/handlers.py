@@ -11,8 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from services.common.outbox import Handler, OutboxMessage, PermanentDeliveryError, single
-from services.notifier.channels.senders import (delivery_message_id, email_message, send_email, send_slack,
-                                                send_webhook)
+from services.notifier.channels.senders import delivery_message_id, email_message, send_email, send_slack, send_webhook
 from services.notifier.models.subscriptions import Subscription
 from shared.channels import AlertChannelType
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import httpx
 
+from services.common.outbound import post_pinned
 from services.common.outbox import PermanentDeliveryError
 from services.notifier.channels.chart import trend_png
 from services.notifier.channels.render import body_lines, subject, words_for
-from services.common.outbound import post_pinned
 from services.notifier.channels.url_safety import UnsafeUrlError, check_url
 from shared.webhook_signing import signed_headers
 

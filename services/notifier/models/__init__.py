@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.notifier.models.base import PLATFORM, Base
 from services.notifier.models import alerts, subscriptions  # noqa: F401 - register the tables
+from services.notifier.models.base import PLATFORM, Base
 
 __all__ = ["Base", "PLATFORM"]

@@ -1,7 +1,6 @@
 """HTTP routes of the survey service, one module per resource."""
 
-from services.survey.api import (customers, events, invitations, response_page, responses, surveys, triggers,
-                                 unsubscribe)
+from services.survey.api import customers, events, invitations, response_page, responses, surveys, triggers, unsubscribe
 
 
 def blueprints() -> list:

@@ -10,8 +10,14 @@ from services.common.blueprint import ApiBlueprint
 from services.common.db import get_session
 from services.survey import events
 from services.survey.api.context import limit_body, now
-from shared.contracts.events import (MAX_BATCH_BYTES, MAX_EVENT_BYTES, EventBatchResultSchema, EventBatchSchema,
-                                     EventResultSchema, EventSchema)
+from shared.contracts.events import (
+    MAX_BATCH_BYTES,
+    MAX_EVENT_BYTES,
+    EventBatchResultSchema,
+    EventBatchSchema,
+    EventResultSchema,
+    EventSchema,
+)
 from shared.statuses import EventResultStatus
 
 blp = ApiBlueprint("events", __name__, url_prefix="/v1", description="Journey events")

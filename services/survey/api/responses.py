@@ -12,8 +12,13 @@ from services.common.disclosure import request_disclosure
 from services.survey.api.context import limit_body, now
 from services.survey.responding.importing import import_responses
 from services.survey.responding.listing import csv_rows, get_response, list_responses
-from shared.contracts.responses import (ResponseImportReplySchema, ResponseImportSchema, ResponsePageSchema,
-                                        ResponseQueryArgsSchema, ResponseRecordSchema)
+from shared.contracts.responses import (
+    ResponseImportReplySchema,
+    ResponseImportSchema,
+    ResponsePageSchema,
+    ResponseQueryArgsSchema,
+    ResponseRecordSchema,
+)
 
 READERS = ("marketer", "analyst")
 blp = ApiBlueprint("responses", __name__, url_prefix="/v1/responses", description="Survey responses")

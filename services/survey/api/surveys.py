@@ -9,8 +9,15 @@ from services.common.blueprint import ApiBlueprint
 from services.common.db import get_session
 from services.survey import surveys, touchpoints
 from services.survey.api.context import now
-from shared.contracts.surveys import (SurveyCreateSchema, SurveyQueryArgsSchema, SurveySchema, SurveyUpdateSchema,
-                                      SurveyVersionSchema, TouchpointCreateSchema, TouchpointSchema)
+from shared.contracts.surveys import (
+    SurveyCreateSchema,
+    SurveyQueryArgsSchema,
+    SurveySchema,
+    SurveyUpdateSchema,
+    SurveyVersionSchema,
+    TouchpointCreateSchema,
+    TouchpointSchema,
+)
 
 blp = ApiBlueprint("surveys", __name__, url_prefix="/v1", description="Survey design and touchpoints")
 READERS = ("marketer", "analyst")

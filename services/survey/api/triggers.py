@@ -10,8 +10,14 @@ from services.common.blueprint import ApiBlueprint
 from services.common.db import get_session
 from services.survey import matching, triggers
 from services.survey.api.context import now, rules
-from shared.contracts.triggers import (PreviewResultSchema, TriggerCreateSchema, TriggerPreviewSchema,
-                                       TriggerQueryArgsSchema, TriggerSchema, TriggerUpdateSchema)
+from shared.contracts.triggers import (
+    PreviewResultSchema,
+    TriggerCreateSchema,
+    TriggerPreviewSchema,
+    TriggerQueryArgsSchema,
+    TriggerSchema,
+    TriggerUpdateSchema,
+)
 
 blp = ApiBlueprint("triggers", __name__, url_prefix="/v1", description="Triggers at journey moments")
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 import httpx
 
-from services.survey.delivery import DeliveryError, OutgoingInvitation, PermanentDeliveryError
 from services.common.outbound import post_pinned
+from services.survey.delivery import DeliveryError, OutgoingInvitation, PermanentDeliveryError
 from services.survey.delivery.url_safety import UnsafeUrlError, check_webhook_url
 from shared.webhook_signing import signed_headers
 

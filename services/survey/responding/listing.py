@@ -15,8 +15,8 @@ from services.common.exceptions import InvalidInputError, NotFoundError
 from services.survey.models import SurveyVersion
 from services.survey.models.responses import Response
 from services.survey.responding.downstream import response_record
-from shared.personal_data import Disclosure
 from shared.json_policy import load_json
+from shared.personal_data import Disclosure
 
 CSV_FIXED = ("response_id", "survey_id", "survey_version", "customer_id", "touchpoint", "channel", "lang",
              "completed", "created_at", "completed_at")

@@ -102,7 +102,7 @@ def open_page(session: Session, token: str, *, now: datetime, settings: Downstre
         recorded = None
         question = next((q for q in definition["questions"] if q["key"] == question_key), None)
         value = parse_score(question, score) if question is not None else None
-        if value is not None:
+        if question is not None and value is not None:
             response.answers = {**response.answers, question["key"]: value}
             _touch(response, now, language)
             # a GET (a mail scanner makes them too): recorded, but its low score waits (settle_signal)

@@ -14,11 +14,19 @@ from scipy.special import betaln
 from scipy.stats import binom, norm
 
 from services.metrics.stats.bgnbd import (
-    BGNBDFitter, BGNBDParameters, _weighted_log_likelihood, bgnbd_log_likelihood,
+    BGNBDFitter,
+    BGNBDParameters,
+    _weighted_log_likelihood,
+    bgnbd_log_likelihood,
 )
 from services.metrics.stats.bgnbd_predict import (
-    alive_expected_purchases, conditional_expected_purchases, discounted_alive_purchases, expected_purchases,
-    frequency_check, probability_alive, purchase_count_probability,
+    alive_expected_purchases,
+    conditional_expected_purchases,
+    discounted_alive_purchases,
+    expected_purchases,
+    frequency_check,
+    probability_alive,
+    purchase_count_probability,
 )
 from services.metrics.stats.customer_simulation import simulate_bgnbd
 from tests.metrics.stats._cdnow import cdnow_fits, cdnow_summary

@@ -10,12 +10,17 @@ from services.metrics.stats import clv
 from services.metrics.stats.bgnbd import BGNBDFitter, BGNBDParameters
 from services.metrics.stats.bgnbd_predict import conditional_expected_purchases
 from services.metrics.stats.clv import (
-    customer_lifetime_value, discount_factor, draw_parameters, expected_lifetime_value,
+    customer_lifetime_value,
+    discount_factor,
+    draw_parameters,
+    expected_lifetime_value,
     segment_lifetime_value,
 )
 from services.metrics.stats.customer_simulation import simulate_bgnbd, simulate_mean_spend
 from services.metrics.stats.gamma_gamma import (
-    GammaGammaFitter, GammaGammaParameters, conditional_expected_spend,
+    GammaGammaFitter,
+    GammaGammaParameters,
+    conditional_expected_spend,
 )
 from tests.metrics.stats._cdnow import cdnow_fits, cdnow_summary
 

@@ -13,7 +13,10 @@ from scipy.stats import binom, norm
 
 from services.metrics.stats.customer_simulation import simulate_mean_spend
 from services.metrics.stats.gamma_gamma import (
-    GammaGammaFitter, GammaGammaParameters, _weighted_log_likelihood, conditional_expected_spend,
+    GammaGammaFitter,
+    GammaGammaParameters,
+    _weighted_log_likelihood,
+    conditional_expected_spend,
     gamma_gamma_log_likelihood,
 )
 from tests.metrics.stats._cdnow import cdnow_fits, cdnow_summary

@@ -33,7 +33,7 @@ def test_cdnow_same_day_lines_are_one_purchase():
     customers, dates, _ = cdnow_transactions()
     s = cdnow_summary()
     calibration = dates <= np.datetime64("1997-09-30")
-    pairs = {(c, d) for c, d in zip(customers[calibration], dates[calibration])}
+    pairs = {(c, d) for c, d in zip(customers[calibration], dates[calibration], strict=False)}
     assert s.frequency.sum() + s.n_customers == len(pairs)
 
 
@@ -101,7 +101,7 @@ def _naive_summary(customers, days, amounts, as_of):
     out = {}
     for c in sorted(set(customers)):
         totals, refunded = {}, {}
-        for cc, d, a in zip(customers, days, amounts):
+        for cc, d, a in zip(customers, days, amounts, strict=False):
             if cc == c and d <= as_of:
                 totals[d] = totals.get(d, 0.0) + a
                 refunded[d] = refunded.get(d, False) or a < 0
@@ -117,7 +117,7 @@ def _naive_summary(customers, days, amounts, as_of):
 @given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 12), st.sampled_from([-5.0, 0.0, 2.5, 10.0])),
                 min_size=1, max_size=40))
 def test_matches_the_definition_on_random_logs(rows):
-    customers, days, amounts = map(list, zip(*rows))
+    customers, days, amounts = map(list, zip(*rows, strict=False))
     s = summarize_transactions(customers, days, amounts, as_of=10, time_unit="day")
     expected = _naive_summary(customers, days, amounts, 10)
     assert s.customer_ids.tolist() == list(expected)
@@ -131,9 +131,9 @@ def test_unique_rows_round_trip():
     rng = np.random.default_rng(3)
     a, b = rng.integers(0, 3, 500).astype(float), rng.integers(0, 4, 500).astype(float)
     first, inverse, counts = unique_rows(a, b)
-    assert first.size == len(set(zip(a, b)))
+    assert first.size == len(set(zip(a, b, strict=False)))
     np.testing.assert_array_equal(a[first][inverse], a)
     np.testing.assert_array_equal(b[first][inverse], b)
     assert counts.sum() == 500
-    keys = list(zip(a[first], b[first]))
+    keys = list(zip(a[first], b[first], strict=False))
     assert keys == sorted(keys)

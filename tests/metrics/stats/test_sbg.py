@@ -13,7 +13,11 @@ from scipy.stats import binom, norm
 from services.metrics.stats.customer_simulation import simulate_sbg
 from services.metrics.stats.kaplan_meier import kaplan_meier
 from services.metrics.stats.sbg import (
-    SBGFitter, SBGParameters, churn_probability, discounted_expected_residual_lifetime, retention_rate,
+    SBGFitter,
+    SBGParameters,
+    churn_probability,
+    discounted_expected_residual_lifetime,
+    retention_rate,
     survival,
 )
 
@@ -138,7 +142,7 @@ def test_portfolio_value_is_the_weighted_sum_with_a_joint_interval():
     expected = float(weights @ discounted_expected_residual_lifetime(fit.params_, renewals, 0.1))
     assert mixed.value == pytest.approx(expected, rel=1e-12)
     parts = [fit.residual_lifetime(int(n), 0.1) for n in renewals]
-    summed_width = sum(w * (p.ci_high - p.ci_low) for w, p in zip(weights, parts))
+    summed_width = sum(w * (p.ci_high - p.ci_low) for w, p in zip(weights, parts, strict=False))
     assert mixed.ci_low < mixed.value < mixed.ci_high
     assert mixed.ci_high - mixed.ci_low <= summed_width * (1 + 1e-9)  # shared parameters: never wider
     for bad in (([1, 2], [1.0]), ([1], [-1.0]), ([], []), ([1.5], [1.0]), ([1], [0.0])):

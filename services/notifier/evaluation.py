@@ -230,10 +230,10 @@ def write_evaluation(session: Session, subscription: Subscription, fetched: Fetc
 def _params(subscription, window: timedelta, end: datetime) -> dict[str, Any]:
     rule = subscription.rule
     confidence = 1 - 2 * rule["alpha"] if rule["kind"] == "threshold" else 0.95
-    metric = subscription.volume_of if subscription.metric == "volume" else subscription.metric
-    return compare_params(metric=metric, scope=subscription.scope, window=window, end=end,
-                          baseline=rule.get("baseline", "last_n"), baseline_windows=rule.get("baseline_windows", 12),
-                          alpha=rule["alpha"], confidence=confidence)
+    volume_of = subscription.volume_of if subscription.metric == "volume" else None
+    return compare_params(metric=subscription.metric, volume_of=volume_of, scope=subscription.scope, window=window,
+                          end=end, baseline=rule.get("baseline", "last_n"),
+                          baseline_windows=rule.get("baseline_windows", 12), alpha=rule["alpha"], confidence=confidence)
 
 
 def _step_episodes(session, subscription, fetched: Fetched, episodes, *, now, result) -> int:

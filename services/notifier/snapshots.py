@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from services.notifier.models.subscriptions import Subscription
-from services.notifier.rules.decisions import (Comparison, Decision, Estimate, drop_decision,
-                                               poisson_interval, threshold_decision, volume_comparison)
+from services.notifier.rules.decisions import Comparison, Decision, Estimate, drop_decision, threshold_decision
 
 
 @dataclass(frozen=True)
@@ -31,17 +30,13 @@ def _estimate(data: dict[str, Any]) -> Estimate:
 
 
 def comparison_of(subscription: Subscription, cell: dict[str, Any]) -> Comparison:
-    """The rule's inputs for one compare cell.
+    """The rule's inputs for one compare cell: metrics' estimates, difference and one-sided p-value.
 
-    NPS, CSAT and CES: metrics' estimates, difference and one-sided p-value, as computed there (the
-    query asks for ``test=pooled``: for NPS and CSAT the score test with the variance pooled under
-    "no change", which keeps its level for a small window against a long baseline; CES: Welch).
-    Volume: the answer counts ``n`` of both windows, tested as Poisson counts.
+    The query asks for ``test=pooled``: for NPS and CSAT the score test with the variance pooled under
+    "no change", which keeps its level for a small window against a long baseline; CES: Welch.
+    Volume (``metric=volume``): the answers per window with Garwood's exact interval (at the
+    query's confidence, ``1 - 2 alpha`` for thresholds) and the conditional binomial test.
     """
-    rule = subscription.rule
-    if subscription.metric == "volume":
-        windows = rule.get("baseline_windows", 1) if rule.get("baseline") == "last_n" else 1
-        return volume_comparison(int(cell["current"]["n"]), int(cell["baseline"]["n"]), windows)
     return Comparison(_estimate(cell["current"]), _estimate(cell["baseline"]), _estimate(cell["difference"]),
                       cell.get("p_value"))
 
@@ -53,12 +48,7 @@ def decide(subscription: Subscription, cell: dict[str, Any]) -> tuple[Decision, 
     if rule["kind"] == "drop":
         return drop_decision(comparison, alpha=rule["alpha"], min_drop=rule["min_drop"],
                              min_n=rule["min_n"]), comparison
-    current = comparison.current
-    if subscription.metric == "volume":  # a count: Garwood's one-sided upper bound at level alpha
-        low, high = poisson_interval(current.n, 1 - 2 * rule["alpha"])
-        current = Estimate(float(current.n), low, high, current.n)
-        comparison = Comparison(current, comparison.baseline, comparison.difference, comparison.p_value)
-    return threshold_decision(current, target=rule["target"], min_n=rule["min_n"]), comparison
+    return threshold_decision(comparison.current, target=rule["target"], min_n=rule["min_n"]), comparison
 
 
 def _as_dict(estimate: Estimate) -> dict[str, Any]:

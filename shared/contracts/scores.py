@@ -16,6 +16,9 @@ from shared.question_types import SCORE_METRICS as METRICS
 GROUPS = ("period", "touchpoint", "survey", "question", "channel", "dimension", "driver")
 PERIODS = ("day", "week", "month")
 COMPARE_TESTS = ("pooled", "unpooled")
+#: the count of answers per window: a compare metric besides the scores, counting the answers of ``volume_of``
+VOLUME = "volume"
+COMPARE_METRICS = (*METRICS, VOLUME)
 ATTRIBUTE_GROUP = re.compile(r"^attr\.[A-Za-z0-9_\-]{1,64}$")
 SEGMENT_FILTER = re.compile(r"^[A-Za-z0-9_\-]{1,64}:.{1,200}$")
 MIN_CELL_HELP = ("for roles without personal-data access (analyst, team_lead, finance): attribute-grouped "
@@ -80,7 +83,12 @@ class ScoreQueryArgsSchema(ScopeArgsSchema):
 class CompareQueryArgsSchema(ScopeArgsSchema):
     """``GET /v1/scores/compare`` query."""
 
-    metric = fields.String(required=True, validate=validate.OneOf(METRICS))
+    metric = fields.String(required=True, validate=validate.OneOf(COMPARE_METRICS),
+                           metadata={"description": "nps, csat, ces, or volume: the number of answers of the "
+                                                    "`volume_of` score per window, compared as Poisson counts"})
+    volume_of = fields.String(load_default=None, validate=validate.OneOf(METRICS),
+                              metadata={"description": "metric=volume only, and required there: the score "
+                                                       "(nps, csat or ces) whose answers are counted"})
     window = Duration(load_default=timedelta(days=7))
     end = Moment(data_key="to", load_default=None, metadata={"description": "end of the current window; default now"})
     end_deprecated = Moment(data_key="end", load_default=None, metadata=deprecated_metadata("to"))
@@ -97,13 +105,20 @@ class CompareQueryArgsSchema(ScopeArgsSchema):
                          metadata={"description": "the test behind p_value for NPS and CSAT: pooled = score "
                                                   "test with the variance pooled under 'no change' (keeps its "
                                                   "level; what alerts use), unpooled = Wald test with the "
-                                                  "interval's standard error. CES always uses Welch's t"})
+                                                  "interval's standard error. CES always uses Welch's t, "
+                                                  "volume the exact conditional binomial test"})
     min_n = fields.Integer(load_default=30, validate=validate.Range(min=0, max=1_000_000))
 
     @validates_schema
     def _no_period(self, data, **_kwargs) -> None:
         if "period" in data.get("group_by", []):
             raise ValidationError("compare windows are given by window/to; do not group by period", "group_by")
+
+    @validates_schema
+    def _volume_of(self, data, **_kwargs) -> None:
+        if (data.get("metric") == VOLUME) != (data.get("volume_of") is not None):
+            raise ValidationError("metric=volume needs volume_of (nps, csat or ces), and only it takes one",
+                                  "volume_of")
 
     @post_load
     def _current_names(self, data, **_kwargs):
@@ -168,7 +183,10 @@ class CompareCellSchema(ReplySchema):
     p_value = FiniteFloat(allow_none=True)
     test = fields.String(allow_none=True, load_default=None,
                          metadata={"description": "the test p_value comes from: pooled_score_z, wald_z "
-                                                  "(NPS), pooled_z, wald_z (CSAT) or welch_t (CES)"})
+                                                  "(NPS), pooled_z, wald_z (CSAT), welch_t (CES) or "
+                                                  "conditional_binomial (volume: current and baseline are "
+                                                  "answers per window with Garwood's exact interval, the "
+                                                  "difference's parts hold the rate ratio with its exact interval)"})
     significant = fields.Boolean(required=True)
     direction = fields.String(required=True, validate=validate.OneOf(["up", "down", "none"]))
 
@@ -182,6 +200,8 @@ class CompareReplySchema(ReplySchema):
     baseline = fields.String(required=True)
     alternative = fields.String(required=True)
     test = fields.String(load_default="pooled", metadata={"description": "the test asked for"})
+    volume_of = fields.String(allow_none=True, load_default=None,
+                              metadata={"description": "metric=volume: the score whose answers are counted"})
     alpha = fields.Float(required=True)
     confidence = fields.Float(required=True)
     group_by = fields.List(fields.String(), required=True)

@@ -185,7 +185,7 @@ def test_volume_drop_uses_the_answer_counts(notifier, evaluate):
 
 def test_volume_threshold_reads_metrics_garwood_bound(notifier, evaluate):
     subscribe(notifier, metric="volume", rule={"kind": "threshold", "target": 60, "alpha": 0.05, "min_n": 0})
-    metrics = FakeMetrics([volume_cell(45, 800, 4, confidence=0.9)])  # Garwood 90 %: [34.4, 57.8], under 60
+    metrics = FakeMetrics([volume_cell(45, 800, 4, confidence=0.9)])  # Garwood 90 %: [34.6, 57.7], under 60
     evaluate(metrics)
     assert metrics.calls[0]["confidence"] == pytest.approx(0.9) and metrics.calls[0]["metric"] == "volume"
     assert kinds(notifier) == ["firing"]

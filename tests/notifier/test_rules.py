@@ -7,12 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from services.notifier.rules.decisions import (Comparison, Estimate, drop_decision, poisson_interval,
-                                               threshold_decision, volume_comparison)
+from services.notifier.rules.decisions import Comparison, Estimate, drop_decision, threshold_decision
 from services.notifier.rules.episodes import OpenEpisode, next_step
-from services.notifier.snapshots import comparison_of
-from tests.notifier.support import nps_cell
 from services.notifier.rules.windows import closed_window_end
+from services.notifier.snapshots import comparison_of, decide
+from tests.notifier.support import nps_cell, volume_cell
 
 T = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday
 HOUR = timedelta(hours=1)
@@ -42,15 +41,27 @@ def test_threshold_uses_the_upper_bound_not_the_point_value():
     assert threshold_decision(Estimate(25, 20, 29, 100), target=30, min_n=30).firing
 
 
-def test_the_decision_reads_metrics_pooled_test_and_poisson_reference_values():
+def test_the_decision_reads_metrics_pooled_test():
     cell = nps_cell((45, 30, 25), (50, 30, 20))
     subscription = SimpleNamespace(metric="nps", rule={"kind": "drop", "alpha": 0.05, "min_drop": 5, "min_n": 30})
     comparison = comparison_of(subscription, cell)
     assert comparison.difference.value == pytest.approx(-10.0) and comparison.p_value == cell["p_value"]
     assert cell["test"] == "pooled_score_z" and 0 < comparison.p_value < 0.5
-    low, high = poisson_interval(10, 0.95)  # Garwood: 4.795, 18.39
-    assert low == pytest.approx(4.7954, abs=1e-3) and high == pytest.approx(18.3904, abs=1e-3)
-    assert volume_comparison(100, 800, 4).p_value < 0.001
+
+
+def test_the_volume_decision_reads_metrics_counts_and_test():
+    """Volume is tested in metrics (stats.counts); the rule decides on what the cell says."""
+    subscription = SimpleNamespace(metric="volume", rule={"kind": "drop", "alpha": 0.05, "min_drop": 10, "min_n": 30})
+    halved = volume_cell(100, 800, 4)
+    comparison = comparison_of(subscription, halved)
+    assert (comparison.current.n, comparison.baseline.n, comparison.difference.value) == (100, 800, -100.0)
+    assert comparison.p_value == halved["p_value"] < 0.001 and decide(subscription, halved)[0].firing
+    assert not decide(subscription, volume_cell(195, 800, 4))[0].firing  # 5 fewer: under min_drop, not significant
+    assert not decide(subscription, volume_cell(20, 20, 4))[0].firing    # a steep drop on too few answers
+    threshold = SimpleNamespace(metric="volume", rule={"kind": "threshold", "target": 15, "alpha": 0.05, "min_n": 0})
+    cell = volume_cell(10, 40, 4, confidence=0.9)  # Garwood 90 % upper bound of 10: 16.96, not under 15
+    assert cell["current"]["ci_high"] == pytest.approx(16.962, abs=1e-3) and not decide(threshold, cell)[0].firing
+    assert decide(threshold, volume_cell(8, 40, 4, confidence=0.9))[0].firing  # upper bound 14.43
 
 
 def test_episode_steps():

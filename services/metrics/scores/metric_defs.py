@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from services.metrics.stats.ces import ces, ces_difference
+from services.metrics.stats.counts import CountComparison, count_comparison
 from services.metrics.stats.csat import csat_difference, csat_from_counts
 from services.metrics.stats.estimate import Estimate
 from services.metrics.stats.nps import NpsCounts, nps_difference, nps_from_answer_counts
@@ -63,3 +64,14 @@ def difference(metric: str, current: Mapping[int, int], baseline: Mapping[int, i
                                confidence=confidence, alternative=alternative, min_n=min_n, test=test)
     change = ces_difference(now, before, confidence=confidence, alternative=alternative, min_n=min_n)
     return replace(change, parts={**change.parts, "test": "welch_t"})
+
+
+def volume(current: Mapping[int, int], baseline: Mapping[int, int], *, windows: int, confidence: float,
+           alternative: str, min_n: int) -> CountComparison:
+    """Answers in the current window against the mean per window of the ``windows`` baseline windows.
+
+    ``current`` and ``baseline`` are the answer counts of one score per answer value, as for the scores;
+    volume counts them all, whatever the value.
+    """
+    return count_comparison(sum(current.values()), sum(baseline.values()), windows, confidence=confidence,
+                            alternative=alternative, min_n=min_n)

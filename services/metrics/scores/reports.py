@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from services.common.exceptions import InvalidInputError
 from services.metrics.scores.disclosure import check_personal_scope, merge_small_cells
-from services.metrics.scores.metric_defs import difference, estimate
+from services.metrics.scores.metric_defs import difference, estimate, volume
 from services.metrics.scores.query import COLUMNS, Scope, grouped_counts, unmatched_filters
+from shared.contracts.scores import VOLUME
 from shared.personal_data import Disclosure
 
 DEFAULT_RANGE = timedelta(days=90)
@@ -125,7 +126,7 @@ def compare_report(session: Session, args: dict[str, Any], *, now: datetime,
     windows = args["baseline_windows"] if args["baseline"] == "last_n" else 1
     baseline = (end - window * (windows + 1), end - window)
     group_by = list(dict.fromkeys(args["group_by"]))
-    metrics = (args["metric"],)
+    metrics = (args["volume_of"] if args["metric"] == VOLUME else args["metric"],)
     now_counts = grouped_counts(session, scope_from_args(args, metrics=metrics, start=current[0],
                                                          end=current[1]), group_by)
     before_counts = grouped_counts(session, scope_from_args(args, metrics=metrics,
@@ -137,11 +138,13 @@ def compare_report(session: Session, args: dict[str, Any], *, now: datetime,
     keys = sorted(set(now_counts) | set(before_counts),
                   key=lambda k: tuple("" if v is None else str(v) for v in k))
     for key in keys:
-        cells.append(_compare_cell(args, _group_dict(group_by, key[1:]), now_counts.get(key, {}),
-                                   before_counts.get(key, {})))
+        cell = _volume_cell if args["metric"] == VOLUME else _compare_cell
+        cells.append(cell(args, _group_dict(group_by, key[1:]), now_counts.get(key, {}),
+                          before_counts.get(key, {})))
     return {"metric": args["metric"], "current_window": {"from_": current[0], "to": current[1]},
             "baseline_window": {"from_": baseline[0], "to": baseline[1]}, "baseline": args["baseline"],
             "alternative": args["alternative"], "alpha": args["alpha"], "test": args["test"],
+            "volume_of": args.get("volume_of"),
             "confidence": args["confidence"], "group_by": group_by, "cells": cells,
             "min_cell_size": disclosure.cell_minimum or None, "unmatched": unmatched}
 
@@ -150,12 +153,24 @@ def _compare_cell(args, group, now_counts, before_counts) -> dict[str, Any]:
     options = {"confidence": args["confidence"], "min_n": args["min_n"]}
     change = difference(args["metric"], now_counts, before_counts, alternative=args["alternative"],
                         test=args["test"], **options)
+    return _verdict(args, group, estimate(args["metric"], now_counts, **options),
+                    estimate(args["metric"], before_counts, **options), change)
+
+
+def _volume_cell(args, group, now_counts, before_counts) -> dict[str, Any]:
+    windows = args["baseline_windows"] if args["baseline"] == "last_n" else 1
+    counted = volume(now_counts, before_counts, windows=windows, confidence=args["confidence"],
+                     alternative=args["alternative"], min_n=args["min_n"])
+    return _verdict(args, group, counted.current, counted.baseline, counted.difference)
+
+
+def _verdict(args, group, current, baseline, change) -> dict[str, Any]:
+    """A compare cell: both windows, the difference and whether it is significant at ``alpha``."""
     p_value = change.parts.get("p_value", math.nan)
     significant = bool(not change.insufficient and math.isfinite(p_value) and p_value < args["alpha"])
     direction = "none"
     if significant:
         direction = "down" if change.value < 0 else "up"
-    return {"group": group, "current": estimate(args["metric"], now_counts, **options).as_dict(),
-            "baseline": estimate(args["metric"], before_counts, **options).as_dict(),
+    return {"group": group, "current": current.as_dict(), "baseline": baseline.as_dict(),
             "difference": change.as_dict(), "p_value": p_value, "test": change.parts.get("test"),
             "significant": significant, "direction": direction}

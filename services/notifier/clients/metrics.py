@@ -40,9 +40,11 @@ def scope_params(scope: dict[str, Any]) -> dict[str, Any]:
 
 
 def compare_params(*, metric: str, scope: dict[str, Any], window: timedelta, end: datetime,
-                   baseline: str, baseline_windows: int, alpha: float, confidence: float) -> dict[str, Any]:
-    """Query of ``/v1/scores/compare`` for one decided window."""
-    return {"metric": metric, "window": _duration(window), "end": end.isoformat(), "baseline": baseline,
+                   baseline: str, baseline_windows: int, alpha: float, confidence: float,
+                   volume_of: str | None = None) -> dict[str, Any]:
+    """Query of ``/v1/scores/compare`` for one decided window (``volume_of`` with ``metric=volume``)."""
+    counted = {"volume_of": volume_of} if volume_of is not None else {}
+    return {"metric": metric, **counted, "window": _duration(window), "end": end.isoformat(), "baseline": baseline,
             "baseline_windows": baseline_windows, "alternative": "less", "test": "pooled", "alpha": alpha,
             "confidence": confidence, "min_n": 0, **scope_params(scope)}
 

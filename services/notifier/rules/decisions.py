@@ -1,19 +1,15 @@
 """Decisions of the ``drop`` and ``threshold`` rules from estimates with intervals.
 
-Score metrics (NPS, CSAT, CES) take the estimates metrics returns from ``/v1/scores/compare``
-(``alternative=less``): the current window, the baseline (previous window or the pooled last N
-windows), their difference with its interval, and the one-sided p-value. Response volume is a
-count, tested here with the conditional binomial test for two Poisson rates (Przyborowski &
-Wilenski, 1940; Lehmann & Romano 2005, sec. 4.5) and bounded with Garwood's exact Poisson interval
-(Garwood, *Biometrika* 27, 1936).
+Every metric, response volume included, takes the estimates metrics returns from
+``/v1/scores/compare`` (``alternative=less``): the current window, the baseline (previous window or
+the pooled last N windows), their difference with its interval, and the one-sided p-value. The
+statistics are metrics' (``services/metrics/stats``); these rules only decide on them.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-
-from scipy import stats
 
 
 @dataclass(frozen=True)
@@ -91,41 +87,6 @@ def threshold_decision(current: Estimate, *, target: float, min_n: int) -> Decis
     if current.ci_high < target:
         return Decision(True, f"upper bound {current.ci_high:.1f} is below the target {target:g}")
     return Decision(False, f"upper bound {current.ci_high:.1f} is not below the target {target:g}")
-
-
-def poisson_interval(count: int, confidence: float) -> tuple[float, float]:
-    """Garwood's exact interval for a Poisson mean from one observed ``count``."""
-    if count < 0:
-        raise ValueError("count must not be negative")
-    tail = (1.0 - confidence) / 2.0
-    low = 0.0 if count == 0 else stats.chi2.ppf(tail, 2 * count) / 2.0
-    high = stats.chi2.ppf(1.0 - tail, 2 * count + 2) / 2.0
-    return float(low), float(high)
-
-
-def volume_comparison(current: int, baseline_total: int, baseline_windows: int, *,
-                      confidence: float = 0.95) -> Comparison:
-    """Answers in the current window against the mean per window of ``baseline_windows`` windows.
-
-    Under "same rate", ``current | current + baseline_total`` is binomial with success probability
-    ``1 / (baseline_windows + 1)``; the p-value of a decrease is its lower tail. The difference's
-    interval is the normal approximation with variance ``current + baseline_total / N**2``.
-    """
-    if baseline_windows < 1:
-        raise ValueError("baseline_windows must be at least 1")
-    total = current + baseline_total
-    p_value = float(stats.binom.cdf(current, total, 1.0 / (baseline_windows + 1))) if total else None
-    mean_before = baseline_total / baseline_windows
-    z = stats.norm.ppf(0.5 + confidence / 2.0)
-    half = z * math.sqrt(current + baseline_total / baseline_windows ** 2)
-    low_c, high_c = poisson_interval(current, confidence)
-    low_b, high_b = poisson_interval(baseline_total, confidence)
-    return Comparison(
-        current=Estimate(float(current), low_c, high_c, current),
-        baseline=Estimate(mean_before, low_b / baseline_windows, high_b / baseline_windows, baseline_total),
-        difference=Estimate(current - mean_before, current - mean_before - half,
-                            current - mean_before + half, total),
-        p_value=p_value)
 
 
 def _check_level(alpha: float) -> None:

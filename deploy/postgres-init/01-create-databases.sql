@@ -1,4 +1,4 @@
--- One PostgreSQL server, one database per service. Alembic creates the tables
+-- One PostgreSQL server, one database per service (and one for the web console). Alembic creates the tables
 -- (python -m services.common.migrate upgrade); this only creates the databases.
 --
 -- docker-compose mounts this folder at /docker-entrypoint-initdb.d: the postgres image runs it
@@ -8,3 +8,4 @@
 CREATE DATABASE cx_survey TEMPLATE template0 ENCODING 'UTF8';
 CREATE DATABASE cx_metrics TEMPLATE template0 ENCODING 'UTF8';
 CREATE DATABASE cx_notifier TEMPLATE template0 ENCODING 'UTF8';
+CREATE DATABASE cx_console TEMPLATE template0 ENCODING 'UTF8';

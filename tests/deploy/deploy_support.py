@@ -15,18 +15,28 @@ BIN = Path(sys.executable).parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 K8S_FILES = sorted((ROOT / "deploy" / "k8s").glob("*.yaml"))
 DOCKERFILE = ROOT / "deploy" / "Dockerfile"
-SERVICES = {"survey": 8001, "metrics": 8002, "notifier": 8003}
-PROCESSES = {("web", s) for s in SERVICES} | {("worker", s) for s in SERVICES} | {("migrate", "all")}
-SECRETS = ("CX_ADMIN_KEY", "CX_SERVICE_KEY", "POSTGRES_PASSWORD")
+# Every app with a web process and its own database, and its conventional port. The console has no
+# worker: it keeps no background work (services/console/README.md).
+SERVICES = {"console": 8000, "survey": 8001, "metrics": 8002, "notifier": 8003}
+WORKER_SERVICES = ("survey", "metrics", "notifier")
+PROCESSES = {("web", s) for s in SERVICES} | {("worker", s) for s in WORKER_SERVICES} | {("migrate", "all")}
+SECRETS = ("CX_ADMIN_KEY", "CX_SERVICE_KEY", "POSTGRES_PASSWORD", "SURVEY_TOKEN_SECRET", "CX_CONSOLE_KEY",
+           "CX_CONSOLE_ACTOR_SECRET", "CONSOLE_SECRET_KEY")
+# The console's hand-over: what the console and every service's web process share (services/common/auth.py).
+CONSOLE_AUTH = ("CX_CONSOLE_KEY", "CX_CONSOLE_ACTOR_SECRET")
+# Optional secrets: may be empty, never given a value in the files.
+OPTIONAL_SECRETS = ("CX_CONSOLE_ADMIN_EMAIL", "CX_CONSOLE_ADMIN_PASSWORD")
 # The environment the code reads (the process conventions), plus what the images/pods set.
 KNOWN_ENV = {
     "CX_ADMIN_KEY", "CX_SERVICE_KEY", "CX_PUBLIC_BASE_URL", "CX_LOG_LEVEL", "CX_BIND", "CX_WEB_WORKERS",
     "SURVEY_METRICS_URL", "SURVEY_NOTIFIER_URL", "NOTIFIER_METRICS_URL",
+    "CONSOLE_SURVEY_URL", "CONSOLE_METRICS_URL", "CONSOLE_NOTIFIER_URL", "CONSOLE_SECRET_KEY",
+    "SURVEY_TOKEN_SECRET", *CONSOLE_AUTH, *OPTIONAL_SECRETS,
     *(f"{s.upper()}_DATABASE_URL" for s in SERVICES),
     *(f"{s.upper()}_PUBLIC_BASE_URL" for s in SERVICES),
     *(f"{s}_{k}" for s in ("SURVEY", "NOTIFIER") for k in ("SMTP_HOST", "SMTP_PORT", "MAIL_FROM")),
 }
-SERVICE_URL = re.compile(r"^(SURVEY|NOTIFIER)_(METRICS|NOTIFIER)_URL$")
+SERVICE_URL = re.compile(r"^(SURVEY|NOTIFIER|CONSOLE)_(SURVEY|METRICS|NOTIFIER)_URL$")
 INTERPOLATION = re.compile(r"\$\{[^}]*\}")
 
 
@@ -83,7 +93,7 @@ def process_of(argv: list[str]) -> tuple[str, str]:
         return "migrate", "all"
     if len(argv) == 3 and argv[:2] == ["python", "-m"]:
         match = re.fullmatch(r"services\.(\w+)\.worker", argv[2])
-        if match and match[1] in SERVICES:
+        if match and match[1] in WORKER_SERVICES:
             return "worker", match[1]
     raise AssertionError(f"not a cxloop process command: {argv}")
 

@@ -19,15 +19,18 @@ import yaml
 from tests.deploy.deploy_support import (
     BIN,
     COMPOSE_FILE,
+    CONSOLE_AUTH,
     HERE,
     INTERPOLATION,
     K8S_FILES,
     KNOWN_ENV,
+    OPTIONAL_SECRETS,
     PROCESSES,
     ROOT,
     SECRETS,
     SERVICE_URL,
     SERVICES,
+    WORKER_SERVICES,
     compose_app_services,
     containers,
     created_databases,
@@ -77,7 +80,7 @@ ENTRY_POINTS = {
     "deploy/gunicorn.conf.py": r"CX_BIND[\s\S]*CX_WEB_WORKERS|CX_WEB_WORKERS[\s\S]*CX_BIND",
     "services/common/migrate.py": r"__name__\s*==\s*[\"']__main__[\"']",
     **{f"services/{s}/app.py": r"(?m)^def create_app\(" for s in SERVICES},
-    **{f"services/{s}/worker.py": r"__name__\s*==\s*[\"']__main__[\"']" for s in SERVICES},
+    **{f"services/{s}/worker.py": r"__name__\s*==\s*[\"']__main__[\"']" for s in WORKER_SERVICES},
 }
 
 
@@ -158,6 +161,37 @@ def test_compose_environment_is_wired():
     assert re.fullmatch(r"\$\{POSTGRES_PASSWORD:\?[^}]+\}", postgres_password)
 
 
+def test_compose_console_and_services_share_the_hand_over_secrets():
+    """The console's key and actor secret reach the console and every service's web process, from
+    the same .env entries, and no worker (workers never receive a console request)."""
+    services = compose_app_services(load_compose())
+    for name, svc in services.items():
+        kind, service = process_of(svc["command"])
+        env = svc["environment"]
+        if kind == "web":
+            for key in CONSOLE_AUTH:
+                assert env.get(key, "").startswith(f"${{{key}:?"), f"{name}: {key}"
+        else:
+            assert not set(CONSOLE_AUTH) & set(env), f"{name} needs no console secrets"
+        if service == "survey":
+            assert env["SURVEY_TOKEN_SECRET"].startswith("${SURVEY_TOKEN_SECRET:?"), name
+    console = services["console"]["environment"]
+    assert console["CONSOLE_SECRET_KEY"].startswith("${CONSOLE_SECRET_KEY:?")
+    assert not {"CX_ADMIN_KEY", "CX_SERVICE_KEY"} & set(console), "the console acts only for people"
+    for key in OPTIONAL_SECRETS:  # optional, and never given a value in the file
+        assert console[key] == f"${{{key}:-}}", key
+
+
+def test_env_example_sets_every_required_secret():
+    example = (ROOT / "deploy" / "compose.env.example").read_text()
+    assigned = set(re.findall(r"(?m)^([A-Z_]+)=", example))
+    compose_text = COMPOSE_FILE.read_text()
+    required = set(re.findall(r"\$\{([A-Z_]+):\?", compose_text))
+    assert required == set(SECRETS) and required <= assigned, required ^ assigned
+    for key in OPTIONAL_SECRETS:
+        assert f"# {key}=" in example, f"{key}: documented, commented out"
+
+
 # --- Kubernetes ----------------------------------------------------------------------------------
 
 def test_dockerfile_builds_a_pinned_non_root_image():
@@ -169,6 +203,8 @@ def test_dockerfile_builds_a_pinned_non_root_image():
     runs = " ".join(rest for instruction, rest in instructions if instruction == "RUN")
     assert "-c requirements.lock" in runs, "dependencies must be installed at the locked versions"
     assert ["/usr/bin/tini", "--"] == yaml.safe_load([r for i, r in instructions if i == "ENTRYPOINT"][-1])
+    exposed = {int(port) for i, rest in instructions if i == "EXPOSE" for port in rest.split()}
+    assert exposed == set(SERVICES.values()), exposed
 
 
 def test_lock_pins_every_runtime_dependency():

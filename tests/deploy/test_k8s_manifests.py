@@ -5,7 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from tests.deploy.deploy_support import (
+    CONSOLE_AUTH,
     KNOWN_ENV,
+    SECRETS,
     SERVICE_URL,
     SERVICES,
     containers,
@@ -99,6 +101,33 @@ def test_k8s_env_refers_to_existing_config_and_secret_keys():
         for owner in SERVICES if kind == "migrate" else [service]:
             assert f"{owner.upper()}_DATABASE_URL" in names, container["name"]
     assert available == used, f"keys nobody reads (typo?): {available - used}"
+
+
+def _secret_refs(container: dict) -> dict[str, str]:
+    return {e["name"]: e["valueFrom"]["secretKeyRef"]["key"]
+            for e in container["env"] if "secretKeyRef" in e.get("valueFrom", {})}
+
+
+def test_k8s_console_and_services_share_the_hand_over_secrets():
+    """Every web pod (console and services) reads the console key and actor secret from the Secret;
+    no worker or migration does; survey pods share the link-token secret; secrets never sit in
+    the ConfigMap or a literal value."""
+    (config,) = k8s_objects("ConfigMap")
+    assert not set(SECRETS) & set(config["data"])
+    for container in containers():
+        kind, service = process_of(container["args"])
+        refs = _secret_refs(container)
+        literal = {e["name"] for e in container["env"] if "value" in e}
+        assert not set(SECRETS) & literal, container["name"]
+        if kind == "web":
+            assert all(refs.get(key) == key for key in CONSOLE_AUTH), f"{service}: {refs}"
+        else:
+            assert not set(CONSOLE_AUTH) & set(refs), f"{kind} {service} needs no console secrets"
+        if service == "survey":
+            assert refs.get("SURVEY_TOKEN_SECRET") == "SURVEY_TOKEN_SECRET", kind
+        if service == "console":
+            assert refs.get("CONSOLE_SECRET_KEY") == "CONSOLE_SECRET_KEY"
+            assert not {"CX_ADMIN_KEY", "CX_SERVICE_KEY"} & set(refs), "the console acts only for people"
 
 
 def test_k8s_config_urls_point_at_the_services():

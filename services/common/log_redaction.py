@@ -14,7 +14,7 @@ import re
 TOKEN_PATH_PREFIXES = ("/r/", "/unsubscribe/")
 REDACTED = "[redacted]"
 
-_TOKEN_SEGMENT = re.compile(r"(/(?:r|unsubscribe)/)[^/\s?#\"']+")
+_TOKEN_SEGMENT = re.compile(r"(/(?:r|unsubscribe)/(?:preview/)?)[^/\s?#\"']+")  # /r/preview/<token>: previews
 # SQLAlchemy's "[parameters: ...]" (engines hide them; this catches any other source) and the
 # "DETAIL:  Key (column)=(value) ..." and "Failing row contains (...)" that PostgreSQL adds to
 # constraint errors.

@@ -101,6 +101,16 @@ def get_version(session: Session, *, survey_id: int, version: int) -> SurveyVers
     return found
 
 
+def list_versions(session: Session, survey_id: int) -> list[dict[str, Any]]:
+    """The survey's published versions, newest first, with their question counts (the history)."""
+    survey = get_survey(session, survey_id)
+    versions = session.scalars(select(SurveyVersion).where(SurveyVersion.survey_id == survey.id)
+                               .order_by(SurveyVersion.version.desc()))
+    return [{"survey_id": v.survey_id, "version": v.version, "touchpoint": v.touchpoint,
+             "published_at": v.published_at, "question_count": len(v.definition.get("questions") or [])}
+            for v in versions]
+
+
 def publish_survey(session: Session, *, survey_id: int, now: datetime) -> SurveyVersion:
     """Freeze the draft as the next version and make it live."""
     survey = get_survey(session, survey_id)

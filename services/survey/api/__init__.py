@@ -1,9 +1,20 @@
 """HTTP routes of the survey service, one module per resource."""
 
-from services.survey.api import customers, events, invitations, response_page, responses, surveys, triggers, unsubscribe
+from services.survey.api import (
+    customers,
+    events,
+    invitations,
+    previews,
+    response_page,
+    responses,
+    surveys,
+    triggers,
+    unsubscribe,
+)
 
 
 def blueprints() -> list:
     """The service's API blueprints, registered by the app factory."""
     return [surveys.blp, events.blp, triggers.blp, invitations.blp, customers.blp, unsubscribe.blp,
-            responses.blp, response_page.response_page]
+            responses.blp, response_page.response_page,
+            previews.blp, previews.preview_page]

@@ -9,6 +9,7 @@ from services.common.blueprint import ApiBlueprint
 from services.common.db import get_session
 from services.survey import surveys, touchpoints
 from services.survey.api.context import now
+from shared.contracts.survey_previews import SurveyVersionSummarySchema
 from shared.contracts.surveys import (
     SurveyCreateSchema,
     SurveyQueryArgsSchema,
@@ -72,6 +73,15 @@ class SurveyArchive(MethodView):
     def post(self, survey_id):
         """Archive a survey: its triggers stop (marketer)."""
         return surveys.archive_survey(get_session(), survey_id=survey_id, now=now())
+
+
+@blp.route("/surveys/<int:survey_id>/versions")
+class SurveyVersions(MethodView):
+    @require_roles(*READERS)
+    @blp.response(200, SurveyVersionSummarySchema(many=True))
+    def get(self, survey_id):
+        """The version history: every published version, newest first (marketer, analyst)."""
+        return surveys.list_versions(get_session(), survey_id)
 
 
 @blp.route("/surveys/<int:survey_id>/versions/<int:version>")

@@ -22,6 +22,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "We have been told; please try the link again later.",
         "characters_left": "characters left",
         "progress": "Question {i} of {n}", "recorded": "Thanks, we recorded your score of {score}.",
+        "preview_banner": "Preview: this is how customers see the survey. Nothing you enter here is recorded.",
+        "preview_checked": "Preview: these answers would be accepted. Nothing was recorded.",
     },
     "ko": {
         "submit": "제출", "next": "다음", "back": "이전", "required": "필수",
@@ -39,6 +41,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "담당자에게 알렸으니 나중에 다시 링크를 열어 주세요.",
         "characters_left": "자 남음",
         "progress": "{n}개 중 {i}번째 질문", "recorded": "{score}점을 기록했습니다. 감사합니다.",
+        "preview_banner": "미리보기: 고객에게 보이는 설문 화면입니다. 여기서 입력한 내용은 기록되지 않습니다.",
+        "preview_checked": "미리보기: 이 답변은 접수될 수 있는 답변입니다. 기록된 내용은 없습니다.",
     },
 }
 

@@ -40,6 +40,8 @@ class Plan:
     language: str | None = None
     postponed_by: list[str] = field(default_factory=list)
     conditions: list[ConditionResult] = field(default_factory=list)
+    last_sent_at: datetime | None = None  # the recontact rule's input, for explanations
+    recontact_days: int | None = None
 
     @property
     def will_send(self) -> bool:
@@ -87,6 +89,7 @@ def plan_invitation(session: Session, *, trigger: Trigger, survey: Survey, defin
     if refusal == "no_email":
         return _stop(plan, InvitationStatus.UNDELIVERABLE, "no_email", "the customer has no email address")
     last = last_sent_of_survey(session, customer_id=customer["id"], survey_id=survey.id)
+    plan.last_sent_at, plan.recontact_days = last, survey.recontact_days
     if recontact_blocked(last, survey.recontact_days, due):
         return _stop(plan, InvitationStatus.SUPPRESSED, "recontact",
                      f"survey already sent {last:%Y-%m-%d %H:%M} UTC, within {survey.recontact_days} days")

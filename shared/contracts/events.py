@@ -224,3 +224,31 @@ class CustomerSchema(ReplySchema):
     erased_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
+
+
+class EventTypeSchema(ReplySchema):
+    """``GET /v1/event-types``: an event type the service has received, its volume and last arrival."""
+
+    type = fields.String(required=True)
+    count = fields.Integer(required=True, metadata={"description": "events of this type received so far"})
+    first_received_at = fields.DateTime(required=True)
+    last_received_at = fields.DateTime(required=True)
+
+
+class EventQueryArgsSchema(StrictSchema):
+    """Filters of ``GET /v1/events``: the most recent events first (for a trigger's dry run)."""
+
+    type = fields.String(validate=EVENT_TYPE)
+    customer_id = fields.String(validate=EXTERNAL_ID)
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class StoredEventSchema(ReplySchema):
+    """A journey event as received; the customer by id (the contact record is ``/v1/customers/{id}``)."""
+
+    id = fields.String(required=True, attribute="event_id")
+    type = fields.String(required=True)
+    occurred_at = fields.DateTime(required=True)
+    received_at = fields.DateTime(required=True)
+    customer_id = fields.String(required=True)
+    attributes = fields.Dict()

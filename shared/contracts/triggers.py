@@ -154,3 +154,18 @@ class PreviewResultSchema(ReplySchema):
     reason = fields.String(allow_none=True)
     postponed_by = fields.List(fields.String(), metadata={"description": "rules that delay it"})
     conditions = fields.List(fields.Nested(ConditionResultSchema))
+    last_sent_at = fields.DateTime(allow_none=True, metadata={
+        "description": "when this survey was last sent to the customer (the recontact rule's input)"})
+    recontact_days = fields.Integer(allow_none=True, metadata={"description": "the survey's recontact window"})
+
+
+class ContactRulesSchema(ReplySchema):
+    """``GET /v1/contact-rules``: how often a customer may be asked (the budget is service-wide)."""
+
+    budget_max_contacts = fields.Integer(required=True, metadata={
+        "description": "at most this many invitations sent to one customer in budget_days (SURVEY_CONTACT_BUDGET_MAX)"})
+    budget_days = fields.Integer(required=True, metadata={"description": "SURVEY_CONTACT_BUDGET_DAYS"})
+    default_time_zone = fields.String(required=True, metadata={
+        "description": "send windows use it for customers without a time zone"})
+    budget_source = fields.String(required=True, metadata={
+        "description": "'configuration': set in the service's environment, no API changes it"})

@@ -23,7 +23,8 @@ FINANCE_WRITES = ("/v1/transactions/batch", "/v1/transactions/import", "/v1/cont
 SERVICE_CALLS = {("metrics", "POST", "/v1/responses/batch"), ("notifier", "POST", "/v1/signals"),
                  ("metrics", "POST", "/v1/erasures"), ("notifier", "POST", "/v1/erasures"),
                  *(("metrics", "GET", path) for path in SCORES)}
-PERSONAL = ("/v1/customers/", "/v1/subscriptions")  # contact records; subscriptions hold leads' addresses
+PERSONAL = ("/v1/customers/", "/v1/subscriptions",  # contact records; subscriptions hold leads' addresses
+            "/v1/events")  # stored events name customers and carry their attributes
 
 
 def design_allows(service: str, method: str, path: str, role: str) -> bool:
@@ -45,7 +46,9 @@ def design_allows(service: str, method: str, path: str, role: str) -> bool:
         return method == "GET" and not path.startswith(PERSONAL + ("/v1/alerts",)) and not path.endswith("/pending-surveys")
     if role == "marketer":  # surveys, touchpoints, triggers and what they produce; reads scores
         if service == "survey":
-            return not path.startswith("/v1/events") and not (method == "DELETE" and path.startswith("/v1/customers"))
+            if path.startswith("/v1/events"):  # reads recent events to dry-run triggers; never posts them
+                return method == "GET"
+            return not (method == "DELETE" and path.startswith("/v1/customers"))
         return service == "metrics" and method == "GET" and path in SCORES
     if role == "finance":  # reads scores too, to line NPS up against churn (issue 13)
         return service == "metrics" and (

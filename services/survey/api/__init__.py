@@ -1,7 +1,9 @@
 """HTTP routes of the survey service, one module per resource."""
 
 from services.survey.api import (
+    contact_rules,
     customers,
+    event_types,
     events,
     invitations,
     previews,
@@ -16,5 +18,5 @@ from services.survey.api import (
 def blueprints() -> list:
     """The service's API blueprints, registered by the app factory."""
     return [surveys.blp, events.blp, triggers.blp, invitations.blp, customers.blp, unsubscribe.blp,
-            responses.blp, response_page.response_page,
+            responses.blp, response_page.response_page, event_types.blp, contact_rules.blp,
             previews.blp, previews.preview_page]

@@ -10,13 +10,16 @@ from services.common.blueprint import ApiBlueprint
 from services.common.db import get_session
 from services.survey import events
 from services.survey.api.context import limit_body, now
+from services.survey.event_reads import recent_events
 from shared.contracts.events import (
     MAX_BATCH_BYTES,
     MAX_EVENT_BYTES,
     EventBatchResultSchema,
     EventBatchSchema,
+    EventQueryArgsSchema,
     EventResultSchema,
     EventSchema,
+    StoredEventSchema,
 )
 from shared.statuses import EventResultStatus
 
@@ -38,6 +41,14 @@ class Events(MethodView):
         if result.replayed:
             return reply, 200, {"Idempotent-Replayed": "true"}
         return reply, 201
+
+    @require_roles("marketer")
+    @blp.arguments(EventQueryArgsSchema, location="query")
+    @blp.response(200, StoredEventSchema(many=True))
+    def get(self, args):
+        """The most recent events, by arrival, optionally of one type or customer (marketer): personal data."""
+        return recent_events(get_session(), event_type=args.get("type"), customer_id=args.get("customer_id"),
+                             limit=args["limit"])
 
 
 @blp.route("/events/batch")

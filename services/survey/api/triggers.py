@@ -74,4 +74,5 @@ class TriggerPreview(MethodView):
         return {"would_fire": plan.fire, "would_send": plan.will_send,
                 "send_at": plan.due_at if plan.will_send else None, "expires_at": plan.expires_at,
                 "channel": trigger.channel, "language": plan.language, "stopped_by": plan.stopped_by,
-                "reason": plan.reason, "postponed_by": plan.postponed_by, "conditions": plan.conditions}
+                "reason": plan.reason, "postponed_by": plan.postponed_by, "conditions": plan.conditions,
+                "last_sent_at": plan.last_sent_at, "recontact_days": plan.recontact_days}

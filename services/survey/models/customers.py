@@ -35,6 +35,7 @@ class JourneyEvent(Base):
     __table_args__ = (
         Index("ix_journey_events_unmatched", "seq", postgresql_where=text("matched_at IS NULL"),
               sqlite_where=text("matched_at IS NULL")),
+        Index("ix_journey_events_type_received", "type", "received_at"),
     )
 
     seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

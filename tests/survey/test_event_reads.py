@@ -1,0 +1,66 @@
+"""What the service has seen: event types with volume and last arrival, recent events, contact rules,
+and the dry run's recontact explanation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.survey.conftest import T0, event_body
+
+
+def test_event_types_count_in_sql_and_say_when_the_last_arrived(survey_app):
+    assert survey_app.call("get", "/v1/event-types").json == []
+    survey_app.post_event("e1")
+    survey_app.clock.advance(hours=1)
+    survey_app.post_event("e2")
+    survey_app.post_event("e3", type_="ticket.closed")
+    survey_app.clock.advance(hours=1)
+    survey_app.post_event("e4")
+    reply = survey_app.call("get", "/v1/event-types")
+    assert reply.status_code == 200, reply.json
+    assert [(item["type"], item["count"]) for item in reply.json] == [("order.delivered", 3), ("ticket.closed", 1)]
+    delivered = reply.json[0]
+    assert delivered["first_received_at"].startswith("2026-03-02T00:00")
+    assert delivered["last_received_at"].startswith("2026-03-02T02:00")
+    assert survey_app.call("get", "/v1/event-types", role="analyst").status_code == 200
+    for role in ("ingest", "finance", "team_lead"):
+        assert survey_app.call("get", "/v1/event-types", role=role).status_code == 403
+
+
+def test_recent_events_of_a_type_newest_first_for_marketers_only(survey_app):
+    for number in range(4):
+        survey_app.post_event(f"e{number}", attributes={"order_id": f"o-{number}", "amount": number * 1000})
+        survey_app.clock.advance(minutes=5)
+    survey_app.post_event("other", type_="ticket.closed", customer="c9")
+    reply = survey_app.call("get", "/v1/events", query_string={"type": "order.delivered", "limit": 2})
+    assert reply.status_code == 200, reply.json
+    assert [event["id"] for event in reply.json] == ["e3", "e2"]
+    assert reply.json[0]["customer_id"] == "c1" and reply.json[0]["attributes"] == {"order_id": "o-3", "amount": 3000}
+    by_customer = survey_app.call("get", "/v1/events", query_string={"customer_id": "c9"}).json
+    assert [event["id"] for event in by_customer] == ["other"]
+    assert survey_app.call("get", "/v1/events", query_string={"limit": 101}).status_code == 422
+    assert survey_app.call("get", "/v1/events", query_string={"type": "bad type"}).status_code == 422
+    for role in ("analyst", "ingest", "finance"):
+        assert survey_app.call("get", "/v1/events", role=role).status_code == 403
+
+
+def test_contact_rules_are_readable_by_whoever_sees_triggers(survey_app):
+    reply = survey_app.call("get", "/v1/contact-rules")
+    assert reply.status_code == 200
+    assert reply.json == {"budget_max_contacts": 2, "budget_days": 7, "default_time_zone": "UTC",
+                          "budget_source": "configuration"}
+    assert survey_app.call("get", "/v1/contact-rules", role="analyst").status_code == 200
+    assert survey_app.call("get", "/v1/contact-rules", role="team_lead").status_code == 403
+
+
+def test_preview_names_the_last_send_and_the_recontact_window(survey_app):
+    survey = survey_app.published_survey(recontact_days=14)
+    trigger = survey_app.trigger(survey["id"])
+    survey_app.post_event("first")
+    survey_app.match()
+    survey_app.dispatch()
+    survey_app.clock.advance(days=3)
+    body = event_body("second", occurred_at=T0 + timedelta(days=3))
+    reply = survey_app.call("post", f"/v1/triggers/{trigger['id']}/preview", json={"event": body}).json
+    assert reply["stopped_by"] == "recontact" and reply["would_send"] is False
+    assert reply["recontact_days"] == 14 and reply["last_sent_at"].startswith("2026-03-02T00:00")

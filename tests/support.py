@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from contextlib import contextmanager
 
 ADMIN_KEY = "test-admin-key-0123456789"
 SERVICES = ("survey", "metrics", "notifier")
@@ -31,3 +32,20 @@ def verified(secret: str, headers, body: bytes) -> bool:
     except WebhookVerificationError:
         return False
     return True
+
+
+class ConnectionAsEngine:
+    """An engine stand-in on a test's connection (whose transaction is rolled back afterwards): ``begin``
+    opens a savepoint, ``connect`` hands the connection itself, so relays and handlers see the test's rows."""
+
+    def __init__(self, connection) -> None:
+        self.connection = connection
+
+    @contextmanager
+    def begin(self):
+        with self.connection.begin_nested():
+            yield self.connection
+
+    @contextmanager
+    def connect(self):
+        yield self.connection

@@ -14,7 +14,7 @@ from services.common.outbox import OutboxMessage
 from services.notifier.channels.handlers import build_handlers
 from services.notifier.config import TestConfig as NotifierTestConfig
 from tests.notifier.support import signal_body, subscription_body
-from tests.support import ADMIN_KEY, auth
+from tests.support import ADMIN_KEY, ConnectionAsEngine, auth
 
 SURVEY_BASE = "http://127.0.0.1:8001"  # what every service used to get
 NOTIFIER_BASE = "https://alerts.example.com"
@@ -35,9 +35,8 @@ def send_queued_email(service, tmp_path):
         "SELECT id, topic, destination, payload, idempotency_key, attempts FROM outbox_messages "
         "WHERE destination = 'email'")).one()
     payload = row.payload if isinstance(row.payload, dict) else json.loads(row.payload)
-    message = OutboxMessage(row.id, row.topic, row.destination, payload, row.idempotency_key, row.attempts,
-                            connection=service.connection)
-    handlers = build_handlers(service.config, engine=None)
+    message = OutboxMessage(row.id, row.topic, row.destination, payload, row.idempotency_key, row.attempts)
+    handlers = build_handlers(service.config, engine=ConnectionAsEngine(service.connection))
     assert handlers["email"]([message]) == {row.id: None}
     [path] = tmp_path.glob("*.eml")
     mail = message_from_bytes(path.read_bytes(), policy=policy.default)

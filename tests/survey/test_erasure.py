@@ -4,7 +4,6 @@ pass, the erased values are in no table of survey, metrics or notifier (SQLite a
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import httpx
@@ -18,23 +17,11 @@ from services.survey.clients.downstream import by_topic, erasure_handler, metric
 from services.survey.models import PLATFORM
 from shared.auth import mint_key
 from shared.http_client import RetryPolicy, ServiceClient
-from tests.support import ADMIN_KEY, auth
+from tests.support import ADMIN_KEY, ConnectionAsEngine, auth
 from tests.survey.conftest import T0, event_body
 
 NAME, EMAIL, PHONE, ADDRESS = "홍길동지워짐", "erase.me.7731@example.com", "+82 10 5555 7731", "세종대로 7731"
 ERASED = (NAME, EMAIL, PHONE, ADDRESS)
-
-
-class _ConnectionAsEngine:
-    """Lets the relay run on the test's connection (its transaction is rolled back afterwards)."""
-
-    def __init__(self, connection) -> None:
-        self.connection = connection
-
-    @contextmanager
-    def begin(self):
-        with self.connection.begin_nested():
-            yield self.connection
 
 
 @pytest.fixture
@@ -54,7 +41,7 @@ def stack(survey_app, make_service):
     to_metrics, to_notifier = client(metrics.app), client(notifier.app)
     handlers = {"metrics": by_topic({"response": metrics_handler(to_metrics), "erasure": erasure_handler(to_metrics)}),
                 "notifier": by_topic({"signal": notifier_handler(to_notifier), "erasure": erasure_handler(to_notifier)})}
-    relay = OutboxRelay(_ConnectionAsEngine(survey_app.service.connection), PLATFORM, handlers, service="survey")
+    relay = OutboxRelay(ConnectionAsEngine(survey_app.service.connection), PLATFORM, handlers, service="survey")
     return {"survey": survey_app, "metrics": metrics, "notifier": notifier, "relay": relay,
             "service_key": service_key.plaintext}
 

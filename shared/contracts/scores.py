@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import re
+from datetime import timedelta
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
@@ -13,6 +12,7 @@ from shared.contracts.estimates import EstimateSchema
 from shared.contracts.fields import CommaList, Duration, FiniteFloat, Moment, TimeZoneName
 from shared.contracts.ranges import deprecated_metadata, use_current_name
 from shared.question_types import SCORE_METRICS as METRICS
+
 GROUPS = ("period", "touchpoint", "survey", "question", "channel", "dimension", "driver")
 PERIODS = ("day", "week", "month")
 COMPARE_TESTS = ("pooled", "unpooled")
@@ -131,14 +131,16 @@ class ScoreCellSchema(EstimateSchema):
 
     metric = fields.String(required=True)
     group = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True)
-    partial = fields.Boolean(load_default=None, metadata={"description": PARTIAL_HELP + "; only when grouped by period"})
+    # marshmallow takes declared fields off the class, so this name does not shadow Schema.partial
+    partial = fields.Boolean(load_default=None,  # type: ignore[assignment]
+                             metadata={"description": PARTIAL_HELP + "; only when grouped by period"})
 
 
 class SeriesPointSchema(EstimateSchema):
     """One period of a trend line."""
 
     period = fields.String(required=True)
-    partial = fields.Boolean(load_default=False, metadata={"description": PARTIAL_HELP})
+    partial = fields.Boolean(load_default=False, metadata={"description": PARTIAL_HELP})  # type: ignore[assignment]
 
 
 class SeriesSchema(ReplySchema):

@@ -26,6 +26,8 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("overview.index", _l("Overview"), EVERYONE, _l("Where to start, by role.")),
+    NavItem("surveys.index", _l("Surveys"), ("admin", "marketer", "analyst"),
+            _l("Design bilingual surveys, preview them and publish versions.")),
     NavItem("users.index", _l("People"), ("admin",), _l("Who signs in, their role, language and time zone."),
             section="settings"),
     NavItem("keys.index", _l("API keys"), ("admin",), _l("Keys for systems that call the APIs."),

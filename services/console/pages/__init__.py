@@ -16,6 +16,8 @@ def blueprints() -> list[Blueprint]:
     from services.console.pages.keys import keys_pages
     from services.console.pages.overview import overview_pages
     from services.console.pages.preferences import preferences_pages
+    from services.console.pages.surveys import surveys_pages
     from services.console.pages.users import users_pages
 
-    return [auth_pages, overview_pages, users_pages, keys_pages, audit_pages, preferences_pages]
+    return [auth_pages, overview_pages, users_pages, keys_pages, audit_pages, preferences_pages,
+            surveys_pages]

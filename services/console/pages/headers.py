@@ -6,7 +6,7 @@ console itself. Every page may show personal data (names, emails), so none is st
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 
 CONSOLE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                   "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
@@ -19,6 +19,8 @@ def init_page_headers(app: Flask) -> None:
     def _page_headers(response: Response) -> Response:
         if response.mimetype == "text/html":
             response.headers["Content-Security-Policy"] = CONSOLE_POLICY
+            if g.get("frame_sources"):  # a page that embeds another service's page names its origin
+                response.headers["Content-Security-Policy"] += "; frame-src " + " ".join(g.frame_sources)
         if not request.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
             response.headers.setdefault("Vary", "Cookie")

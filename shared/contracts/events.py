@@ -246,7 +246,7 @@ class EventQueryArgsSchema(StrictSchema):
 class StoredEventSchema(ReplySchema):
     """A journey event as received; the customer by id (the contact record is ``/v1/customers/{id}``)."""
 
-    id = fields.String(required=True, attribute="event_id")
+    id = fields.String(required=True)
     type = fields.String(required=True)
     occurred_at = fields.DateTime(required=True)
     received_at = fields.DateTime(required=True)

@@ -11,11 +11,12 @@ from typing import Any
 from services.console.clients.base import Person
 from services.console.clients.platform import PlatformClient
 from services.console.clients.survey_design import SurveyDesignCalls
+from services.console.clients.survey_triggers import TriggerCalls
 from shared.contracts.base import tolerant
 from shared.contracts.surveys import SurveySchema
 
 
-class SurveyClient(SurveyDesignCalls, PlatformClient):
+class SurveyClient(SurveyDesignCalls, TriggerCalls, PlatformClient):
     """Surveys, touchpoints, triggers, invitations and responses (survey service)."""
 
     _surveys = tolerant(SurveySchema, many=True)

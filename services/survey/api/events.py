@@ -47,8 +47,11 @@ class Events(MethodView):
     @blp.response(200, StoredEventSchema(many=True))
     def get(self, args):
         """The most recent events, by arrival, optionally of one type or customer (marketer): personal data."""
-        return recent_events(get_session(), event_type=args.get("type"), customer_id=args.get("customer_id"),
-                             limit=args["limit"])
+        found = recent_events(get_session(), event_type=args.get("type"), customer_id=args.get("customer_id"),
+                              limit=args["limit"])
+        return [{"id": event.event_id, "type": event.type, "occurred_at": event.occurred_at,
+                 "received_at": event.received_at, "customer_id": event.customer_id,
+                 "attributes": event.attributes or {}} for event in found]
 
 
 @blp.route("/events/batch")

@@ -1,0 +1,73 @@
+"""The survey service's trigger and send-log endpoints as the console's trigger and invitation pages
+use them (mixed into ``SurveyClient``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.console.clients.base import Person
+from shared.contracts.base import tolerant
+from shared.contracts.events import EventTypeSchema, StoredEventSchema
+from shared.contracts.invitations import InvitationDetailSchema, InvitationSchema
+from shared.contracts.triggers import ContactRulesSchema, PreviewResultSchema, TriggerSchema
+
+
+def _present(filters: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in filters.items() if value not in (None, "")}
+
+
+class TriggerCalls:
+    """Triggers, their dry run, event types and recent events, contact rules, invitations."""
+
+    _trigger = tolerant(TriggerSchema)
+    _triggers = tolerant(TriggerSchema, many=True)
+    _preview_result = tolerant(PreviewResultSchema)
+    _event_types = tolerant(EventTypeSchema, many=True)
+    _events = tolerant(StoredEventSchema, many=True)
+    _contact_rules = tolerant(ContactRulesSchema)
+    _invitations = tolerant(InvitationSchema, many=True)
+    _invitation = tolerant(InvitationDetailSchema)
+
+    call: Any  # ConsoleClient.call
+
+    def list_triggers(self, person: Person, **filters: Any) -> list[dict[str, Any]]:
+        """``GET /v1/triggers`` (survey_id, event_type, active), newest first."""
+        return self.call(person, "GET", "/v1/triggers", params=_present(filters), reply_schema=self._triggers)
+
+    def get_trigger(self, person: Person, trigger_id: int) -> dict[str, Any]:
+        """``GET /v1/triggers/{id}``."""
+        return self.call(person, "GET", f"/v1/triggers/{trigger_id}", reply_schema=self._trigger)
+
+    def create_trigger(self, person: Person, body: dict[str, Any]) -> dict[str, Any]:
+        """``POST /v1/triggers`` (marketer)."""
+        return self.call(person, "POST", "/v1/triggers", json=body, reply_schema=self._trigger)
+
+    def update_trigger(self, person: Person, trigger_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+        """``PATCH /v1/triggers/{id}`` (marketer)."""
+        return self.call(person, "PATCH", f"/v1/triggers/{trigger_id}", json=changes, reply_schema=self._trigger)
+
+    def preview_trigger(self, person: Person, trigger_id: int, event: dict[str, Any]) -> dict[str, Any]:
+        """``POST /v1/triggers/{id}/preview``: the decision on ``event``; nothing is written (marketer)."""
+        return self.call(person, "POST", f"/v1/triggers/{trigger_id}/preview", json={"event": event},
+                         reply_schema=self._preview_result)
+
+    def list_event_types(self, person: Person) -> list[dict[str, Any]]:
+        """``GET /v1/event-types``: types seen, with count and last arrival."""
+        return self.call(person, "GET", "/v1/event-types", reply_schema=self._event_types)
+
+    def recent_events(self, person: Person, *, event_type: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
+        """``GET /v1/events``: the latest events, of one type (marketer)."""
+        return self.call(person, "GET", "/v1/events", params=_present({"type": event_type, "limit": limit}),
+                         reply_schema=self._events)
+
+    def contact_rules(self, person: Person) -> dict[str, Any]:
+        """``GET /v1/contact-rules``: the contact budget and the default time zone."""
+        return self.call(person, "GET", "/v1/contact-rules", reply_schema=self._contact_rules)
+
+    def list_invitations(self, person: Person, **filters: Any) -> list[dict[str, Any]]:
+        """``GET /v1/invitations`` (customer_id, survey_id, trigger_id, status, limit, offset), newest first."""
+        return self.call(person, "GET", "/v1/invitations", params=_present(filters), reply_schema=self._invitations)
+
+    def get_invitation(self, person: Person, invitation_id: int) -> dict[str, Any]:
+        """``GET /v1/invitations/{id}`` with every decision and its reason."""
+        return self.call(person, "GET", f"/v1/invitations/{invitation_id}", reply_schema=self._invitation)

@@ -1,0 +1,158 @@
+"""The survey pages in headless Chromium at 360 and 1280 px, in Korean and English: build a bilingual
+survey (NPS, CES, text), see errors next to their fields, publish, read the version history and open
+the preview (the survey service's real response page in frames). axe-core on every page (0 serious or
+critical violations); screenshots under test-artifacts/console/."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from services.common.db import Database, make_engine
+from services.common.migrate import upgrade
+from services.console.app import create_app
+from services.console.clients import ServiceClients
+from services.console.config import TestConfig as ConsoleTestConfig
+from services.console.people import ensure_user
+from tests.browser.test_console_browser import CONSOLE_KEY, PASSWORD, SECRET, WIDTHS, check_page
+
+pytestmark = pytest.mark.browser
+PEOPLE = {"ko": ("marketer-ko@example.com", "김마케터"), "en": ("marketer-en@example.com", "Mia Marketer")}
+WORDS = {
+    "ko": {"email": "이메일", "password": "비밀번호", "sign_in": "로그인", "surveys": "설문", "new": "새 설문",
+           "save": "초안 저장", "problem": "문제가 있습니다", "name": "이름", "touchpoint": "접점", "title": "제목",
+           "korean": "한국어", "english": "영어", "question": "질문 문구", "add": "질문 추가", "ces": "고객 노력 점수(CES)",
+           "text": "자유 응답", "publish": "게시", "history": "버전 이력", "phone": "휴대폰 너비로 미리보기",
+           "preview_banner": "미리보기", "desktop": "데스크톱"},
+    "en": {"email": "Email", "password": "Password", "sign_in": "Sign in", "surveys": "Surveys", "new": "New survey",
+           "save": "Save draft", "problem": "There is a problem", "name": "Name", "touchpoint": "Touchpoint",
+           "title": "Title", "korean": "Korean", "english": "English", "question": "Question text",
+           "add": "Add question", "ces": "Customer effort (CES)", "text": "Free text", "publish": "Publish",
+           "history": "Version history", "phone": "Preview at phone width", "preview_banner": "Preview",
+           "desktop": "Desktop"},
+}
+
+
+class LiveStack:
+    """The console on 127.0.0.1 and the survey service on its own port (the preview frames load from it)."""
+
+    def __init__(self, tmp_path) -> None:
+        env = {"CX_CONSOLE_KEY": CONSOLE_KEY, "CX_CONSOLE_ACTOR_SECRET": SECRET, "CX_VAR_DIR": str(tmp_path)}
+        self.engines, transports, self.servers = [], {}, []
+        survey_server = make_server("127.0.0.1", 0, None, threaded=True)
+        survey_url = f"http://127.0.0.1:{survey_server.server_port}"
+        for name in ("survey", "metrics", "notifier"):
+            url = f"sqlite:///{tmp_path / (name + '.db')}"
+            upgrade(name, url)
+            engine = make_engine(url)
+            self.engines.append(engine)
+            module = __import__(f"services.{name}.app", fromlist=["create_app"])
+            config = __import__(f"services.{name}.config", fromlist=["TestConfig"]).TestConfig(
+                {**env, f"{name.upper()}_DATABASE_URL": url, "SURVEY_PUBLIC_BASE_URL": survey_url,
+                 "SURVEY_TOKEN_SECRET": "browser-token-secret"})
+            app = module.create_app(config, database=Database(engine=engine))
+            transports[name] = httpx.WSGITransport(app=app)
+            if name == "survey":
+                survey_server.app = app
+                self._serve(survey_server)
+        url = f"sqlite:///{tmp_path / 'console.db'}"
+        upgrade("console", url)
+        engine = make_engine(url)
+        self.engines.append(engine)
+        with Session(engine) as session:
+            for language, (email, display_name) in PEOPLE.items():
+                ensure_user(session, email=email, password=PASSWORD, role="marketer", display_name=display_name,
+                            language=language, time_zone="Asia/Seoul", now=datetime.now(UTC))
+        config = ConsoleTestConfig({**env, "CONSOLE_DATABASE_URL": url})
+        console = create_app(config, database=Database(engine=engine),
+                             clients=ServiceClients.from_config(config, transports=transports))
+        server = make_server("127.0.0.1", 0, console, threaded=True)
+        self.base_url = f"http://127.0.0.1:{server.server_port}"
+        self._serve(server)
+
+    def _serve(self, server) -> None:
+        self.servers.append(server)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        for server in self.servers:
+            server.shutdown()
+        for engine in self.engines:
+            engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_stack(tmp_path_factory):
+    live = LiveStack(tmp_path_factory.mktemp("console-surveys"))
+    yield live
+    live.close()
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_a_marketer_builds_previews_and_publishes_a_survey(live_stack, browser, artifacts, language, width):
+    email, _name = PEOPLE[language]
+    w = WORDS[language]
+    context = browser.new_context(viewport=WIDTHS[width], locale="ko-KR" if language == "ko" else "en-US")
+    page = context.new_page()
+    csp_problems = []
+    page.on("console", lambda message: csp_problems.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    prefix = f"{language}-{width}"
+
+    page.goto(f"{live_stack.base_url}/login?lang={language}")
+    page.get_by_label(w["email"]).fill(email)
+    page.get_by_label(w["password"]).fill(PASSWORD)
+    page.get_by_role("button", name=w["sign_in"], exact=True).click()
+    page.get_by_role("navigation").get_by_role("link", name=w["surveys"], exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(w["surveys"])
+    page.get_by_role("link", name=w["new"]).first.click()
+    check_page(page, artifacts, f"{prefix}-surveys-new")
+
+    page.get_by_role("button", name=w["save"]).first.click()  # nothing filled in: errors by the fields
+    expect(page.get_by_role("alert")).to_contain_text(w["problem"])
+    check_page(page, artifacts, f"{prefix}-surveys-new-errors")
+
+    page.get_by_label(w["name"], exact=True).fill(f"Delivery {prefix}")
+    page.get_by_label(w["touchpoint"], exact=True).select_option("delivery")
+    title = page.get_by_role("group", name=w["title"], exact=True)
+    title.get_by_label(w["korean"]).fill("배송은 어떠셨나요?")
+    title.get_by_label(w["english"]).fill("How was your delivery?")
+    first = page.locator("#question-0")
+    first.get_by_role("group", name=w["question"]).get_by_label(w["korean"]).fill("친구에게 추천하시겠어요?")
+    first.get_by_role("group", name=w["question"]).get_by_label(w["english"]).fill("Would you recommend us?")
+    page.get_by_label(w["ces"]).check()
+    page.get_by_role("button", name=w["add"]).click()
+    second = page.locator("#question-1")
+    second.get_by_role("group", name=w["question"]).get_by_label(w["korean"]).fill("문제 해결이 쉬웠나요?")
+    page.get_by_label(w["text"], exact=True).check()
+    page.get_by_role("button", name=w["add"]).click()
+    page.locator("#question-2").get_by_role("group", name=w["question"]).get_by_label(w["korean"]).fill("하고 싶은 말씀")
+    page.get_by_role("button", name=w["save"]).first.click()
+    expect(page.get_by_role("status").first).to_be_visible()
+    check_page(page, artifacts, f"{prefix}-surveys-edit")
+
+    page.get_by_role("button", name=w["publish"], exact=True).click()
+    expect(page.get_by_role("table", name=w["history"])).to_be_visible()
+    check_page(page, artifacts, f"{prefix}-surveys-published")
+
+    page.get_by_role("link", name=w["phone"]).click()
+    frame = page.frame_locator("iframe").first
+    expect(frame.get_by_role("note")).to_contain_text("미리보기")  # the first frame is Korean
+    expect(frame.get_by_role("heading", level=1)).to_have_text("배송은 어떠셨나요?")
+    check_page(page, artifacts, f"{prefix}-surveys-preview-phone")
+    page.get_by_role("link", name=w["desktop"], exact=True).click()
+    expect(page.frame_locator("iframe").nth(1).get_by_role("heading", level=1)).to_have_text("How was your delivery?")
+    check_page(page, artifacts, f"{prefix}-surveys-preview-desktop")
+
+    page.get_by_role("navigation").get_by_role("link", name=w["surveys"], exact=True).click()
+    expect(page.get_by_role("table")).to_contain_text(f"Delivery {prefix}")
+    check_page(page, artifacts, f"{prefix}-surveys-list")
+    assert csp_problems == []
+    context.close()

@@ -1,0 +1,199 @@
+"""Console page times on the demo data, against ``GET /healthz`` of the same console in the same run.
+
+The stack starts as ``make run`` starts it (``scripts/run_local.py``: gunicorn for the console and the
+three services, their workers, the demo company seeded through the APIs), here on fresh PostgreSQL
+databases of the benchmark's server. A client on the same machine signs in through the real form
+(CSRF token and all) and times each request with ``time.perf_counter``: median and p95 over N
+requests per page, on keep-alive connections, after a warm-up. The requests go round-robin (one
+``/healthz``, then one of each page, N rounds), so the baseline and the pages share whatever else
+the machine is doing. Each page's ratio is its figure over the same figure of ``/healthz``; the goal
+is a p95 under 10 times ``/healthz``'s.
+
+Pages: the survey list (``/surveys``), the builder (``/surveys/<id>/edit``, of the demo survey with the
+most questions) and the trigger editor (``/triggers/<id>``) as the demo marketer; the overview (``/``)
+as the marketer and ``/settings/users`` and ``/settings/audit`` as the demo admin. A page the console
+does not have yet (404) is reported as skipped, and measured once it exists.
+
+``run(pg_url) -> list[dict]``; ``python bench/bench_console.py`` under ``scripts/with_postgres.py``.
+``BENCH_CONSOLE_N`` sets N (default 200).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from services.common.db import create_database  # noqa: E402
+from tests.support import free_port  # noqa: E402
+
+ADMIN = "bench-console-admin-key-0123"
+APPS = ("survey", "metrics", "notifier", "console")
+SIGN_IN = re.compile(r"^\s+(?P<role>[a-z_]+)\s+(?P<email>\S+@\S+)\s+password (?P<password>\S+)$", re.MULTILINE)
+CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
+WARM_UP = 10
+GOAL = 10.0  # p95 of a page under GOAL x p95 of /healthz
+
+
+def start_stack(pg_url: str, var: Path) -> tuple[subprocess.Popen, dict[str, str], str]:
+    """``scripts/run_local.py`` with the demo on fresh PostgreSQL databases; returns it, the URLs and its tour."""
+    ports = {name: free_port() for name in APPS}
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL") and k != "CX_DEMO"}
+    env.update({f"{name.upper()}_DATABASE_URL": create_database(pg_url, f"cx_bench_console_{name}") for name in APPS})
+    env.update({"CX_ADMIN_KEY": ADMIN, "CX_LOG_LEVEL": "WARNING"})
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "run_local.py"), "--ports", ",".join(str(ports[n]) for n in APPS),
+         "--var", str(var), "--web-workers", "3"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    output = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        output.append(line)
+        if "Ctrl-C stops everything" in line or process.poll() is not None:
+            break
+    tour = "".join(output)
+    if "cxloop is running" not in tour or "seeding failed" in tour:
+        stop_stack(process)
+        raise RuntimeError(f"the stack did not start with the demo:\n{tour[-3000:]}")
+    return process, {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}, tour
+
+
+def stop_stack(process: subprocess.Popen) -> None:
+    """Ctrl-C, as a person would; SIGKILL if it does not stop."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def signed_in(console: str, people: dict[str, dict[str, str]], role: str) -> httpx.Client:
+    """A client signed in as the demo person of ``role`` through the form (CSRF token from GET /login)."""
+    client = httpx.Client(base_url=console, timeout=30)
+    token = CSRF.search(client.get("/login").text)
+    assert token, "no CSRF token on /login"
+    person = people[role]
+    reply = client.post("/login", data={"csrf_token": token[1], "email": person["email"],
+                                        "password": person["password"], "next": ""})
+    if reply.status_code != 302:
+        client.close()
+        raise RuntimeError(f"sign-in as {role} failed: {reply.status_code}")
+    return client
+
+
+def round_robin(targets: list[tuple[httpx.Client, str]], count: int) -> list[list[float]]:
+    """``count`` rounds of one GET of each target (seconds each), after a warm-up of each."""
+    for client, path in targets:
+        for _ in range(WARM_UP):
+            client.get(path)
+    times: list[list[float]] = [[] for _ in targets]
+    for _ in range(count):
+        for index, (client, path) in enumerate(targets):
+            started = time.perf_counter()
+            reply = client.get(path)
+            times[index].append(time.perf_counter() - started)
+            if reply.status_code != 200:
+                raise RuntimeError(f"GET {path}: {reply.status_code} during the measurement")
+    return times
+
+
+def p95(times: list[float]) -> float:
+    """The 95th percentile (inclusive method)."""
+    return statistics.quantiles(times, n=20, method="inclusive")[-1]
+
+
+def demo_ids(survey_url: str) -> tuple[int | None, int | None]:
+    """The demo survey with the most questions, and the first trigger (admin key)."""
+    headers = {"Authorization": f"Bearer {ADMIN}"}
+    surveys = httpx.get(f"{survey_url}/v1/surveys", headers=headers, timeout=30).json()
+    triggers = httpx.get(f"{survey_url}/v1/triggers", headers=headers, timeout=30).json()
+    survey = max(surveys, key=lambda s: len(s.get("questions") or []), default=None)
+    return (survey["id"] if survey else None), (min(t["id"] for t in triggers) if triggers else None)
+
+
+def pages(survey_id: int | None, trigger_id: int | None) -> list[tuple[str, str, str]]:
+    """(label, path, role) of every page measured."""
+    return [
+        ("survey list", "/surveys", "marketer"),
+        ("survey builder", f"/surveys/{survey_id}/edit", "marketer"),
+        ("trigger editor", f"/triggers/{trigger_id}", "marketer"),
+        ("overview", "/", "marketer"),
+        ("people", "/settings/users", "admin"),
+        ("audit log", "/settings/audit", "admin"),
+    ]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def run(pg_url: str, count: int | None = None) -> list[dict]:
+    """Start the demo stack, time the pages and /healthz, stop it; one row per figure."""
+    count = count or int(os.environ.get("BENCH_CONSOLE_N", "200"))
+    var = Path(tempfile.mkdtemp(prefix="cx-bench-console-"))
+    started = time.perf_counter()
+    process, urls, tour = start_stack(pg_url, var)
+    ready_seconds = time.perf_counter() - started
+    people = {m["role"]: m.groupdict() for m in SIGN_IN.finditer(tour)}
+    clients: dict[str, httpx.Client] = {}
+    rows: list[dict] = []
+    try:
+        survey_id, trigger_id = demo_ids(urls["survey"])
+        clients["anonymous"] = httpx.Client(base_url=urls["console"], timeout=30)
+        targets, measured, skipped = [(clients["anonymous"], "/healthz")], [], []
+        for label, path, role in pages(survey_id, trigger_id):
+            if role not in clients:
+                clients[role] = signed_in(urls["console"], people, role)
+            status = clients[role].get(path).status_code
+            figure = f"console: {label} `GET {path}` as {role}, ms"
+            if status == 404:
+                print(f"  {path}: 404, the console has no such page yet; skipped", flush=True)
+                skipped.append(figure)
+            elif status != 200:
+                raise RuntimeError(f"GET {path} as {role}: {status}")
+            else:
+                targets.append((clients[role], path))
+                measured.append(figure)
+        health, *page_times = round_robin(targets, count)
+        base_median, base_p95 = statistics.median(health), p95(health)
+        rows.append({"figure": f"console: GET /healthz (baseline), ms over {count} requests",
+                     "value": f"median {ms(base_median)}, p95 {ms(base_p95)}", "baseline": "", "ratio": "",
+                     "goal": ""})
+        for figure in skipped:
+            rows.append({"figure": figure, "value": "skipped: page not there yet (404)", "baseline": "",
+                         "ratio": "", "goal": f"p95 <= {GOAL:.0f}x /healthz"})
+        for figure, times in zip(measured, page_times, strict=True):
+            median, tail = statistics.median(times), p95(times)
+            rows.append({"figure": figure, "value": f"median {ms(median)}, p95 {ms(tail)}",
+                         "baseline": f"/healthz median {ms(base_median)}, p95 {ms(base_p95)}",
+                         "ratio": f"median {median / base_median:.1f}x, p95 {tail / base_p95:.1f}x",
+                         "goal": f"p95 <= {GOAL:.0f}x /healthz"})
+    finally:
+        for client in clients.values():
+            client.close()
+        stop_stack(process)
+    shutil.rmtree(var, ignore_errors=True)  # logs kept only when something failed
+    rows.append({"figure": "console: make run stack up with the demo seeded (PostgreSQL)",
+                 "value": f"{ready_seconds:.0f} s", "baseline": "", "ratio": "", "goal": ""})
+    return rows
+
+
+if __name__ == "__main__":
+    postgres = os.environ.get("CX_TEST_POSTGRES_URL")
+    if not postgres:
+        raise SystemExit("set CX_TEST_POSTGRES_URL (make bench runs under scripts/with_postgres.py)")
+    for row in run(postgres):
+        print(" | ".join(str(row[k]) for k in ("figure", "value", "baseline", "ratio", "goal")))

@@ -19,11 +19,13 @@ import hmac
 import json
 from dataclasses import dataclass
 
+from shared.auth import Role
+
 ACTOR_HEADER = "X-Cx-Acting-For"
 ACTOR_VERSION = "v1"
 # The roles a person can hold; the machine roles (ingest, service, console) cannot be acted for.
-PERSON_ROLES: tuple[str, ...] = ("admin", "marketer", "analyst", "finance", "team_lead")
-CONSOLE_ROLE = "console"
+PERSON_ROLES: tuple[str, ...] = tuple(role.value for role in (Role.ADMIN, Role.MARKETER, Role.ANALYST,
+                                                                Role.FINANCE, Role.TEAM_LEAD))
 ACTOR_SUBJECT_PREFIX = "console-user:"
 MAX_LIFETIME_SECONDS = 600  # a header valid for longer than this is refused, whatever it says
 MAX_HEADER_LENGTH = 512

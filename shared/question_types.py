@@ -218,8 +218,6 @@ REGISTRY: dict[str, QuestionType] = {t.name: t for t in (
 
 #: Every question type's name, in registry order (the contracts' ``OneOf``).
 QUESTION_TYPES: tuple[str, ...] = tuple(REGISTRY)
-#: Types whose answers are numbers on a scale.
-SCORE_TYPES: tuple[str, ...] = tuple(name for name, t in REGISTRY.items() if t.is_score)
 #: Question type -> the score metric metrics computes from its answers.
 SCORE_METRIC_OF: dict[str, str] = {name: t.metric for name, t in REGISTRY.items() if t.metric}
 #: The score metrics, in registry order.

@@ -10,10 +10,9 @@ from __future__ import annotations
 import logging
 import re
 
-# Each segment after these prefixes is a bearer credential (a working answer or unsubscribe link).
-TOKEN_PATH_PREFIXES = ("/r/", "/unsubscribe/")
 REDACTED = "[redacted]"
 
+# The segment after /r/ and /unsubscribe/ is a bearer credential (a working answer or unsubscribe link).
 _TOKEN_SEGMENT = re.compile(r"(/(?:r|unsubscribe)/(?:preview/)?)[^/\s?#\"']+")  # /r/preview/<token>: previews
 # SQLAlchemy's "[parameters: ...]" (engines hide them; this catches any other source) and the
 # "DETAIL:  Key (column)=(value) ..." and "Failing row contains (...)" that PostgreSQL adds to

@@ -29,13 +29,14 @@ WORDS = {
            "save": "초안 저장", "problem": "문제가 있습니다", "name": "이름", "touchpoint": "접점", "title": "제목",
            "korean": "한국어", "english": "영어", "question": "질문 문구", "add": "질문 추가", "ces": "고객 노력 점수(CES)",
            "text": "자유 응답", "publish": "게시", "history": "버전 이력", "phone": "휴대폰 너비로 미리보기",
-           "preview_banner": "미리보기", "desktop": "데스크톱"},
+           "preview_banner": "미리보기", "desktop": "데스크톱",
+           "version1": "버전 1 미리보기"},
     "en": {"email": "Email", "password": "Password", "sign_in": "Sign in", "surveys": "Surveys", "new": "New survey",
            "save": "Save draft", "problem": "There is a problem", "name": "Name", "touchpoint": "Touchpoint",
            "title": "Title", "korean": "Korean", "english": "English", "question": "Question text",
            "add": "Add question", "ces": "Customer effort (CES)", "text": "Free text", "publish": "Publish",
            "history": "Version history", "phone": "Preview at phone width", "preview_banner": "Preview",
-           "desktop": "Desktop"},
+           "desktop": "Desktop", "version1": "Preview version 1"},
 }
 
 
@@ -139,7 +140,8 @@ def test_a_marketer_builds_previews_and_publishes_a_survey(live_stack, browser, 
     check_page(page, artifacts, f"{prefix}-surveys-edit")
 
     page.get_by_role("button", name=w["publish"], exact=True).click()
-    expect(page.get_by_role("table", name=w["history"])).to_be_visible()
+    expect(page.get_by_role("heading", name=w["history"])).to_be_visible()
+    expect(page.get_by_role("link", name=w["version1"])).to_be_visible()
     check_page(page, artifacts, f"{prefix}-surveys-published")
 
     page.get_by_role("link", name=w["phone"]).click()

@@ -113,7 +113,7 @@ def test_publish_makes_a_version_and_the_edit_page_shows_the_history(console):
     _post(http, f"/surveys/{survey_id}/publish", {})
     page = text_of(http.get(f"/surveys/{survey_id}/edit"))
     history = page[page.index("Version history"):]
-    assert re.search(r"<td>2 <span class=\"badge badge--good\">Live</span>", history)
+    assert re.search(r"<strong>Version 2</strong> <span class=\"badge badge--good\">Live</span>", history)
     assert f"/surveys/{survey_id}/preview?version=1" in history
     assert [e.details["version"] for e in _audit(console, "survey.published")] == [1, 2]
     assert len(_audit(console, "survey.changed")) == 1

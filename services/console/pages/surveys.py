@@ -146,11 +146,27 @@ def _render_builder(state: dict[str, Any], *, survey: dict[str, Any] | None = No
                                            versions=versions, history_problem=history_problem, **extra)), status
 
 
+def _readable(target: str, message: str) -> str:
+    """The survey service's message in the person's language where the console knows it (else as sent)."""
+    if target == "touchpoint":
+        return _("Choose a touchpoint.")
+    if target == "name" and message.startswith("Length must be between 1"):
+        return _("Enter a name.")
+    if message.startswith("Shorter than minimum length 1") or "(default language)" in message:
+        return _("Write this in the default language; the other languages may fall back to it.")
+    known = {"Not a valid integer.": _("Enter a whole number of days."),
+             "choice questions need at least two choices": _("Give at least two choices."),
+             "Missing data for required field.": _("Enter this.")}
+    return known.get(message, message)
+
+
 def _failed(state: dict[str, Any], error: ConsoleServiceError, *, survey: dict[str, Any] | None = None):
     """Re-render what was typed with the service's errors next to their fields (422), or why it failed."""
     per_field, general = ({}, [])
     if isinstance(error, ServiceRefusedError):
         per_field, general = errors_by_field(error.field_errors)
+        per_field = {target: list(dict.fromkeys(_readable(target, m) for m in messages))
+                     for target, messages in per_field.items()}
     if not per_field:
         general.insert(0, service_problem(error))
     code = error.status if isinstance(error, ServiceRefusedError) and error.status in (403, 404, 409) else \

@@ -75,7 +75,7 @@ def _texts(form: Mapping[str, Any], prefix: str) -> dict[str, str]:
     return texts
 
 
-def read_form(form: Mapping[str, Any]) -> dict[str, Any]:
+def read_form(form: Any) -> dict[str, Any]:
     """The builder's state from a posted form (a ``MultiDict``-like mapping: ``get`` and ``getlist``)."""
     question_numbers = sorted({int(m.group(1)) for name in form if (m := _QUESTION.match(name))})
     questions = []

@@ -16,6 +16,7 @@ from flask_babel import get_locale, get_timezone, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from services.console.trigger_form import CHANNEL_LABELS, OPERATOR_LABELS
+from shared.channels import InvitationChannel
 from shared.statuses import InvitationStatus
 
 STATUS_LABELS = {
@@ -26,7 +27,8 @@ STATUS_LABELS = {
     InvitationStatus.SAMPLED_OUT: _l("Not sent: sampled out"), InvitationStatus.UNSUBSCRIBED: _l("Not sent: unsubscribed"),
     InvitationStatus.UNDELIVERABLE: _l("Not sent: no address"),
 }
-CHANNEL_NOUNS = {"email": _l("email"), "webhook": _l("webhook"), "in_app": _l("an in-app message")}
+CHANNEL_NOUNS = {InvitationChannel.EMAIL: _l("email"), InvitationChannel.WEBHOOK: _l("webhook"),
+                 InvitationChannel.IN_APP: _l("an in-app message")}
 STATUS_TONES = {InvitationStatus.SCHEDULED: "info", InvitationStatus.POSTPONED: "warn", InvitationStatus.SENT: "good",
                 InvitationStatus.RESPONDED: "good", InvitationStatus.FAILED: "bad"}
 

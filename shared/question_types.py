@@ -91,6 +91,11 @@ class QuestionType:
     option_labels: Mapping[str, Mapping[int, str]] = field(default_factory=dict)
     step_label: Mapping[str, str] = field(default_factory=dict)
     step_symbol: str | None = None
+    titles: Mapping[str, str] = field(default_factory=dict)  # what the type is called, in ko and en
+
+    def title(self, language: str | None) -> str:
+        """The type's name for people designing surveys, in the language (English when not translated)."""
+        return _words(self.titles, language) if self.titles else self.name
 
     @property
     def is_score(self) -> bool:
@@ -200,20 +205,25 @@ class QuestionType:
 REGISTRY: dict[str, QuestionType] = {t.name: t for t in (
     QuestionType("nps", AnswerKind.SCORE, 0, 10, metric="nps", one_click=True,
                  end_labels={"en": ("Not at all likely", "Extremely likely"),
-                             "ko": ("전혀 추천하지 않음", "매우 추천함")}),
+                             "ko": ("전혀 추천하지 않음", "매우 추천함")},
+                 titles={"en": "Net Promoter Score (NPS)", "ko": "순추천지수(NPS)"}),
     QuestionType("csat", AnswerKind.SCORE, 1, 5, metric="csat", one_click=True,
                  end_labels={"en": ("Very dissatisfied", "Very satisfied"),
-                             "ko": ("매우 불만족", "매우 만족")}),
+                             "ko": ("매우 불만족", "매우 만족")},
+                 titles={"en": "Customer satisfaction (CSAT)", "ko": "고객 만족도(CSAT)"}),
     QuestionType("ces", AnswerKind.SCORE, 1, 7, metric="ces", one_click=True,
-                 end_labels={"en": ("Very difficult", "Very easy"), "ko": ("매우 어려움", "매우 쉬움")}),
+                 end_labels={"en": ("Very difficult", "Very easy"), "ko": ("매우 어려움", "매우 쉬움")},
+                 titles={"en": "Customer effort (CES)", "ko": "고객 노력 점수(CES)"}),
     QuestionType("rating", AnswerKind.SCORE, 1, 5, adjustable=True, one_click=True, step_symbol="★",
-                 step_label={"en": "{n} of {max} stars", "ko": "별 {max}개 중 {n}개"}),
+                 step_label={"en": "{n} of {max} stars", "ko": "별 {max}개 중 {n}개"},
+                 titles={"en": "Star rating", "ko": "별점"}),
     # stored as an answer (1 yes, 0 no), with no score metric and no one-click links
     QuestionType("yes_no", AnswerKind.SCORE, 0, 1,
-                 option_labels={"en": {0: "No", 1: "Yes"}, "ko": {0: "아니요", 1: "예"}}),
-    QuestionType("single_choice", AnswerKind.CHOICE),
-    QuestionType("multi_choice", AnswerKind.CHOICES),
-    QuestionType("text", AnswerKind.TEXT),
+                 option_labels={"en": {0: "No", 1: "Yes"}, "ko": {0: "아니요", 1: "예"}},
+                 titles={"en": "Yes or no", "ko": "예/아니요"}),
+    QuestionType("single_choice", AnswerKind.CHOICE, titles={"en": "One choice", "ko": "단일 선택"}),
+    QuestionType("multi_choice", AnswerKind.CHOICES, titles={"en": "Several choices", "ko": "복수 선택"}),
+    QuestionType("text", AnswerKind.TEXT, titles={"en": "Free text", "ko": "자유 응답"}),
 )}
 
 #: Every question type's name, in registry order (the contracts' ``OneOf``).

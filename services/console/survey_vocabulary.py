@@ -9,22 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from shared.question_types import DIMENSIONS, DRIVERS, REGISTRY, QuestionType
 from shared.statuses import SurveyStatus
 
-TYPE_LABELS = {
-    "nps": _l("Net Promoter Score (NPS)"),
-    "csat": _l("Customer satisfaction (CSAT)"),
-    "ces": _l("Customer effort (CES)"),
-    "rating": _l("Star rating"),
-    "yes_no": _l("Yes or no"),
-    "single_choice": _l("One choice"),
-    "multi_choice": _l("Several choices"),
-    "text": _l("Free text"),
-}
 DIMENSION_LABELS = {"sense": _l("Sense"), "feel": _l("Feel"), "think": _l("Think"), "act": _l("Act"),
                     "relate": _l("Relate")}
 DRIVER_LABELS = {"people": _l("People"), "process": _l("Process"), "product": _l("Product")}
@@ -34,8 +25,9 @@ STATUS_TONES = {SurveyStatus.DRAFT: "warn", SurveyStatus.PUBLISHED: "good", Surv
 
 
 def type_label(name: str) -> str:
-    """A question type's name in the page's language."""
-    return str(TYPE_LABELS.get(name, name))
+    """A question type's name in the page's language (the registry names each type in ko and en)."""
+    kind = REGISTRY.get(name)
+    return kind.title(str(get_locale())) if kind is not None else name
 
 
 def type_summary(kind: QuestionType, language: str) -> str:

@@ -24,7 +24,7 @@ def run_local():
 
 
 def test_make_run_gives_each_service_its_own_public_base_url(tmp_path):
-    ports = {"survey": 9101, "metrics": 9102, "notifier": 9103}
+    ports = {"survey": 9101, "metrics": 9102, "notifier": 9103, "console": 9100}
     env = run_local().service_env(ports, tmp_path, "k" * 24)
     for name in SERVICES:
         assert CONFIGS[name](env).PUBLIC_BASE_URL == f"http://127.0.0.1:{ports[name]}"
@@ -50,10 +50,10 @@ def test_the_app_config_holds_no_copy_of_the_environment(make_service, service):
 
 def test_make_run_gives_link_tokens_their_own_kept_secret(tmp_path):
     module = run_local()
-    env = module.service_env({"survey": 1, "metrics": 2, "notifier": 3}, tmp_path, "k" * 24)
+    env = module.service_env({"survey": 1, "metrics": 2, "notifier": 3, "console": 4}, tmp_path, "k" * 24)
     secret = env["SURVEY_TOKEN_SECRET"]
     assert secret and secret != "k" * 24 and (tmp_path / "token-secret").stat().st_mode & 0o777 == 0o600
-    assert module.service_env({"survey": 1, "metrics": 2, "notifier": 3}, tmp_path, "k" * 24)[
+    assert module.service_env({"survey": 1, "metrics": 2, "notifier": 3, "console": 4}, tmp_path, "k" * 24)[
         "SURVEY_TOKEN_SECRET"] == secret  # kept across runs
     assert SurveyConfig(env).TOKEN_SECRET == secret
 

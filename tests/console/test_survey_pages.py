@@ -153,8 +153,10 @@ def test_roles_marketers_and_admins_change_surveys_analysts_read_others_are_refu
     assert refused.status_code == 403 and "does not allow your role" in text_of(refused)
     assert "Renamed" in text_of(refused)  # what was typed is still there
     assert _post(analyst, f"/surveys/{survey_id}/publish", {}, follow_redirects=False).status_code == 403
+    assert analyst.get("/surveys/new").status_code == 403  # nothing to offer a role that cannot create
     for role in ("finance", "team_lead"):
         person = _signed_in(console, role)
+        assert person.get("/surveys/new").status_code == 403
         assert person.get("/surveys").status_code == 403
         assert person.get(f"/surveys/{survey_id}/edit").status_code == 403
         assert "/surveys" not in text_of(person.get("/")).split("<main")[0]  # not in their menu

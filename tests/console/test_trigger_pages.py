@@ -168,8 +168,10 @@ def test_roles_analysts_read_marketers_change_others_are_refused_by_the_service(
     refused = analyst.post(f"/triggers/{trigger['id']}/dry-run", data={"csrf_token": token, "event_json": "{}"})
     assert refused.status_code in (403, 422) and "does not allow your role" in text_of(refused)
     assert analyst.get("/invitations").status_code == 200
+    assert analyst.get("/triggers/new").status_code == 403  # nothing to offer a role that cannot create
     for role in ("finance", "team_lead"):
         http = _signed_in(console, role)
+        assert http.get("/triggers/new").status_code == 403, role
         assert http.get("/triggers").status_code == 403, role
         assert http.get(f"/triggers/{trigger['id']}").status_code == 403, role
         assert http.get("/invitations").status_code == 403, role

@@ -200,7 +200,9 @@ def _builder_post(survey: dict[str, Any] | None):
 @surveys_pages.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    """The builder for a new survey (saved as a draft)."""
+    """The builder for a new survey (saved as a draft); only for the roles that may create one."""
+    if not can_edit():
+        abort(403)
     if request.method == "POST":
         return _builder_post(None)
     return _render_builder(blank_survey())

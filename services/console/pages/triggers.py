@@ -122,7 +122,13 @@ def _save(form: TriggerForm, trigger: dict[str, Any] | None, context: dict[str, 
 @triggers_pages.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
-    """A new trigger; the survey service checks it and says what is wrong, next to the field."""
+    """A new trigger; the survey service checks it and says what is wrong, next to the field.
+
+    Only for the roles that may create one (the service refuses the others anyway): the page would
+    offer nothing to anyone else.
+    """
+    if current_user.role not in EDITORS:
+        abort(403)
     form = TriggerForm()
     if request.method == "GET" and request.args.get("event_type"):
         form.event_type.data = request.args["event_type"]

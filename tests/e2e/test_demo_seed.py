@@ -19,7 +19,7 @@ from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = "e2e-demo-admin-key-abcdef"
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]  # seeding the demo on a loaded machine
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ from tests.support import free_port
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = "e2e-admin-key-abcdef"
 SIGN_IN = re.compile(r"^\s+(?P<role>[a-z_]+)\s+(?P<email>\S+@\S+)\s+password (?P<password>\S+)$", re.MULTILINE)
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]  # seeding the demo on a loaded machine
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ import logging
 from flask import Flask
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
+from services.console.exceptions import EmailTakenError
 from services.console.people import ensure_user
 
 log = logging.getLogger("cxloop.console.bootstrap")
@@ -23,7 +24,7 @@ def ensure_bootstrap_admin(app: Flask) -> None:
             created = ensure_user(session, email=email, password=password, role="admin",
                                   now=app.extensions["clock"].now(), display_name="Admin",
                                   language=app.config["DEFAULT_LANGUAGE"], time_zone=app.config["DEFAULT_TIME_ZONE"])
-        except IntegrityError:  # another worker created it at the same moment
+        except (IntegrityError, EmailTakenError):  # another gunicorn worker created it at the same moment
             session.rollback()
             created = False
         except (OperationalError, ProgrammingError) as error:  # not migrated yet: readyz tells

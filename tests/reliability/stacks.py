@@ -16,6 +16,7 @@ FAST_WORKER = {
     "SURVEY_DISPATCH_INTERVAL_SECONDS": "0.3", "SURVEY_MATCH_INTERVAL_SECONDS": "0.3",
     "SURVEY_OUTBOX_INTERVAL_SECONDS": "0.3", "SURVEY_OUTBOX_BACKOFF_BASE_SECONDS": "0.3",
     "SURVEY_OUTBOX_LEASE_SECONDS": "3",  # a killed worker's in-flight messages come back quickly
+    "SURVEY_DISPATCH_LEASE_SECONDS": "3",  # and so do the invitations it was sending
     "SURVEY_OUTBOX_BACKOFF_CAP_SECONDS": "2", "SURVEY_CONTACT_BUDGET_MAX": "1000",
     "SURVEY_TOKEN_SECRET": "reliability-token-secret",
     # The per-key and per-address limits are tested on their own; here they would only add noise.

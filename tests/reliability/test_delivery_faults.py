@@ -29,7 +29,8 @@ RESPONDERS = 4  # customers answering at the same time
 # need them: a 422 dead-letters a single message at once.
 OUTBOX = {"SURVEY_OUTBOX_BACKOFF_BASE_SECONDS": "0.5", "SURVEY_OUTBOX_BACKOFF_CAP_SECONDS": "2",
           "SURVEY_OUTBOX_INTERVAL_SECONDS": "0.3", "SURVEY_OUTBOX_MAX_ATTEMPTS": "100000",
-          "SURVEY_OUTBOX_BATCH_SIZE": "50", "SURVEY_OUTBOX_LEASE_SECONDS": "3"}
+          "SURVEY_OUTBOX_BATCH_SIZE": "50", "SURVEY_OUTBOX_LEASE_SECONDS": "3",
+          "SURVEY_DISPATCH_LEASE_SECONDS": "3"}
 
 
 @pytest.fixture(scope="module")

@@ -5,21 +5,14 @@ of each under test-artifacts/console/."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
 
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
-from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from services.common.db import Database, make_engine
-from services.common.migrate import upgrade
-from services.console.app import create_app
-from services.console.clients import ServiceClients
-from services.console.config import TestConfig as ConsoleTestConfig
-from services.console.people import ensure_user
+from tests.browser.console_stack import console_app, service_app
 
 pytestmark = pytest.mark.browser
 CONSOLE_KEY, SECRET = "browser-console-key", "browser-actor-secret"
@@ -37,25 +30,8 @@ class LiveConsole:
         env = {"CX_CONSOLE_KEY": CONSOLE_KEY, "CX_CONSOLE_ACTOR_SECRET": SECRET, "CX_VAR_DIR": str(tmp_path)}
         self.engines, transports = [], {}
         for name in ("survey", "metrics", "notifier"):
-            url = f"sqlite:///{tmp_path / (name + '.db')}"
-            upgrade(name, url)
-            engine = make_engine(url)
-            self.engines.append(engine)
-            module = __import__(f"services.{name}.app", fromlist=["create_app"])
-            config = __import__(f"services.{name}.config", fromlist=["TestConfig"]).TestConfig(
-                {**env, f"{name.upper()}_DATABASE_URL": url})
-            transports[name] = httpx.WSGITransport(app=module.create_app(config, database=Database(engine=engine)))
-        url = f"sqlite:///{tmp_path / 'console.db'}"
-        upgrade("console", url)
-        engine = make_engine(url)
-        self.engines.append(engine)
-        with Session(engine) as session:
-            for language, (email, name) in PEOPLE.items():
-                ensure_user(session, email=email, password=PASSWORD, role="admin", display_name=name,
-                            language=language, time_zone="Asia/Seoul", now=datetime.now(UTC))
-        config = ConsoleTestConfig({**env, "CONSOLE_DATABASE_URL": url})
-        app = create_app(config, database=Database(engine=engine),
-                         clients=ServiceClients.from_config(config, transports=transports))
+            transports[name] = httpx.WSGITransport(app=service_app(name, tmp_path, env, self.engines))
+        app = console_app(tmp_path, env, transports, self.engines, people=PEOPLE, role="admin", password=PASSWORD)
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.base_url = f"http://127.0.0.1:{self.server.server_port}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

@@ -6,20 +6,13 @@ critical violations); screenshots under test-artifacts/console/."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
 
 import httpx
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from services.common.db import Database, make_engine
-from services.common.migrate import upgrade
-from services.console.app import create_app
-from services.console.clients import ServiceClients
-from services.console.config import TestConfig as ConsoleTestConfig
-from services.console.people import ensure_user
+from tests.browser.console_stack import console_app, service_app
 from tests.browser.test_console_browser import CONSOLE_KEY, PASSWORD, SECRET, WIDTHS, check_page
 
 pytestmark = pytest.mark.browser
@@ -48,31 +41,15 @@ class LiveStack:
         self.engines, transports, self.servers = [], {}, []
         survey_server = make_server("127.0.0.1", 0, None, threaded=True)
         survey_url = f"http://127.0.0.1:{survey_server.server_port}"
+        env = {**env, "SURVEY_PUBLIC_BASE_URL": survey_url, "SURVEY_TOKEN_SECRET": "browser-token-secret"}
         for name in ("survey", "metrics", "notifier"):
-            url = f"sqlite:///{tmp_path / (name + '.db')}"
-            upgrade(name, url)
-            engine = make_engine(url)
-            self.engines.append(engine)
-            module = __import__(f"services.{name}.app", fromlist=["create_app"])
-            config = __import__(f"services.{name}.config", fromlist=["TestConfig"]).TestConfig(
-                {**env, f"{name.upper()}_DATABASE_URL": url, "SURVEY_PUBLIC_BASE_URL": survey_url,
-                 "SURVEY_TOKEN_SECRET": "browser-token-secret"})
-            app = module.create_app(config, database=Database(engine=engine))
+            app = service_app(name, tmp_path, env, self.engines)
             transports[name] = httpx.WSGITransport(app=app)
             if name == "survey":
                 survey_server.app = app
                 self._serve(survey_server)
-        url = f"sqlite:///{tmp_path / 'console.db'}"
-        upgrade("console", url)
-        engine = make_engine(url)
-        self.engines.append(engine)
-        with Session(engine) as session:
-            for language, (email, display_name) in PEOPLE.items():
-                ensure_user(session, email=email, password=PASSWORD, role="marketer", display_name=display_name,
-                            language=language, time_zone="Asia/Seoul", now=datetime.now(UTC))
-        config = ConsoleTestConfig({**env, "CONSOLE_DATABASE_URL": url})
-        console = create_app(config, database=Database(engine=engine),
-                             clients=ServiceClients.from_config(config, transports=transports))
+        console = console_app(tmp_path, env, transports, self.engines, people=PEOPLE, role="marketer",
+                              password=PASSWORD)
         server = make_server("127.0.0.1", 0, console, threaded=True)
         self.base_url = f"http://127.0.0.1:{server.server_port}"
         self._serve(server)

@@ -11,17 +11,11 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from services.common.db import Database, make_engine
-from services.common.migrate import upgrade
-from services.console.app import create_app
-from services.console.clients import ServiceClients
-from services.console.config import TestConfig as ConsoleTestConfig
-from services.console.people import ensure_user
 from services.survey.matching import match_pending_events
 from services.survey.runtime import planning_rules
+from tests.browser.console_stack import console_app, service_app
 from tests.browser.test_console_browser import CONSOLE_KEY, PASSWORD, SECRET, WIDTHS, check_page
 from tests.support import ADMIN_KEY, auth
 from tests.survey.conftest import survey_body
@@ -50,28 +44,11 @@ class LiveTriggers:
                "CX_ADMIN_KEY": ADMIN_KEY, "SURVEY_TOKEN_SECRET": "browser-token-secret"}
         self.engines, transports = [], {}
         for name in ("survey", "metrics", "notifier"):
-            url = f"sqlite:///{tmp_path / (name + '.db')}"
-            upgrade(name, url)
-            engine = make_engine(url)
-            self.engines.append(engine)
-            module = __import__(f"services.{name}.app", fromlist=["create_app"])
-            config = __import__(f"services.{name}.config", fromlist=["TestConfig"]).TestConfig(
-                {**env, f"{name.upper()}_DATABASE_URL": url})
-            app = module.create_app(config, database=Database(engine=engine))
+            app = service_app(name, tmp_path, env, self.engines)
             transports[name] = httpx.WSGITransport(app=app)
             if name == "survey":
                 self._seed(app)
-        url = f"sqlite:///{tmp_path / 'console.db'}"
-        upgrade("console", url)
-        engine = make_engine(url)
-        self.engines.append(engine)
-        with Session(engine) as session:
-            for language, (email, name) in PEOPLE.items():
-                ensure_user(session, email=email, password=PASSWORD, role="marketer", display_name=name,
-                            language=language, time_zone="Asia/Seoul", now=datetime.now(UTC))
-        config = ConsoleTestConfig({**env, "CONSOLE_DATABASE_URL": url})
-        app = create_app(config, database=Database(engine=engine),
-                         clients=ServiceClients.from_config(config, transports=transports))
+        app = console_app(tmp_path, env, transports, self.engines, people=PEOPLE, role="marketer", password=PASSWORD)
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.base_url = f"http://127.0.0.1:{self.server.server_port}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

@@ -1,6 +1,7 @@
 """HTTP routes of the survey service, one module per resource."""
 
 from services.survey.api import (
+    brand,
     contact_rules,
     customers,
     event_types,
@@ -19,4 +20,4 @@ def blueprints() -> list:
     """The service's API blueprints, registered by the app factory."""
     return [surveys.blp, events.blp, triggers.blp, invitations.blp, customers.blp, unsubscribe.blp,
             responses.blp, response_page.response_page, event_types.blp, contact_rules.blp,
-            previews.blp, previews.preview_page]
+            previews.blp, previews.preview_page, brand.blp]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from services.survey.models.base import PLATFORM, Base
+from services.survey.models.brand import Brand
 from services.survey.models.customers import Customer, JourneyEvent
 from services.survey.models.invitations import Invitation, InvitationDecision, find_invitation_by_token
 from services.survey.models.responses import Response
 from services.survey.models.surveys import Survey, SurveyVersion, Touchpoint
 from services.survey.models.triggers import Trigger
 
-__all__ = ["Base", "PLATFORM", "Customer", "JourneyEvent", "Invitation", "InvitationDecision",
+__all__ = ["Base", "PLATFORM", "Brand", "Customer", "JourneyEvent", "Invitation", "InvitationDecision",
            "Response", "Survey", "SurveyVersion", "Touchpoint", "Trigger", "find_invitation_by_token"]

@@ -48,3 +48,5 @@ class Response(Base):
     # A low score from a link click waits for a submit or the settle time (see responding/downstream.py).
     signal_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     signalled: Mapped[dict[str, Any] | None] = mapped_column(JsonDoc, nullable=True)
+    # The keys of the questions the respondent was shown (skip logic); None before it was recorded.
+    shown_questions: Mapped[list[str] | None] = mapped_column(JsonDoc, nullable=True)

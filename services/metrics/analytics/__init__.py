@@ -1,0 +1,1 @@
+"""Journey analytics: key drivers of an outcome and explanations of a score's change (issue 18)."""

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from sqlalchemy.orm import object_session
+
+from services.survey.brand.settings import brand_in_force
 from services.survey.delivery import OutgoingInvitation, ScoreLink
 from services.survey.invitations import link_token
 from services.survey.models import Customer, Invitation, Trigger
@@ -28,6 +31,9 @@ def build_outgoing(invitation: Invitation, customer: Customer, definition: dict[
     token = link_token(invitation, token_secret=settings.token_secret)
     survey_url, unsubscribe_url = survey_links(settings.public_base_url, token)
     question = first_score_question(definition)
+    session = object_session(invitation)
+    brand = brand_in_force(session, mail_from="") if session is not None else None
+    brand = brand if brand is not None and brand.configured else None
     links: tuple[ScoreLink, ...] = ()
     if question is not None:
         low, high = scale_of(question) or (0, 0)
@@ -41,4 +47,6 @@ def build_outgoing(invitation: Invitation, customer: Customer, definition: dict[
         reminder=reminder, webhook_url=trigger.webhook_url if trigger else None,
         question_key=question["key"] if question else None,
         question_text=text_in(question["text"], language, definition) if question else None,
-        question_type=question["type"] if question else None, score_links=links)
+        question_type=question["type"] if question else None, score_links=links, brand=brand,
+        sender_name=definition.get("sender_name"),
+        logo_url=brand.logo_url(settings.public_base_url) if brand is not None else None)

@@ -7,7 +7,8 @@ from typing import Any
 from services.survey.exceptions import InvalidSurveyError
 from shared.question_types import QUESTION_TYPES, question_type
 
-DEFINITION_FIELDS = ("touchpoint", "default_language", "fallback_languages", "title", "intro", "questions")
+DEFINITION_FIELDS = ("touchpoint", "default_language", "fallback_languages", "title", "intro", "questions",
+                     "sender_name", "thank_you", "redirect_url")
 
 
 def check_definition(definition: dict[str, Any]) -> None:
@@ -22,28 +23,40 @@ def check_definition(definition: dict[str, Any]) -> None:
         complain("title", f"needs a '{default}' (default language) text")
     if definition.get("intro") and default not in definition["intro"]:
         complain("intro", f"needs a '{default}' (default language) text")
+    if definition.get("thank_you") and default not in definition["thank_you"]:
+        complain("thank_you", f"needs a '{default}' (default language) text")
     known = languages_of(definition)
     for language in definition.get("fallback_languages") or []:
         if language not in known:
             complain("fallback_languages", f"'{language}' has no texts in this survey")
     seen: set[str] = set()
     for index, question in enumerate(definition["questions"]):
-        where = f"questions.{index}"
-        if question["key"] in seen:
-            complain(where, f"duplicate question key '{question['key']}'")
+        for message in _question_problems(question, default, seen):
+            complain(f"questions.{index}", message)
         seen.add(question["key"])
-        if question["type"] not in QUESTION_TYPES:
-            complain(where, f"unknown question type '{question['type']}'")
-        if default not in question["text"]:
-            complain(where, f"text needs a '{default}' (default language) version")
-        choice_keys = [choice["key"] for choice in question.get("choices") or []]
-        if len(set(choice_keys)) != len(choice_keys):
-            complain(where, "duplicate choice keys")
-        for choice in question.get("choices") or []:
-            if default not in choice["label"]:
-                complain(where, f"choice '{choice['key']}' needs a '{default}' label")
     if problems:
         raise InvalidSurveyError("the survey definition is incomplete; see errors", errors=problems)
+
+
+def _question_problems(question: dict[str, Any], default: str, earlier: set[str]) -> list[str]:
+    """What is wrong with one question, given the keys of the questions before it."""
+    problems = []
+    if question["key"] in earlier:
+        problems.append(f"duplicate question key '{question['key']}'")
+    if question["type"] not in QUESTION_TYPES:
+        problems.append(f"unknown question type '{question['type']}'")
+    if default not in question["text"]:
+        problems.append(f"text needs a '{default}' (default language) version")
+    choice_keys = [choice["key"] for choice in question.get("choices") or []]
+    if len(set(choice_keys)) != len(choice_keys):
+        problems.append("duplicate choice keys")
+    for choice in question.get("choices") or []:
+        if default not in choice["label"]:
+            problems.append(f"choice '{choice['key']}' needs a '{default}' label")
+    for condition in question.get("show_if") or []:  # skip logic looks back only: no cycles, no forward refs
+        if condition["question"] not in earlier:
+            problems.append(f"show_if refers to '{condition['question']}', which is not an earlier question")
+    return problems
 
 
 def languages_of(definition: dict[str, Any]) -> set[str]:

@@ -5,13 +5,16 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
+from shared.contracts.brand import SENDER_NAME
 from shared.contracts.fields import LANGUAGE, Offset, SingleLine
+from shared.contracts.triggers import ConditionSchema
 from shared.question_types import DIMENSIONS, DRIVERS, QUESTION_TYPES, REGISTRY
 from shared.statuses import SurveyStatus, values
 
 UNKNOWN_TYPE = "unknown question type {input!r}; use one of: {choices}"
 SURVEY_STATUSES = values(SurveyStatus)
 KEY = validate.Regexp(r"^[a-z0-9][a-z0-9_.-]{0,49}$", error="lowercase letters, digits, '_', '.', '-'")
+HTTPS_URL = validate.Regexp(r"^https://[^\s/@]+(/\S*)?$", error="an https:// URL without credentials")
 
 
 def _texts(*, single_line: bool = False, **kwargs) -> fields.Dict:
@@ -45,6 +48,17 @@ class ChoiceSchema(StrictSchema):
     label = _texts(required=True, validate=validate.Length(min=1))
 
 
+class ShowIfSchema(ConditionSchema):
+    """Skip logic: one condition on the answer to an earlier question, with the operators of trigger
+    conditions (``eq``, ``lte``, ``in``, ``contains``, ``exists``, ...)."""
+
+    class Meta(ConditionSchema.Meta):
+        exclude = ("field",)
+
+    question = fields.String(required=True, validate=KEY,
+                             metadata={"description": "the key of an earlier question"})
+
+
 class QuestionSchema(StrictSchema):
     """One question of a survey, in one or more languages."""
 
@@ -59,6 +73,11 @@ class QuestionSchema(StrictSchema):
                           validate=validate.Length(min=2, max=50))
     dimension = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(DIMENSIONS))
     driver = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(DRIVERS))
+    show_if = fields.List(fields.Nested(ShowIfSchema), load_default=None, allow_none=True,
+                          validate=validate.Length(min=1, max=10),
+                          metadata={"description": "show the question only when every condition on earlier "
+                                                   "answers holds (an unanswered question meets only "
+                                                   "'exists: false'); a hidden question is never required"})
 
     @validates_schema
     def _choices_match_type(self, data, **_kwargs):
@@ -85,6 +104,13 @@ class SurveyCreateSchema(StrictSchema):
     intro = _texts(load_default=dict)
     questions = fields.List(fields.Nested(QuestionSchema), required=True,
                             validate=validate.Length(min=1, max=100))
+    sender_name = SingleLine(load_default=None, allow_none=True, validate=SENDER_NAME,
+                             metadata={"description": "the From name of this survey's emails, over the brand's"})
+    thank_you = _texts(load_default=dict, metadata={"description": "the thank-you page's text per language"})
+    redirect_url = fields.String(load_default=None, allow_none=True,
+                                 validate=[validate.Length(max=2000), HTTPS_URL],
+                                 metadata={"description": "where the thank-you page sends the customer after a "
+                                                          "few seconds (https, public addresses only)"})
 
 
 class SurveyUpdateSchema(SurveyCreateSchema):
@@ -118,6 +144,7 @@ class QuestionReplySchema(ReplySchema):
     choices = fields.List(fields.Nested(ChoiceReplySchema), allow_none=True)
     dimension = fields.String(allow_none=True)
     driver = fields.String(allow_none=True)
+    show_if = fields.List(fields.Dict(), allow_none=True)
 
 
 class SurveyDefinitionSchema(ReplySchema):
@@ -129,6 +156,9 @@ class SurveyDefinitionSchema(ReplySchema):
     title = fields.Dict(keys=fields.String(), values=fields.String())
     intro = fields.Dict(keys=fields.String(), values=fields.String())
     questions = fields.List(fields.Nested(QuestionReplySchema))
+    sender_name = fields.String(allow_none=True)
+    thank_you = fields.Dict(keys=fields.String(), values=fields.String())
+    redirect_url = fields.String(allow_none=True)
 
 
 class SurveySchema(ReplySchema):

@@ -96,6 +96,6 @@ def test_the_invitation_email_names_the_ends_of_the_question_types_scale():
         unsubscribe_url="https://cx.example.com/unsubscribe/t", expires_at=T0.isoformat(),
         question_key="ces", question_text="쉬웠나요?", question_type="ces",
         score_links=tuple(ScoreLink(s, f"https://cx.example.com/r/t?score={s}") for s in range(1, 8)))
-    assert "1 = 매우 어려움, 7 = 매우 쉬움" in html_body(outgoing)
+    assert "1 = 매우 어려움" in html_body(outgoing) and "7 = 매우 쉬움" in html_body(outgoing)
     rating = OutgoingInvitation(**{**outgoing.__dict__, "question_type": "rating", "language": "en"})
-    assert "1 = not at all, 7 = very much" in html_body(rating)  # a type without end words: generic ones
+    assert " = " not in html_body(rating)  # a type without end words: none, as on the page

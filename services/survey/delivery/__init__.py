@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from services.common.delivery_errors import DeliveryError, PermanentDeliveryError
+
+if TYPE_CHECKING:
+    from services.survey.brand.settings import BrandView
 
 __all__ = ["DeliveryError", "OutgoingInvitation", "PermanentDeliveryError", "ScoreLink"]
 
@@ -38,3 +42,6 @@ class OutgoingInvitation:
     question_text: str | None = None
     question_type: str | None = None
     score_links: tuple[ScoreLink, ...] = field(default_factory=tuple)
+    brand: BrandView | None = None  # None: the defaults (sender from SURVEY_MAIL_FROM)
+    sender_name: str | None = None  # the survey's own sender name, over the brand's
+    logo_url: str | None = None

@@ -49,7 +49,7 @@ bench: install-dev bench-env
 # After changing console texts: extract them and update the Korean catalogue (then translate new entries).
 console-messages: install
 	$(VENV)/bin/pybabel extract -F services/console/babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output -o var/console-messages.pot services/console
-	$(VENV)/bin/pybabel update -i var/console-messages.pot -d services/console/translations -l ko --no-location --ignore-obsolete -w 100
+	$(VENV)/bin/pybabel update -i var/console-messages.pot -d services/console/translations -l ko --ignore-obsolete -w 100
 
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) var .pytest_cache

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange
 
 from services.console.passwords import MIN_PASSWORD_LENGTH
 from services.console.people import time_zones
 from services.console.vocabulary import language_choices, role_choices
 from shared.auth import ROLE_NAMES
+from shared.contracts.triggers import MAX_BUDGET_CONTACTS, MAX_BUDGET_DAYS
 
 REQUIRED = _l("Enter this.")
 CHOOSE_ROLE = _l("Choose a role")
@@ -72,3 +73,14 @@ class KeyCreateForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes something (disable, revoke, sign out): only the CSRF token."""
+
+
+class ContactBudgetForm(FlaskForm):
+    """An admin sets the contact budget (the survey service checks the same bounds)."""
+
+    budget_max_contacts = IntegerField(_l("At most this many surveys per customer"), validators=[
+        InputRequired(REQUIRED), NumberRange(1, MAX_BUDGET_CONTACTS,
+                                             message=_l("Enter a whole number from 1 to %(max)d.", max=MAX_BUDGET_CONTACTS))])
+    budget_days = IntegerField(_l("In any period of this many days"), validators=[
+        InputRequired(REQUIRED), NumberRange(1, MAX_BUDGET_DAYS,
+                                             message=_l("Enter a whole number from 1 to %(max)d.", max=MAX_BUDGET_DAYS))])

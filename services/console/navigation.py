@@ -36,6 +36,8 @@ NAV_ITEMS: list[NavItem] = [
             section="settings"),
     NavItem("keys.index", _l("API keys"), ("admin",), _l("Keys for systems that call the APIs."),
             section="settings"),
+    NavItem("contact_rules.edit", _l("Contact rules"), ("admin",),
+            _l("How often one customer may be asked, across every survey."), section="settings"),
     NavItem("audit.index", _l("Audit log"), ("admin",), _l("Every change made through the console."),
             section="settings"),
     NavItem("preferences.edit", _l("My preferences"), EVERYONE, _l("Your language and time zone."),

@@ -18,6 +18,7 @@ from services.console.audit import Actor, record_change
 from services.console.exceptions import N_, EmailTakenError, InvalidPersonError, LastAdminError, UserNotFoundError
 from services.console.models import LANGUAGES, ROLES, User
 from services.console.passwords import MIN_PASSWORD_LENGTH, hash_password, needs_rehash, password_matches
+from shared.actor import ACTOR_SUBJECT_PREFIX
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -179,3 +180,13 @@ def ensure_user(session: Session, *, email: str, password: str, role: str, now: 
                   details={"email": user.email, "role": role, "by": "start-up"})
     session.commit()
     return True
+
+
+def name_of_subject(session: Session, subject: str | None) -> str | None:
+    """Who a service's ``updated_by`` names, for a page: a console person's display name (their
+    ``console-user:<id>`` subject, see ``shared/actor.py``), else the API key's holder as stored."""
+    if not subject or not subject.startswith(ACTOR_SUBJECT_PREFIX):
+        return subject
+    user_id = subject.removeprefix(ACTOR_SUBJECT_PREFIX)
+    user = session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user.display_name if user is not None else subject

@@ -4,6 +4,10 @@ The budget allows at most ``max_contacts`` sends in any window of ``days`` days 
 ``[s, s + days)``): a send at ``now`` is allowed when fewer than ``max_contacts`` sends happened in
 ``(now - days, now]``. When the budget is full, the invitation is postponed to the moment the oldest
 counted send leaves the window; among invitations due at once, higher priority goes first.
+
+The budget in force is the one an admin stored (``PUT /v1/contact-rules``), else the configured one
+(``SURVEY_CONTACT_BUDGET_MAX`` / ``_DAYS``); planning, dispatch and the API read it through
+``budget_in_force``, at the moment they decide.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.survey.models import Invitation
+from services.survey.models import ContactSettings, Invitation
 from shared.channels import InvitationChannel
 from shared.statuses import OPEN_INVITATION_STATUSES
 
@@ -26,6 +30,47 @@ class ContactPolicy:
 
     max_contacts: int = 3
     days: int = 30
+
+
+SETTINGS_ROW = 1
+
+
+@dataclass(frozen=True)
+class BudgetInForce:
+    """The budget that applies now, where it comes from, and who last set it."""
+
+    policy: ContactPolicy
+    source: str  # "stored" or "configuration"
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+
+
+def budget_in_force(session: Session, configured: ContactPolicy) -> BudgetInForce:
+    """The stored budget when an admin has set one, else ``configured``."""
+    row = session.get(ContactSettings, SETTINGS_ROW)
+    if row is None:
+        return BudgetInForce(policy=configured, source="configuration")
+    return BudgetInForce(policy=ContactPolicy(max_contacts=row.budget_max_contacts, days=row.budget_days),
+                         source="stored", updated_at=row.updated_at, updated_by=row.updated_by)
+
+
+def store_budget(session: Session, policy: ContactPolicy, *, by: str, now: datetime) -> None:
+    """Make ``policy`` the budget in force from now on (bounds are checked by the contract)."""
+    row = session.get(ContactSettings, SETTINGS_ROW)
+    if row is None:
+        row = ContactSettings(id=SETTINGS_ROW)
+        session.add(row)
+    row.budget_max_contacts, row.budget_days = policy.max_contacts, policy.days
+    row.updated_at, row.updated_by = now, by
+    session.commit()
+
+
+def forget_budget(session: Session) -> None:
+    """Go back to the configured budget."""
+    row = session.get(ContactSettings, SETTINGS_ROW)
+    if row is not None:
+        session.delete(row)
+        session.commit()
 
 
 def unreachable(*, unsubscribed_at: datetime | None, erased_at: datetime | None, email: str | None,

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from services.common.set_aside import TRANSIENT, not_set_aside, set_aside
 from services.survey.contact_rules import (
     budget_free_at,
+    budget_in_force,
     budget_room,
     higher_priority_due,
     last_sent_of_survey,
@@ -160,7 +161,7 @@ def _decide(session: Session, invitation: Invitation, customer: Customer | None,
     opening = next_in_window(now, start, end, zone)
     if opening != now:
         return _postpone(session, invitation, opening, "outside the send window", now)
-    policy = settings.rules.policy
+    policy = budget_in_force(session, settings.rules.policy).policy
     sends = recent_sends(session, customer_id=customer.id, policy=policy, now=now)
     free_at = budget_free_at(sends, policy, now)
     if free_at is not None:

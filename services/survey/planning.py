@@ -16,6 +16,7 @@ from services.survey.conditions import ConditionResult, evaluate
 from services.survey.contact_rules import (
     ContactPolicy,
     budget_free_at,
+    budget_in_force,
     last_sent_of_survey,
     recent_sends,
     recontact_blocked,
@@ -50,7 +51,7 @@ class Plan:
 
 @dataclass(frozen=True)
 class PlanningRules:
-    """Service-wide settings the plan needs."""
+    """Service-wide settings the plan needs (``policy``: the configured budget; a stored one overrides it)."""
 
     policy: ContactPolicy
     default_time_zone: str = "UTC"
@@ -97,8 +98,9 @@ def plan_invitation(session: Session, *, trigger: Trigger, survey: Survey, defin
     windowed = next_in_window(due, trigger.window_start, trigger.window_end, zone)
     if windowed != due:
         plan.postponed_by.append("send_window")
-    free_at = budget_free_at(recent_sends(session, customer_id=customer["id"], policy=rules.policy, now=windowed),
-                             rules.policy, windowed)
+    policy = budget_in_force(session, rules.policy).policy
+    free_at = budget_free_at(recent_sends(session, customer_id=customer["id"], policy=policy, now=windowed),
+                             policy, windowed)
     if free_at is not None:
         plan.postponed_by.append("budget")
         windowed = next_in_window(free_at, trigger.window_start, trigger.window_end, zone)

@@ -159,13 +159,29 @@ class PreviewResultSchema(ReplySchema):
     recontact_days = fields.Integer(allow_none=True, metadata={"description": "the survey's recontact window"})
 
 
+MAX_BUDGET_CONTACTS = 100
+MAX_BUDGET_DAYS = 366
+
+
+class ContactBudgetSchema(StrictSchema):
+    """``PUT /v1/contact-rules``: the contact budget in force from now on (admin)."""
+
+    budget_max_contacts = fields.Integer(required=True, validate=validate.Range(1, MAX_BUDGET_CONTACTS), metadata={
+        "description": f"at most this many invitations sent to one customer in budget_days (1-{MAX_BUDGET_CONTACTS})"})
+    budget_days = fields.Integer(required=True, validate=validate.Range(1, MAX_BUDGET_DAYS), metadata={
+        "description": f"the length of the budget's window in days (1-{MAX_BUDGET_DAYS})"})
+
+
 class ContactRulesSchema(ReplySchema):
     """``GET /v1/contact-rules``: how often a customer may be asked (the budget is service-wide)."""
 
     budget_max_contacts = fields.Integer(required=True, metadata={
-        "description": "at most this many invitations sent to one customer in budget_days (SURVEY_CONTACT_BUDGET_MAX)"})
-    budget_days = fields.Integer(required=True, metadata={"description": "SURVEY_CONTACT_BUDGET_DAYS"})
+        "description": "at most this many invitations sent to one customer in budget_days"})
+    budget_days = fields.Integer(required=True, metadata={"description": "the length of the budget's window in days"})
     default_time_zone = fields.String(required=True, metadata={
         "description": "send windows use it for customers without a time zone"})
-    budget_source = fields.String(required=True, metadata={
-        "description": "'configuration': set in the service's environment, no API changes it"})
+    budget_source = fields.String(required=True, validate=validate.OneOf(["stored", "configuration"]), metadata={
+        "description": "'stored': set by an admin through PUT /v1/contact-rules; 'configuration': "
+                       "SURVEY_CONTACT_BUDGET_MAX / SURVEY_CONTACT_BUDGET_DAYS, in force while none is stored"})
+    updated_at = fields.DateTime(allow_none=True, metadata={"description": "when an admin last set the budget"})
+    updated_by = fields.String(allow_none=True, metadata={"description": "who set it (key owner or console user)"})

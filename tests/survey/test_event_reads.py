@@ -48,7 +48,7 @@ def test_contact_rules_are_readable_by_whoever_sees_triggers(survey_app):
     reply = survey_app.call("get", "/v1/contact-rules")
     assert reply.status_code == 200
     assert reply.json == {"budget_max_contacts": 2, "budget_days": 7, "default_time_zone": "UTC",
-                          "budget_source": "configuration"}
+                          "budget_source": "configuration", "updated_at": None, "updated_by": None}
     assert survey_app.call("get", "/v1/contact-rules", role="analyst").status_code == 200
     assert survey_app.call("get", "/v1/contact-rules", role="team_lead").status_code == 403
 

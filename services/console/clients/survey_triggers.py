@@ -64,6 +64,16 @@ class TriggerCalls:
         """``GET /v1/contact-rules``: the contact budget and the default time zone."""
         return self.call(person, "GET", "/v1/contact-rules", reply_schema=self._contact_rules)
 
+    def set_contact_budget(self, person: Person, *, max_contacts: int, days: int) -> dict[str, Any]:
+        """``PUT /v1/contact-rules``: the budget in force from now on (admin)."""
+        return self.call(person, "PUT", "/v1/contact-rules", json={"budget_max_contacts": max_contacts,
+                                                                  "budget_days": days},
+                         reply_schema=self._contact_rules)
+
+    def forget_contact_budget(self, person: Person) -> dict[str, Any]:
+        """``DELETE /v1/contact-rules``: the configured budget applies again (admin)."""
+        return self.call(person, "DELETE", "/v1/contact-rules", reply_schema=self._contact_rules)
+
     def list_invitations(self, person: Person, **filters: Any) -> list[dict[str, Any]]:
         """``GET /v1/invitations`` (customer_id, survey_id, trigger_id, status, limit, offset), newest first."""
         return self.call(person, "GET", "/v1/invitations", params=_present(filters), reply_schema=self._invitations)

@@ -13,6 +13,7 @@ def blueprints() -> list[Blueprint]:
     """Every page blueprint, registered by ``create_app``."""
     from services.console.pages.audit import audit_pages
     from services.console.pages.auth import auth_pages
+    from services.console.pages.contact_rules import contact_rules_pages
     from services.console.pages.invitations import invitations_pages
     from services.console.pages.keys import keys_pages
     from services.console.pages.overview import overview_pages
@@ -22,4 +23,4 @@ def blueprints() -> list[Blueprint]:
     from services.console.pages.users import users_pages
 
     return [auth_pages, overview_pages, users_pages, keys_pages, audit_pages, preferences_pages,
-            surveys_pages, triggers_pages, invitations_pages]
+            surveys_pages, triggers_pages, invitations_pages, contact_rules_pages]

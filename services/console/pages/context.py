@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import get_timezone
 
+from services.common.db import get_session
 from services.console.navigation import items_for
 from services.console.pages.support import service_problem
+from services.console.people import name_of_subject
 from services.console.vocabulary import LANGUAGE_LABELS, ROLE_LABELS, language_choices
 
 
@@ -18,6 +20,7 @@ def init_template_context(app: Flask) -> None:
         nav_items=items_for,
         language_choices=language_choices,
         service_problem=service_problem,
+        person_named=lambda subject: name_of_subject(get_session(), subject),
     )
 
     @app.context_processor

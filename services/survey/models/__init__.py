@@ -7,8 +7,9 @@ from services.survey.models.brand import Brand
 from services.survey.models.customers import Customer, JourneyEvent
 from services.survey.models.invitations import Invitation, InvitationDecision, find_invitation_by_token
 from services.survey.models.responses import Response
+from services.survey.models.settings import ContactSettings
 from services.survey.models.surveys import Survey, SurveyVersion, Touchpoint
 from services.survey.models.triggers import Trigger
 
 __all__ = ["Base", "PLATFORM", "Brand", "Customer", "JourneyEvent", "Invitation", "InvitationDecision",
-           "Response", "Survey", "SurveyVersion", "Touchpoint", "Trigger", "find_invitation_by_token"]
+           "Response", "ContactSettings", "Survey", "SurveyVersion", "Touchpoint", "Trigger", "find_invitation_by_token"]

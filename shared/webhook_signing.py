@@ -5,6 +5,10 @@ Each POST carries ``webhook-id`` (the same on every retry of one message, so rec
 "<id>.<timestamp>.<body>")>``. The key is the secret's bytes: a secret written ``whsec_<base64>`` is
 decoded, any other secret is taken as its UTF-8 bytes. ``standard_secret`` gives the ``whsec_`` form
 to hand to a Standard Webhooks library on the receiving side.
+
+During a secret rotation a message is signed with every live secret: ``webhook-signature`` then
+carries space-separated ``v1,...`` values, and a receiver holding either the old or the new secret
+verifies (the specification's rule). ``generate_secret`` makes the ``whsec_`` secrets cxloop hands out.
 """
 
 from __future__ import annotations
@@ -13,9 +17,12 @@ import base64
 import binascii
 import hashlib
 import hmac
+import secrets as random_secrets
+from collections.abc import Sequence
 
 PREFIX = "whsec_"
 TOLERANCE_SECONDS = 300
+SECRET_BYTES = 32  # the specification asks for 24 to 64 random bytes
 
 
 def _key(secret: str) -> bytes:
@@ -32,16 +39,28 @@ def standard_secret(secret: str) -> str:
     return secret if secret.startswith(PREFIX) else PREFIX + base64.b64encode(_key(secret)).decode("ascii")
 
 
+def generate_secret() -> str:
+    """A new random ``whsec_`` secret (32 bytes, base64)."""
+    return PREFIX + base64.b64encode(random_secrets.token_bytes(SECRET_BYTES)).decode("ascii")
+
+
 def signature(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     """The ``webhook-signature`` value of ``body`` sent as message ``message_id`` at ``timestamp``."""
     signed = f"{message_id}.{timestamp}.".encode() + body
     return "v1," + base64.b64encode(hmac.new(_key(secret), signed, hashlib.sha256).digest()).decode("ascii")
 
 
-def signed_headers(secret: str, message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
-    """The three Standard Webhooks headers of one delivery attempt."""
+def signed_headers(secret: str | Sequence[str], message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
+    """The three Standard Webhooks headers of one delivery attempt.
+
+    ``secret`` may be several secrets (current first, then those still valid during a rotation):
+    the message is signed with each, in that order, once per distinct secret.
+    """
+    keys = [secret] if isinstance(secret, str) else list(dict.fromkeys(s for s in secret if s))
+    if not keys:
+        raise ValueError("no webhook secret to sign with")
     return {"webhook-id": message_id, "webhook-timestamp": str(timestamp),
-            "webhook-signature": signature(secret, message_id, timestamp, body)}
+            "webhook-signature": " ".join(signature(key, message_id, timestamp, body) for key in keys)}
 
 
 def verify(secret: str, headers: dict[str, str], body: bytes, *, now: float,

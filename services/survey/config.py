@@ -53,8 +53,14 @@ class Config(ServiceConfig):
             log.warning("SURVEY_TOKEN_SECRET is not set: survey links are signed with the %s",
                         "service key" if self.SERVICE_KEY else "development secret")
         self.TOKEN_SECRET = self.TOKEN_SECRETS[0]
-        self.WEBHOOK_SECRET = env.get(prefix + "WEBHOOK_SECRET") or hmac.new(
-            self.TOKEN_SECRET.encode(), b"webhook-signing", hashlib.sha256).hexdigest()
+        # Signs invitation webhooks. A comma-separated list rotates it: every secret listed signs each
+        # message (Standard Webhooks carries several signatures), so receivers switch at their pace.
+        self.WEBHOOK_SECRETS = tuple(part.strip() for part in env.get(prefix + "WEBHOOK_SECRET", "").split(",")
+                                     if part.strip()) or (hmac.new(
+            self.TOKEN_SECRET.encode(), b"webhook-signing", hashlib.sha256).hexdigest(),)
+        self.WEBHOOK_SECRET = self.WEBHOOK_SECRETS[0]
+        # Response webhooks: how long an endpoint's old secret keeps signing after a rotation, by default.
+        self.WEBHOOK_ROTATION_OVERLAP_HOURS = float(env.get(prefix + "WEBHOOK_ROTATION_OVERLAP_HOURS", "24"))
         self.ALLOW_PRIVATE_WEBHOOKS = _flag(env.get(prefix + "ALLOW_PRIVATE_WEBHOOKS"))
         self.WEBHOOK_TIMEOUT_SECONDS = float(env.get(prefix + "WEBHOOK_TIMEOUT_SECONDS", "5"))
         self.CONTACT_BUDGET_MAX = int(env.get(prefix + "CONTACT_BUDGET_MAX", "3"))

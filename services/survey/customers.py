@@ -11,6 +11,7 @@ from services.survey.erasure import erase_everywhere
 from services.survey.exceptions import CustomerNotFoundError, InvitationNotFoundError
 from services.survey.invitations import record_decision
 from services.survey.models import Customer, Invitation, JourneyEvent, find_invitation_by_token
+from services.survey.webhooks.emission import emit_unsubscribe_created
 from shared.statuses import OPEN_INVITATION_STATUSES, InvitationStatus
 
 
@@ -36,6 +37,8 @@ def _unsubscribe(session: Session, customer: Customer, now: datetime, source: st
     if customer.unsubscribed_at is None:
         customer.unsubscribed_at = now
         customer.updated_at = now
+        emit_unsubscribe_created(session, customer_id=customer.id, now=now,  # response webhooks
+                                 source="link" if source.startswith("link") else "api")
     return _cancel_open(session, customer.id, decision="unsubscribed", status=InvitationStatus.UNSUBSCRIBED,
                         reason=f"the customer unsubscribed ({source})", now=now)
 

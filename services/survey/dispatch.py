@@ -36,6 +36,7 @@ from services.survey.models import PLATFORM, Customer, Invitation, Survey, Surve
 from services.survey.outgoing import build_outgoing
 from services.survey.planning import PlanningRules
 from services.survey.schedule import customer_zone, next_in_window
+from services.survey.webhooks.emission import emit_invitation_sent
 from shared.backoff import Backoff
 from shared.channels import InvitationChannel
 from shared.statuses import OPEN_INVITATION_STATUSES, InvitationStatus, SurveyStatus
@@ -203,6 +204,7 @@ def _record_send(session: Session, send: _Send, problem: Exception | None, now: 
         invitation.reminder_due_at = reminder_at if reminder_at < invitation.expires_at else None
     record_decision(session, invitation, decision="sent", status=InvitationStatus.SENT, now=now,
                     reason=f"sent by {invitation.channel} in '{send.outgoing.language}'")
+    emit_invitation_sent(session, invitation, now=now)  # response webhooks, same transaction
     session.commit()
     return "sent"
 

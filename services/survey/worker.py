@@ -24,6 +24,8 @@ from services.survey.matching import match_pending_events
 from services.survey.models import PLATFORM
 from services.survey.responding.signals import send_settled_signals
 from services.survey.runtime import dispatch_settings, downstream_settings, planning_rules
+from services.survey.webhooks.emission import DESTINATION as WEBHOOKS_DESTINATION
+from services.survey.webhooks.sending import SendSettings, webhook_handler
 from shared.channels import InvitationChannel
 from shared.http_client import RetryPolicy, ServiceClient
 
@@ -35,7 +37,7 @@ def build_senders(config: Config) -> dict[str, Sender]:
                                     timeout=config.SMTP_TIMEOUT_SECONDS)
     else:
         mailer = FileMailer(config.MAIL_DIR, sender=config.MAIL_FROM)
-    webhook = WebhookSender(secret=config.WEBHOOK_SECRET, allow_private=config.ALLOW_PRIVATE_WEBHOOKS,
+    webhook = WebhookSender(secret=config.WEBHOOK_SECRETS, allow_private=config.ALLOW_PRIVATE_WEBHOOKS,
                             timeout=config.WEBHOOK_TIMEOUT_SECONDS)
     return {InvitationChannel.EMAIL: mailer, InvitationChannel.WEBHOOK: webhook,
             InvitationChannel.IN_APP: in_app_sender}
@@ -88,7 +90,11 @@ def build_jobs(config: Config, engine, clock=None, senders: dict[str, Sender] | 
                 if send_settled_signals(session, now=clock.now(), settings=signal_settings) < 100:
                     return
 
-    jobs = platform_jobs("survey", config, engine, PLATFORM, downstream_handlers(config), clock)
+    hooks = webhook_handler(engine, SendSettings(timeout=config.WEBHOOK_TIMEOUT_SECONDS,
+                                                 allow_private=config.ALLOW_PRIVATE_WEBHOOKS,
+                                                 max_attempts=config.OUTBOX_MAX_ATTEMPTS), now_fn=clock.now)
+    handlers = {**downstream_handlers(config), WEBHOOKS_DESTINATION: hooks}  # response webhooks
+    jobs = platform_jobs("survey", config, engine, PLATFORM, handlers, clock)
     return jobs + [Job("match_events", match, config.MATCH_INTERVAL_SECONDS),
                    Job("dispatch_invitations", dispatch, config.DISPATCH_INTERVAL_SECONDS),
                    Job("send_reminders", remind, config.DISPATCH_INTERVAL_SECONDS),

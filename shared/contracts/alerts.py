@@ -71,6 +71,11 @@ class ChannelSchema(StrictSchema):
                            validate=validate.Length(min=16, max=200),
                            metadata={"description": "webhook: the signing secret (Standard Webhooks; a receiver's "
                                                     "library takes it as whsec_ + base64 of it); never returned"})
+    previous_secret = fields.String(
+        load_only=True, allow_none=True, load_default=None, validate=validate.Length(min=16, max=200),
+        metadata={"description": "webhook, during a secret rotation: the old secret, which still signs each "
+                                 "notice beside the new one (two v1 signatures) until the channel is saved "
+                                 "without it; never returned"})
 
     @validates_schema
     def _target(self, data, **_kwargs) -> None:

@@ -47,7 +47,8 @@ def build_handlers(config, engine: Engine, *, transport=None) -> dict[str, Handl
 
     def webhook(message: OutboxMessage) -> None:
         _subscription, channel = _channel(engine, message)
-        send_webhook(message.payload["notice"], url=channel["url"], secret=channel["secret"],
+        secrets = [channel["secret"], channel.get("previous_secret") or ""]  # both sign during a rotation
+        send_webhook(message.payload["notice"], url=channel["url"], secret=secrets,
                      idempotency_key=message.idempotency_key, timeout=config.WEBHOOK_TIMEOUT_SECONDS,
                      allow_loopback=config.ALLOW_PRIVATE_WEBHOOKS, transport=transport)
 

@@ -6,6 +6,7 @@ import html
 import json
 import smtplib
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -111,10 +112,11 @@ def send_slack(notice: dict[str, Any], *, url: str, lang: str, timeout: float, a
           timeout=timeout, allow_loopback=allow_loopback, transport=transport)
 
 
-def send_webhook(notice: dict[str, Any], *, url: str, secret: str, idempotency_key: str, timeout: float,
+def send_webhook(notice: dict[str, Any], *, url: str, secret: str | Sequence[str], idempotency_key: str, timeout: float,
                  allow_loopback: bool, transport: httpx.BaseTransport | None = None,
                  now: float | None = None) -> None:
-    """POST the notice as JSON, signed by Standard Webhooks (the idempotency key is the ``webhook-id``)."""
+    """POST the notice as JSON, signed by Standard Webhooks (the idempotency key is the ``webhook-id``);
+    with several secrets (a rotation), signed by each."""
     body = json.dumps(notice, ensure_ascii=False, sort_keys=True).encode("utf-8")
     timestamp = int(now if now is not None else time.time())
     _post(url, body=body, timeout=timeout, allow_loopback=allow_loopback, transport=transport,

@@ -13,6 +13,7 @@ from services.survey.api import (
     surveys,
     triggers,
     unsubscribe,
+    webhooks,
 )
 
 
@@ -20,4 +21,4 @@ def blueprints() -> list:
     """The service's API blueprints, registered by the app factory."""
     return [surveys.blp, events.blp, triggers.blp, invitations.blp, customers.blp, unsubscribe.blp,
             responses.blp, response_page.response_page, event_types.blp, contact_rules.blp,
-            previews.blp, previews.preview_page, brand.blp]
+            previews.blp, previews.preview_page, brand.blp, webhooks.blp]

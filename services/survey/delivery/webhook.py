@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import httpx
 
@@ -36,9 +36,10 @@ def payload_of(outgoing: OutgoingInvitation) -> dict:
 
 
 class WebhookSender:
-    """POSTs signed invitations; the URL is checked again at send time."""
+    """POSTs signed invitations; the URL is checked again at send time. Several secrets (a rotation):
+    each signs every message."""
 
-    def __init__(self, *, secret: str, allow_private: bool, timeout: float = 5.0,
+    def __init__(self, *, secret: str | Sequence[str], allow_private: bool, timeout: float = 5.0,
                  clock: Callable[[], float] = time.time, transport: httpx.BaseTransport | None = None) -> None:
         self.secret, self.allow_private, self.clock = secret, allow_private, clock
         self.client = httpx.Client(timeout=timeout, follow_redirects=False, transport=transport)

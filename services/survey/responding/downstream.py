@@ -17,6 +17,7 @@ from services.common.exceptions import InvalidInputError
 from services.common.outbox import enqueue, queued
 from services.survey.models import PLATFORM
 from services.survey.models.responses import Response
+from services.survey.webhooks.emission import emit_response_events
 from shared.channels import ResponseChannel
 from shared.contracts.responses import ResponseRecordSchema, answered_at
 from shared.question_types import question_type
@@ -81,6 +82,7 @@ def send_downstream(session: Session, response: Response, definition: dict[str, 
     """
     record = queue_for_metrics(session, response, definition, now=now)
     settle_signal(session, response, record, settings=settings, now=now, confirmed=confirmed)
+    emit_response_events(session, response, record, now=now)  # response webhooks, same transaction
 
 
 def queue_for_metrics(session: Session, response: Response, definition: dict[str, Any], *,

@@ -78,3 +78,14 @@ def logo() -> Response:
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response.make_conditional(request)
+
+
+@blp.route("/brand/theme.css", methods=["GET"])
+def theme() -> Response:
+    """The brand's colours as CSS custom properties for the response page (a file, for the strict CSP)."""
+    brand = brand_in_force(get_session(), mail_from=current_app.config["MAIL_FROM"])
+    css = f":root {{ --accent: {brand.primary_color}; --accent-ink: {brand.text_on_primary}; }}\n"
+    response = Response(css, mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

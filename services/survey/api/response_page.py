@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
 
 from services.common.db import get_session
+from services.survey.brand.settings import brand_in_force
+from services.survey.delivery.url_safety import UnsafeUrlError, check_webhook_url
 from services.survey.responding.language import UI_LANGUAGES
 from services.survey.responding.page import PageView, open_page, submit_page
 from services.survey.responding.view import page_context
@@ -20,12 +22,48 @@ SECURITY_HEADERS = {
 }
 
 
+REDIRECT_SECONDS = 5
+
+
+def visitor_language() -> str:
+    """``?lang=`` when the page speaks it, else the browser's preferred language the page speaks."""
+    asked = request.args.get("lang")
+    if asked in UI_LANGUAGES:
+        return asked
+    return request.accept_languages.best_match(UI_LANGUAGES, default="en")
+
+
+@response_page.app_context_processor
+def brand_context() -> dict:
+    """The brand on every response page (live and preview) once an admin has set one."""
+    brand = brand_in_force(get_session(), mail_from=current_app.config["MAIL_FROM"])
+    if not brand.configured:
+        return {"brand": None}
+    return {"brand": brand, "brand_logo_url": url_for("brand.logo", v=(brand.logo_hash or "")[:16])
+            if brand.logo_hash else None,
+            "brand_theme_url": url_for("brand.theme", v=brand.primary_color.lstrip("#"))}
+
+
+def _safe_redirect(url: str | None) -> str | None:
+    """The survey's redirect after completion, checked as webhook URLs are (public https only)."""
+    if not url:
+        return None
+    try:
+        check_webhook_url(url, allow_private=current_app.config["ALLOW_PRIVATE_WEBHOOKS"])
+    except UnsafeUrlError as exc:
+        current_app.logger.warning("thank-you redirect refused: %s", exc)
+        return None
+    return url
+
+
 def _render(view: PageView, token: str):
-    if view.kind in ("neutral", "too_large") and not request.args.get("lang"):
-        view.language = request.accept_languages.best_match(UI_LANGUAGES, default="en")
+    if view.kind in ("neutral", "too_large") and request.args.get("lang") not in UI_LANGUAGES:
+        view.language = visitor_language()
     template = "response/form.html" if view.kind == "form" else "response/message.html"
-    html = render_template(template, **page_context(view, url_for("response_page.answer", token=token,
-                                                                  lang=request.args.get("lang"))))
+    context = page_context(view, url_for("response_page.answer", token=token, lang=request.args.get("lang")))
+    if context.get("redirect_url"):
+        context["redirect_url"] = _safe_redirect(context["redirect_url"])
+    html = render_template(template, redirect_seconds=REDIRECT_SECONDS, **context)
     response = make_response(html, view.status)
     response.headers.update(SECURITY_HEADERS)
     return response
@@ -40,6 +78,13 @@ def unsupported_question(error: UnknownQuestionTypeError):
     current_app.logger.error("response page: %s", error)
     language = request.args.get("lang") or request.accept_languages.best_match(UI_LANGUAGES, default="en")
     return _render(PageView(kind="unsupported", status=503, language=language), request.view_args["token"])
+
+
+@response_page.get("/r/")
+@response_page.get("/r/<path:rest>")
+def not_found(rest: str = ""):
+    """Any other address under /r/: the same neutral page as an unknown link, in the visitor's language."""
+    return _render(PageView(kind="neutral", status=404, language=visitor_language()), "-")
 
 
 @response_page.get("/r/<token>")

@@ -20,7 +20,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "unsupported_title": "This survey cannot be shown",
         "unsupported_body": "The survey uses a kind of question this page does not know. Nothing was saved. "
                             "We have been told; please try the link again later.",
-        "characters_left": "characters left",
+        "characters_left": "characters left", "continue": "Continue",
         "progress": "Question {i} of {n}", "recorded": "Thanks, we recorded your score of {score}.",
         "preview_banner": "Preview: this is how customers see the survey. Nothing you enter here is recorded.",
         "preview_checked": "Preview: these answers would be accepted. Nothing was recorded.",
@@ -39,7 +39,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "unsupported_title": "설문을 표시할 수 없습니다",
         "unsupported_body": "이 페이지가 알지 못하는 유형의 질문이 설문에 있습니다. 저장된 내용은 없습니다. "
                             "담당자에게 알렸으니 나중에 다시 링크를 열어 주세요.",
-        "characters_left": "자 남음",
+        "characters_left": "자 남음", "continue": "계속하기",
         "progress": "{n}개 중 {i}번째 질문", "recorded": "{score}점을 기록했습니다. 감사합니다.",
         "preview_banner": "미리보기: 고객에게 보이는 설문 화면입니다. 여기서 입력한 내용은 기록되지 않습니다.",
         "preview_checked": "미리보기: 이 답변은 접수될 수 있는 답변입니다. 기록된 내용은 없습니다.",

@@ -45,8 +45,11 @@ def page_context(view: PageView, action: str) -> dict[str, Any]:
     title = text_in(view.definition.get("title"), view.language, view.definition)
     if view.kind in ("thanks", "answered"):
         prefix = "thanks" if view.kind == "thanks" else "answered"
+        thank_you = view.definition.get("thank_you") if view.kind == "thanks" else None
+        body = text_in(thank_you, view.language, view.definition) if thank_you else messages[prefix + "_body"]
         return {**base, "page_title": f"{messages[prefix + '_title']} · {title}",
-                "heading": messages[prefix + "_title"], "body": messages[prefix + "_body"]}
+                "heading": messages[prefix + "_title"], "body": body,
+                "redirect_url": view.definition.get("redirect_url") if view.kind == "thanks" else None}
     intro = view.definition.get("intro")
     return {**base, "page_title": title, "title": title, "action": action,
             "intro": text_in(intro, view.language, view.definition) if intro else "",

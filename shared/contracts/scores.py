@@ -9,6 +9,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.estimates import EstimateSchema
+from shared.contracts.explanations import ExplanationSchema
 from shared.contracts.fields import CommaList, Duration, FiniteFloat, Moment, TimeZoneName
 from shared.contracts.ranges import deprecated_metadata, use_current_name
 from shared.question_types import SCORE_METRICS as METRICS
@@ -108,11 +109,20 @@ class CompareQueryArgsSchema(ScopeArgsSchema):
                                                   "interval's standard error. CES always uses Welch's t, "
                                                   "volume the exact conditional binomial test"})
     min_n = fields.Integer(load_default=30, validate=validate.Range(min=0, max=1_000_000))
+    explain = fields.String(load_default=None, validate=_check_group,
+                            metadata={"description": "a grouping (touchpoint, channel, attr.carrier, ...): each "
+                                                     "significant cell gets an `explanation` splitting its change into "
+                                                     "that grouping's segment contributions, with the keywords that "
+                                                     "rose among its low scores (not for metric=volume; JSON only)"})
 
     @validates_schema
     def _no_period(self, data, **_kwargs) -> None:
         if "period" in data.get("group_by", []):
             raise ValidationError("compare windows are given by window/to; do not group by period", "group_by")
+        if data.get("explain") == "period" or data.get("explain") in data.get("group_by", []):
+            raise ValidationError("explain by a grouping other than period and the group_by ones", "explain")
+        if data.get("explain") and data.get("metric") == VOLUME:
+            raise ValidationError("volume changes are not explained; explain a score", "explain")
 
     @validates_schema
     def _volume_of(self, data, **_kwargs) -> None:
@@ -191,6 +201,9 @@ class CompareCellSchema(ReplySchema):
                                                   "difference's parts hold the rate ratio with its exact interval)"})
     significant = fields.Boolean(required=True)
     direction = fields.String(required=True, validate=validate.OneOf(["up", "down", "none"]))
+    explanation = fields.Nested(ExplanationSchema, allow_none=True, load_default=None,
+                                metadata={"description": "with `explain`: why a significant change happened; "
+                                                         "null for cells without a significant change"})
 
 
 class CompareReplySchema(ReplySchema):
@@ -207,6 +220,7 @@ class CompareReplySchema(ReplySchema):
     alpha = fields.Float(required=True)
     confidence = fields.Float(required=True)
     group_by = fields.List(fields.String(), required=True)
+    explain = fields.String(allow_none=True, load_default=None, metadata={"description": "the grouping asked for"})
     cells = fields.List(fields.Nested(CompareCellSchema), required=True)
     min_cell_size = fields.Integer(allow_none=True, load_default=None, metadata={"description": MIN_CELL_HELP})
     unmatched = unmatched_field()

@@ -86,7 +86,7 @@ def journey_patterns(session: Session, *, survey_id: str, outcome_key: str, star
     for i, (customer, (value, _at)) in enumerate(sorted(outcomes.items())):
         values[i, 0] = value
         for j, group in enumerate(groups, start=1):
-            tally = sums.get(customer, {}).get(group)
-            if tally:
-                values[i, j] = tally[0] / tally[1]
+            found = sums.get(customer, {}).get(group)
+            if found:
+                values[i, j] = found[0] / found[1]
     return groups, Patterns(values, np.ones(len(outcomes)))

@@ -1,0 +1,91 @@
+"""The keywords that rose among the comments of low scores, for an explained compare cell."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.metrics.models.responses import ResponseComment, ScoreAnswer
+from services.metrics.scores.keywords import MAX_COMMENTS
+from services.metrics.scores.metric_defs import METRICS
+from services.metrics.scores.query import filter_conditions
+from services.metrics.scores.reports import scope_from_args
+from services.metrics.voc.groups import csat_group, nps_group
+from services.metrics.voc.keywords import CURRENT, PREVIOUS, Comment, analyze_keywords
+from services.metrics.voc.tokenize import keywords_of
+
+MAX_KEYWORDS = 5
+MAX_EXAMPLES = 2
+_LOW, _OTHER = "low", "other"
+
+
+def low_values(metric: str) -> tuple[list[int], str]:
+    """The answers that count as low, and how to say so: NPS detractors, unsatisfied CSAT, CES below the middle."""
+    definition = METRICS[metric]
+    values = range(definition.low, definition.high + 1)
+    if metric == "nps":
+        return [v for v in values if nps_group(v) == "detractor"], "nps detractors (0-6)"
+    if metric == "csat":
+        return [v for v in values if csat_group(v) == "unsatisfied"], "csat unsatisfied (1-3)"
+    middle = (definition.low + definition.high) / 2
+    low = [v for v in values if v < middle]
+    return low, f"ces {low[0]}-{low[-1]}"
+
+
+def _cell_args(args: dict[str, Any], group: dict[str, str | None]) -> dict[str, Any]:
+    """The compare's filters narrowed to one cell's group values."""
+    narrowed = {**args, "segment": list(args.get("segment", []))}
+    for name, value in group.items():
+        if name.startswith("attr."):
+            narrowed["segment"].append(f"{name[5:]}:{value}")
+        else:
+            narrowed[name] = [value]
+    return narrowed
+
+
+def low_score_keywords(session: Session, args: dict[str, Any], group: dict[str, str | None], *, metric: str,
+                       current: tuple[datetime, datetime], baseline: tuple[datetime, datetime]) -> dict[str, Any]:
+    """Keywords whose low-score mentions rose in ``current`` against ``baseline``, with example comments.
+
+    A keyword's share is the comments of low-score answers that mention it over *all* the cell's comments
+    of the window, so it rises when such complaints become more frequent, whether because there are
+    more low scores or because low scores talk about something new.
+    """
+    values, label = low_values(metric)
+    scope = scope_from_args(_cell_args(args, group), metrics=(metric,), start=baseline[0], end=current[1])
+    low_answer = select(ScoreAnswer.id).where(ScoreAnswer.response_id == ResponseComment.response_id,
+                                              ScoreAnswer.metric == metric, ScoreAnswer.value.in_(values)).exists()
+    query = (select(ResponseComment.response_id, ResponseComment.text, ResponseComment.keywords,
+                    ResponseComment.answered_at, low_answer.label("low"))
+             .where(ResponseComment.answered_at >= baseline[0], ResponseComment.answered_at < current[1],
+                    *filter_conditions(scope, ResponseComment))
+             .order_by(ResponseComment.answered_at.desc()).limit(MAX_COMMENTS))
+    known: dict[str, list[str]] = {}
+    comments = []
+    for row in session.execute(query):
+        if baseline[1] <= row.answered_at < current[0]:
+            continue  # between the windows (a baseline of N windows ends where the current one starts)
+        if row.low:
+            known[row.text] = row.keywords
+        period = CURRENT if row.answered_at >= current[0] else PREVIOUS
+        # every comment counts in the denominator; only those of low scores mention keywords (the
+        # tokenizer's language hint carries which is which)
+        comments.append(Comment(comment_id=row.response_id, text=row.text, group="low", period=period,
+                                lang=_LOW if row.low else _OTHER))
+
+    def low_keywords(text: str, lang: str | None) -> list[str]:
+        return (known.get(text) or keywords_of(text, None)) if lang == _LOW else []
+
+    report = analyze_keywords(comments, groups=["low"], top_k=1, max_rising=MAX_KEYWORDS,
+                              max_examples=MAX_EXAMPLES, tokenizer=low_keywords)
+    [result] = report.groups
+    rising = [{"keyword": k.keyword, "count": k.count, "previous_count": k.previous_count, "share": k.share,
+               "previous_share": k.previous_share, "ratio": k.ratio, "ratio_ci_low": k.ratio_ci_low,
+               "q_value": k.q_value,
+               "examples": [{"response_id": str(e.comment_id), "text": e.text} for e in k.examples]}
+              for k in result.rising]
+    return {"low_scores": label, "n_comments": result.n_comments, "n_previous_comments": result.n_previous_comments,
+            "method": report.method, "rising": rising}

@@ -66,7 +66,16 @@ def init_auth(app: Flask, tables) -> None:
         address = request.remote_addr or "unknown"
         failures.check(address)  # 429 while this address has used up its failed attempts
         header = request.headers.get("Authorization")
-        token = parse_bearer(header)
+        reader = _credential_reader(app, request.path)
+        try:
+            credential = reader() if reader is not None else parse_bearer(header)
+        except UnauthenticatedError:
+            failures.failed(address)
+            raise
+        if isinstance(credential, Principal):  # the reader verified the caller itself (a signature)
+            g.principal = credential
+            return
+        token = credential
         if token is None:
             failures.failed(address)
             raise UnauthenticatedError(authorization_problem(header))
@@ -77,6 +86,23 @@ def init_auth(app: Flask, tables) -> None:
         if principal.role == Role.CONSOLE.value:  # the console acts for a person: that person's role
             principal = _acting_person(address, failures)
         g.principal = principal
+
+
+# Reads the credential of a request some other way than a Bearer header: returns the key (then
+# checked as any key), a Principal it verified itself, or None (401); may raise UnauthenticatedError.
+CredentialReader = Callable[[], "str | Principal | None"]
+
+
+def add_credential_reader(app: Flask, matches: Callable[[str], bool], reader: CredentialReader) -> None:
+    """Let a service read the key of the paths ``matches`` accepts with ``reader`` (e.g. HTTP Basic)."""
+    app.extensions.setdefault("cx_credential_readers", []).append((matches, reader))
+
+
+def _credential_reader(app: Flask, path: str) -> CredentialReader | None:
+    for matches, reader in app.extensions.get("cx_credential_readers", ()):
+        if matches(path):
+            return reader
+    return None
 
 
 def _acting_person(address: str, failures: AuthFailureLimit) -> Principal:

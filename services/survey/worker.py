@@ -15,6 +15,7 @@ from services.common.db import make_engine
 from services.common.observability import configure_logging
 from services.common.worker import Job, platform_jobs, run_worker
 from services.survey.clients.downstream import by_topic, erasure_handler, metrics_handler, notifier_handler
+from services.survey.clients.transactions import transactions_handler
 from services.survey.config import Config
 from services.survey.delivery.mail import FileMailer, SmtpMailer
 from services.survey.delivery.webhook import WebhookSender, in_app_sender
@@ -44,14 +45,15 @@ def build_senders(config: Config) -> dict[str, Sender]:
 
 
 def downstream_handlers(config: Config) -> dict:
-    """Outbox handlers: responses to metrics, low-score signals to notifier, erasures to both
-    (service key, timeouts)."""
+    """Outbox handlers: responses and order transactions to metrics, low-score signals to notifier,
+    erasures to both (service key, timeouts)."""
     def client(url: str) -> ServiceClient:
         return ServiceClient(url, api_key=config.SERVICE_KEY, timeout=config.HTTP_TIMEOUT_SECONDS,
                              retry=RetryPolicy(max_attempts=2), user_agent="cxloop-survey-worker")
 
     metrics, notifier = client(config.METRICS_URL), client(config.NOTIFIER_URL)
-    return {"metrics": by_topic({"response": metrics_handler(metrics), "erasure": erasure_handler(metrics)}),
+    return {"metrics": by_topic({"response": metrics_handler(metrics), "erasure": erasure_handler(metrics),
+                                 "transaction": transactions_handler(metrics)}),
             "notifier": by_topic({"signal": notifier_handler(notifier), "erasure": erasure_handler(notifier)})}
 
 

@@ -22,7 +22,11 @@ FINANCE_WRITES = ("/v1/transactions/batch", "/v1/transactions/import", "/v1/cont
 # What the services call on each other (services/survey/clients, services/notifier/clients).
 SERVICE_CALLS = {("metrics", "POST", "/v1/responses/batch"), ("notifier", "POST", "/v1/signals"),
                  ("metrics", "POST", "/v1/erasures"), ("notifier", "POST", "/v1/erasures"),
+                 ("metrics", "POST", "/v1/transactions/batch"),  # order events from CDPs (issue 19)
                  *(("metrics", "GET", path) for path in SCORES)}
+# The Segment-compatible tracking API: a CDP's SDK posts events with an ingest key (its write key).
+TRACKING_CALLS = tuple(f"/v1/{call}" for call in ("batch", "track", "identify", "page", "screen", "group", "alias"))
+TRACKING_WEBHOOKS = "/v1/tracking/webhooks/"
 PERSONAL = ("/v1/customers/", "/v1/subscriptions",  # contact records; subscriptions hold leads' addresses
             "/v1/events")  # stored events name customers and carry their attributes
 
@@ -40,13 +44,17 @@ def design_allows(service: str, method: str, path: str, role: str) -> bool:
     if role == "ingest":  # client systems: post events; their app backend also reads a customer's
         # pending in-app surveys and records an unsubscribe (a product decision, see issue 3)
         return service == "survey" and (
-            (method == "POST" and path.startswith("/v1/events")) or
+            (method == "POST" and (path.startswith(("/v1/events", TRACKING_WEBHOOKS)) or path in TRACKING_CALLS)) or
             (path.startswith("/v1/customers/") and path.endswith(("/pending-surveys", "/unsubscribe"))))
     if role == "analyst":  # alerts carry low-score customers' ids and comments: personal data
         return method == "GET" and not path.startswith(PERSONAL + ("/v1/alerts",)) and not path.endswith("/pending-surveys")
     if role == "marketer":  # surveys, touchpoints, triggers and what they produce; reads scores
         if service == "survey":
             if path.startswith("/v1/events"):  # reads recent events to dry-run triggers; never posts them
+                return method == "GET"
+            if path in TRACKING_CALLS or path.startswith(TRACKING_WEBHOOKS):  # nor through the tracking API
+                return False
+            if path.startswith("/v1/tracking/sources"):  # a source's options and webhook secret: admins set them
                 return method == "GET"
             return not (method == "DELETE" and path.startswith("/v1/customers"))
         return service == "metrics" and method == "GET" and path in SCORES

@@ -11,7 +11,7 @@ from services.common.db import get_session
 from services.metrics.finance.transactions import add_transactions, import_transactions_csv
 from shared.contracts.finance import IngestReplySchema, TransactionBatchSchema
 
-WRITERS = ("finance",)
+WRITERS = ("finance", "service")  # service: survey forwards order events from CDPs
 UNLIMITED = 1 << 62
 
 transactions_blueprint = ApiBlueprint("transactions", __name__, url_prefix="/v1/transactions",
@@ -33,7 +33,7 @@ class TransactionBatch(MethodView):
     @transactions_blueprint.arguments(TransactionBatchSchema)
     @transactions_blueprint.response(200, IngestReplySchema)
     def post(self, batch):
-        """Store up to 10,000 transactions; idempotent by id; any bad row rejects the batch (finance)."""
+        """Store up to 10,000 transactions; idempotent by id; any bad row rejects the batch (finance; service)."""
         result = add_transactions(get_session(), transactions=batch["transactions"],
                                   now=current_app.extensions["clock"].now())
         return result.__dict__
@@ -41,7 +41,7 @@ class TransactionBatch(MethodView):
 
 @transactions_blueprint.route("/import")
 class TransactionImport(MethodView):
-    @require_roles(*WRITERS)
+    @require_roles("finance")
     @transactions_blueprint.doc(requestBody={"required": True, "content": {"text/csv": {"schema": {
         "type": "string", "description": "header: id,customer_id,occurred_at,amount,currency[,segment][,...]"}}}})
     @transactions_blueprint.response(200, IngestReplySchema)

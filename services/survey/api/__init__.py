@@ -11,6 +11,8 @@ from services.survey.api import (
     response_page,
     responses,
     surveys,
+    tracking,
+    tracking_settings,
     triggers,
     unsubscribe,
     webhooks,
@@ -21,4 +23,4 @@ def blueprints() -> list:
     """The service's API blueprints, registered by the app factory."""
     return [surveys.blp, events.blp, triggers.blp, invitations.blp, customers.blp, unsubscribe.blp,
             responses.blp, response_page.response_page, event_types.blp, contact_rules.blp,
-            previews.blp, previews.preview_page, brand.blp, webhooks.blp]
+            previews.blp, previews.preview_page, brand.blp, webhooks.blp] + [tracking.blp, tracking_settings.blp]

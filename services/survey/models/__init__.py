@@ -9,9 +9,11 @@ from services.survey.models.invitations import Invitation, InvitationDecision, f
 from services.survey.models.responses import Response
 from services.survey.models.settings import ContactSettings
 from services.survey.models.surveys import Survey, SurveyVersion, Touchpoint
+from services.survey.models.tracking import TrackingEventMapping, TrackingOrder, TrackingSource
 from services.survey.models.triggers import Trigger
 from services.survey.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = ["Base", "PLATFORM", "Brand", "Customer", "JourneyEvent", "Invitation", "InvitationDecision",
            "Response", "ContactSettings", "Survey", "SurveyVersion", "Touchpoint", "Trigger", "find_invitation_by_token"]
 __all__ += ["WebhookDelivery", "WebhookEndpoint", "WebhookEvent"]
+__all__ += ["TrackingEventMapping", "TrackingOrder", "TrackingSource"]

@@ -30,6 +30,7 @@ from shared.contracts.tracking import (
     SegmentMessageSchema,
     TrackingReplySchema,
 )
+from shared.errors import ErrorSchema
 
 blp = ApiBlueprint("tracking", __name__, url_prefix="/v1",
                    description="Segment-compatible tracking API: point a Segment or RudderStack SDK at cxloop")
@@ -134,8 +135,8 @@ class Batch(MethodView):
     @blp.doc(security=SECURITY, requestBody={"required": True, "content": {
         "application/json": {"schema": SegmentBatchSchema}}})
     @blp.response(200, TrackingReplySchema, description=_REPLY_NOTE)
-    @blp.alt_response(413, response="PAYLOAD_TOO_LARGE", description=f"over {MAX_TRACKING_BATCH_BYTES} bytes")
-    @blp.alt_response(429, response="TOO_MANY_REQUESTS", description="rate limited; see Retry-After")
+    @blp.alt_response(413, schema=ErrorSchema, description=f"over {MAX_TRACKING_BATCH_BYTES} bytes")
+    @blp.alt_response(429, schema=ErrorSchema, description="rate limited; see Retry-After")
     def post(self):
         """Record a batch of Segment calls (ingest; gzip accepted): identify upserts the customer, track
         stores a journey event (a messageId seen before adds nothing); page, screen, group and alias are
@@ -151,7 +152,7 @@ def _single_route(kind: MessageType) -> None:
         @blp.doc(security=SECURITY, requestBody={"required": True, "content": {
             "application/json": {"schema": SegmentMessageSchema}}})
         @blp.response(200, TrackingReplySchema, description=_REPLY_NOTE)
-        @blp.alt_response(413, response="PAYLOAD_TOO_LARGE", description=f"over {MAX_MESSAGE_BYTES} bytes")
+        @blp.alt_response(413, schema=ErrorSchema, description=f"over {MAX_MESSAGE_BYTES} bytes")
         def post(self):
             document = _document()
             return _ingest([{**document, "type": kind.value}], document)

@@ -37,6 +37,8 @@ def design_allows(service: str, method: str, path: str, role: str) -> bool:
         return True
     if path.startswith(("/v1/outbox", "/v1/set-aside")):  # operators' views of undelivered work: admin only
         return False
+    if path.startswith("/v1/webhooks"):  # response webhook endpoints receive every answer: admin only
+        return False
     if path.startswith("/v1/keys") or path == "/v1/responses/import":  # keys; history written in bulk
         return False
     if role == "service":
@@ -109,7 +111,7 @@ def apps(tmp_path_factory):
 
 
 def _concrete(path: str) -> str:
-    path = re.sub(r"\{(?:survey_id|trigger_id|invitation_id|version)\}", "987654", path)
+    path = re.sub(r"\{(?:survey_id|trigger_id|invitation_id|version|endpoint_id|delivery_id)\}", "987654", path)
     return re.sub(r"\{[a-z_]+\}", "nobody-987654", path)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.metrics.models.responses import ResponseComment, ScoreAnswer
@@ -58,23 +58,24 @@ def low_score_keywords(session: Session, args: dict[str, Any], group: dict[str, 
     scope = scope_from_args(_cell_args(args, group), metrics=(metric,), start=baseline[0], end=current[1])
     low_answer = select(ScoreAnswer.id).where(ScoreAnswer.response_id == ResponseComment.response_id,
                                               ScoreAnswer.metric == metric, ScoreAnswer.value.in_(values)).exists()
+    in_range = [ResponseComment.answered_at >= baseline[0], ResponseComment.answered_at < current[1],
+                *filter_conditions(scope, ResponseComment)]
     query = (select(ResponseComment.response_id, ResponseComment.text, ResponseComment.keywords,
-                    ResponseComment.answered_at, low_answer.label("low"))
-             .where(ResponseComment.answered_at >= baseline[0], ResponseComment.answered_at < current[1],
-                    *filter_conditions(scope, ResponseComment))
-             .order_by(ResponseComment.answered_at.desc()).limit(MAX_COMMENTS))
+                    ResponseComment.answered_at)
+             .where(*in_range, low_answer).order_by(ResponseComment.answered_at.desc()).limit(MAX_COMMENTS))
     known: dict[str, list[str]] = {}
     comments = []
     for row in session.execute(query):
         if baseline[1] <= row.answered_at < current[0]:
             continue  # between the windows (a baseline of N windows ends where the current one starts)
-        if row.low:
-            known[row.text] = row.keywords
+        known[row.text] = row.keywords
         period = CURRENT if row.answered_at >= current[0] else PREVIOUS
-        # every comment counts in the denominator; only those of low scores mention keywords (the
-        # tokenizer's language hint carries which is which)
-        comments.append(Comment(comment_id=row.response_id, text=row.text, group="low", period=period,
-                                lang=_LOW if row.low else _OTHER))
+        comments.append(Comment(comment_id=row.response_id, text=row.text, group="low", period=period, lang=_LOW))
+    # every other comment of the windows counts in the denominator only: counted in SQL, not shipped
+    for period, (start, end) in ((CURRENT, current), (PREVIOUS, baseline)):
+        others = session.scalar(select(func.count()).select_from(ResponseComment).where(
+            *in_range, ~low_answer, ResponseComment.answered_at >= start, ResponseComment.answered_at < end))
+        comments.extend([Comment(comment_id=None, text="-", group="low", period=period, lang=_OTHER)] * int(others or 0))
 
     def low_keywords(text: str, lang: str | None) -> list[str]:
         return (known.get(text) or keywords_of(text, None)) if lang == _LOW else []

@@ -47,6 +47,8 @@ class Config(ServiceConfig):
         self.ACTOR_LIFETIME_SECONDS = int(env.get(prefix + "ACTOR_LIFETIME_SECONDS", "120"))
         self.SERVICE_TIMEOUT_SECONDS = float(env.get(prefix + "SERVICE_TIMEOUT_SECONDS", "5"))
         self.SERVICE_READ_ATTEMPTS = int(env.get(prefix + "SERVICE_READ_ATTEMPTS", "2"))
+        # How many independent reads of one page go to the services at once (1: one after another).
+        self.PARALLEL_READS = int(env.get(prefix + "PARALLEL_READS", "4"))
         # Sign-in attempts: per account and per client address (token buckets, per process).
         self.LOGIN_LIMIT_PER_ACCOUNT_PER_MINUTE = float(env.get(prefix + "LOGIN_LIMIT_PER_ACCOUNT_PER_MINUTE", "2"))
         self.LOGIN_LIMIT_PER_ACCOUNT_BURST = float(env.get(prefix + "LOGIN_LIMIT_PER_ACCOUNT_BURST", "5"))

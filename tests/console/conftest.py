@@ -62,7 +62,11 @@ def console_stack(make_service, migrated_databases, backend, tmp_path):
         environ = {"CONSOLE_DATABASE_URL": engine.url.render_as_string(hide_password=False),
                    "CX_VAR_DIR": str(tmp_path), "CX_ADMIN_KEY": ADMIN_KEY,
                    "CX_CONSOLE_ADMIN_EMAIL": ADMIN_EMAIL, "CX_CONSOLE_ADMIN_PASSWORD": ADMIN_PASSWORD,
-                   "CONSOLE_DEFAULT_LANGUAGE": "en", **SERVICE_ENV, **(env or {})}
+                   "CONSOLE_DEFAULT_LANGUAGE": "en",
+                   # The in-process services here share one database connection each (rolled back at
+                   # the end), which serves one statement at a time: the page's reads go in order.
+                   # The browser tests and the end-to-end walk send them together.
+                   "CONSOLE_PARALLEL_READS": "1", **SERVICE_ENV, **(env or {})}
         config = TestConfig(environ)
         config.CONSOLE_TEST_ENV = environ  # lets a test start a second console on the same database
         transports = ({name: httpx.WSGITransport(app=service.app) for name, service in services.items()}

@@ -6,7 +6,7 @@ with ``httpx.WSGITransport`` onto in-process apps) through ``create_app(..., cli
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 from flask import current_app
@@ -15,6 +15,7 @@ from services.console.clients.base import ClientSettings, ConsoleServiceError, S
 from services.console.clients.metrics import MetricsClient
 from services.console.clients.notifier import NotifierClient
 from services.console.clients.survey import SurveyClient
+from services.console.clients.together import ReadsTogether
 
 __all__ = ["ServiceClients", "service_clients", "ConsoleServiceError", "ServiceDownError", "ServiceRefusedError"]
 
@@ -26,6 +27,7 @@ class ServiceClients:
     survey: SurveyClient
     metrics: MetricsClient
     notifier: NotifierClient
+    together: ReadsTogether = field(default_factory=lambda: ReadsTogether(workers=1))
 
     @classmethod
     def from_config(cls, config, *, transports: dict[str, httpx.BaseTransport] | None = None) -> "ServiceClients":
@@ -40,11 +42,16 @@ class ServiceClients:
 
         return cls(survey=SurveyClient(settings("survey", config.SURVEY_URL)),
                    metrics=MetricsClient(settings("metrics", config.METRICS_URL)),
-                   notifier=NotifierClient(settings("notifier", config.NOTIFIER_URL)))
+                   notifier=NotifierClient(settings("notifier", config.NOTIFIER_URL)),
+                   together=ReadsTogether(workers=config.PARALLEL_READS))
 
     def by_service(self) -> dict[str, SurveyClient | MetricsClient | NotifierClient]:
         """The three clients by service name."""
         return {"survey": self.survey, "metrics": self.metrics, "notifier": self.notifier}
+
+    def read_together(self, reads) -> dict:
+        """A page's independent reads at once (see ``clients.together``): value or error, by name."""
+        return self.together.run(reads)
 
 
 def service_clients() -> ServiceClients:

@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 
 from services.common.exceptions import DomainError
 from services.console.audit import Actor
+from services.console.clients import service_clients
 from services.console.clients.base import ConsoleServiceError, ServiceDownError, ServiceRefusedError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -82,3 +83,22 @@ def apply_errors(form: FlaskForm, error: DomainError | ServiceRefusedError | Con
             form.form_errors.extend(f"{name}: {message}" for message in messages)
     if general:
         form.form_errors.append(general)
+
+
+def optional_reads(reads: dict[str, Callable[[Any], Any]]) -> dict[str, tuple[Any, str | None]]:
+    """Reads a page can do without, sent together: each ``(value, None)``, ``(None, problem to show)``,
+    or ``(None, None)`` when the service refuses this person's role (the page then leaves that part out).
+
+    Each read takes the person as its only argument (``functools.partial`` for the rest).
+    """
+    person = current_user._get_current_object()
+    outcomes = service_clients().read_together({name: functools.partial(read, person) for name, read in reads.items()})
+    results: dict[str, tuple[Any, str | None]] = {}
+    for name, outcome in outcomes.items():
+        if not isinstance(outcome, ConsoleServiceError):
+            results[name] = (outcome, None)
+        elif isinstance(outcome, ServiceRefusedError) and outcome.status == 403:
+            results[name] = (None, None)
+        else:
+            results[name] = (None, service_problem(outcome))
+    return results

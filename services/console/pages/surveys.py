@@ -6,6 +6,7 @@ may change surveys (marketers and admins), the pages only hide the buttons from 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -121,26 +122,29 @@ def _page_context(state: dict[str, Any], **extra: Any) -> dict[str, Any]:
             "general_errors": [], "unsaved": False, **extra}
 
 
-def _touchpoints_or_problem() -> tuple[list[dict[str, Any]], str | None]:
-    try:
-        return service_clients().survey.list_touchpoints(current_user), None
-    except ConsoleServiceError as error:
-        _refused_403(error)
-        return [], service_problem(error)
+def _builder_reads(survey: dict[str, Any] | None, *, definition: bool = False) -> dict[str, Any]:
+    """The builder's reads, sent together: touchpoints, the version history of a published survey and,
+    with ``definition``, its live version when it has no draft. Each a value or its ConsoleServiceError."""
+    client, person = service_clients().survey, current_user._get_current_object()
+    reads = {"touchpoints": functools.partial(client.list_touchpoints, person)}
+    if survey is not None and survey.get("live_version"):
+        reads["versions"] = functools.partial(client.list_versions, person, survey["id"])
+        if definition and not survey.get("draft"):
+            reads["definition"] = functools.partial(client.get_version, person, survey["id"], survey["live_version"])
+    return service_clients().read_together(reads)
 
 
 def _render_builder(state: dict[str, Any], *, survey: dict[str, Any] | None = None, status: int = 200,
-                    **extra: Any):
-    touchpoints, problem = _touchpoints_or_problem()
+                    got: dict[str, Any] | None = None, **extra: Any):
+    got = got or _builder_reads(survey)
+    touchpoints, versions, history_problem = got["touchpoints"], got.get("versions", []), None
     general = list(extra.pop("general_errors", []))
-    if problem:
-        general.append(problem)
-    versions, history_problem = [], None
-    if survey is not None and survey.get("live_version"):
-        try:
-            versions = service_clients().survey.list_versions(current_user, survey["id"])
-        except ConsoleServiceError as error:
-            history_problem = service_problem(error)
+    if isinstance(touchpoints, ConsoleServiceError):
+        _refused_403(touchpoints)
+        general.append(service_problem(touchpoints))
+        touchpoints = []
+    if isinstance(versions, ConsoleServiceError):
+        versions, history_problem = [], service_problem(versions)
     return render_template("pages/surveys/builder.html",
                            **_page_context(state, survey=survey, touchpoints=touchpoints, general_errors=general,
                                            versions=versions, history_problem=history_problem, **extra)), status
@@ -208,18 +212,20 @@ def new():
     return _render_builder(blank_survey())
 
 
-def _load(survey_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The survey and the definition the builder edits: its draft, else its live version."""
-    client = service_clients().survey
+def _load(survey_id: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The survey, the definition the builder edits (its draft, else its live version) and the builder's reads."""
     try:
-        survey = client.get_survey(current_user, survey_id)
-        definition = survey.get("draft") or client.get_version(current_user, survey_id, survey["live_version"])["definition"]
+        survey = service_clients().survey.get_survey(current_user, survey_id)
+        got = _builder_reads(survey, definition=True)
+        version = got.get("definition")
+        if isinstance(version, ConsoleServiceError):
+            raise version
     except ConsoleServiceError as error:
         _refused_403(error)
         if isinstance(error, ServiceRefusedError) and error.status == 404:
             abort(404)
         raise
-    return survey, definition
+    return survey, survey.get("draft") or version["definition"], got
 
 
 @surveys_pages.route("/<int:survey_id>/edit", methods=["GET", "POST"])
@@ -234,8 +240,8 @@ def edit(survey_id: int):
             return _failed(read_form(request.form), error, survey={"id": survey_id, "name": "", "status": "",
                                                                       "live_version": None, "draft": None})
         return _builder_post(survey)
-    survey, definition = _load(survey_id)
-    return _render_builder(from_survey(survey, definition), survey=survey)
+    survey, definition, got = _load(survey_id)
+    return _render_builder(from_survey(survey, definition), survey=survey, got=got)
 
 
 @surveys_pages.post("/<int:survey_id>/publish")

@@ -6,6 +6,7 @@ translate the form into one API call, put the service's errors next to the field
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -16,7 +17,7 @@ from flask_login import current_user, login_required
 from services.common.db import get_session
 from services.console.audit import record_change
 from services.console.clients import ConsoleServiceError, ServiceRefusedError, service_clients
-from services.console.pages.support import acting_actor, apply_errors, now, service_problem
+from services.console.pages.support import acting_actor, apply_errors, now, optional_reads
 from services.console.trigger_decisions import channel_label, duration, explain_preview, moment
 from services.console.trigger_form import (
     OPERATOR_LABELS,
@@ -38,16 +39,6 @@ def _refused_as_page(error: ConsoleServiceError) -> None:
         abort(error.status)
 
 
-def _optional(call, *args, **kwargs) -> tuple[Any, str | None]:
-    """A read the page can do without: its value, or None and the problem to show."""
-    try:
-        return call(current_user, *args, **kwargs), None
-    except ConsoleServiceError as error:
-        if isinstance(error, ServiceRefusedError) and error.status == 403:
-            return None, None
-        return None, service_problem(error)
-
-
 @triggers_pages.get("")
 @login_required
 def index():
@@ -58,23 +49,29 @@ def index():
     except ConsoleServiceError as error:
         _refused_as_page(error)
         raise
-    surveys, _problem = _optional(survey.list_surveys)
-    rules, rules_problem = _optional(survey.contact_rules)
+    reads = optional_reads({"surveys": survey.list_surveys, "rules": survey.contact_rules})
+    (surveys, _problem), (rules, rules_problem) = reads["surveys"], reads["rules"]
     return render_template("pages/triggers/list.html", triggers=triggers, rules=rules, rules_problem=rules_problem,
                            surveys={item["id"]: item for item in surveys or []}, can_edit=current_user.role in EDITORS)
 
 
 def _choices(form: TriggerForm, trigger: dict[str, Any] | None) -> dict[str, Any]:
-    """Fill the survey and event type pickers; returns what the page shows beside them."""
+    """Fill the survey and event type pickers; returns what the page shows beside them, and the recent
+    events of the trigger's type for the dry run. The reads go to the survey service together."""
     survey = service_clients().survey
-    surveys, surveys_problem = _optional(survey.list_surveys)
+    reads = {"surveys": survey.list_surveys, "event_types": survey.list_event_types, "rules": survey.contact_rules}
+    if trigger is not None:
+        reads["events"] = functools.partial(survey.recent_events, event_type=trigger["event_type"],
+                                            limit=RECENT_EVENTS)
+    got = optional_reads(reads)
+    surveys, surveys_problem = got["surveys"]
     published = [item for item in surveys or [] if item.get("status") == SurveyStatus.PUBLISHED]
     form.survey_id.choices = [("", _("Choose a published survey"))] + [(str(item["id"]), item["name"])
                                                                         for item in published]
     if trigger and not any(str(item["id"]) == str(trigger["survey_id"]) for item in published):
         form.survey_id.choices.append((str(trigger["survey_id"]), _("Survey %(id)s (not published)",
                                                                     id=trigger["survey_id"])))
-    event_types, types_problem = _optional(survey.list_event_types)
+    event_types, types_problem = got["event_types"]
     event_types = event_types or []
     form.event_type.choices = [("", _("Choose an event type"))] + [
         (item["type"], _("%(type)s · %(count)s events, last %(when)s", type=item["type"],
@@ -83,18 +80,20 @@ def _choices(form: TriggerForm, trigger: dict[str, Any] | None) -> dict[str, Any
     current = (trigger or {}).get("event_type") or form.event_type.data
     if current and not any(item["type"] == current for item in event_types):
         form.event_type.choices.append((current, _("%(type)s · not seen yet", type=current)))
-    rules, rules_problem = _optional(survey.contact_rules)
+    rules, rules_problem = got["rules"]
     return {"surveys": {item["id"]: item for item in surveys or []}, "event_types": event_types, "rules": rules,
-            "read_problems": [p for p in (surveys_problem, types_problem, rules_problem) if p]}
+            "read_problems": [p for p in (surveys_problem, types_problem, rules_problem) if p],
+            "recent": got.get("events", (None, None))}
 
 
 def _render_editor(form: TriggerForm, trigger: dict[str, Any] | None, status: int = 200,
                    context: dict[str, Any] | None = None, **extra: Any):
     context = context or _choices(form, trigger)
-    if trigger is not None:
-        extra.setdefault("dry_run", _dry_run_form(trigger))
+    if trigger is not None and "dry_run" not in extra:
+        extra["dry_run"] = _dry_run_form(*context["recent"])
+    page = {name: value for name, value in context.items() if name != "recent"}
     return render_template("pages/triggers/edit.html", form=form, trigger=trigger,
-                           can_edit=current_user.role in EDITORS, **context, **extra), status
+                           can_edit=current_user.role in EDITORS, **page, **extra), status
 
 
 def _save(form: TriggerForm, trigger: dict[str, Any] | None, context: dict[str, Any]):
@@ -163,11 +162,9 @@ def _editor_post(form: TriggerForm, trigger: dict[str, Any] | None):
     return _save(form, trigger, context)
 
 
-def _dry_run_form(trigger: dict[str, Any]) -> dict[str, Any]:
+def _dry_run_form(events: list[dict[str, Any]] | None, problem: str | None) -> dict[str, Any]:
     """The dry run's form with the recent real events of the trigger's type."""
     form = DryRunForm(formdata=None)
-    events, problem = _optional(service_clients().survey.recent_events, event_type=trigger["event_type"],
-                                limit=RECENT_EVENTS)
     _event_choices(form, events or [])
     return {"form": form, "events": events or [], "problem": problem}
 
@@ -217,8 +214,11 @@ def dry_run(trigger_id: int):
     except ConsoleServiceError as error:
         _refused_as_page(error)
         raise
+    trigger_form = TriggerForm(formdata=None)
+    fill_from_trigger(trigger_form, trigger)
+    context = _choices(trigger_form, trigger)
     form = DryRunForm()
-    events, problem = _optional(survey.recent_events, event_type=trigger["event_type"], limit=RECENT_EVENTS)
+    events, problem = context["recent"]
     _event_choices(form, events or [])
     result, explanation, status = None, None, 200
     if not form.validate_on_submit():
@@ -238,12 +238,9 @@ def dry_run(trigger_id: int):
                 apply_errors(form, error)
             status = 403 if isinstance(error, ServiceRefusedError) and error.status == 403 else 422
         else:
-            rules, _problem = _optional(survey.contact_rules)
-            explanation = explain_preview(result, trigger=trigger, rules=rules, now=now())
-    trigger_form = TriggerForm(formdata=None)
-    fill_from_trigger(trigger_form, trigger)
+            explanation = explain_preview(result, trigger=trigger, rules=context["rules"], now=now())
     dry = {"form": form, "events": events or [], "problem": problem, "result": result, "explanation": explanation}
-    return _render_editor(trigger_form, trigger, status, dry_run=dry)
+    return _render_editor(trigger_form, trigger, status, context, dry_run=dry)
 
 
 @triggers_pages.context_processor

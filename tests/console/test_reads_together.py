@@ -1,0 +1,54 @@
+"""A page's independent reads go to the services at once (``clients.together``), and a failed one is
+returned in its place."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from services.console.clients.base import ServiceDownError
+from services.console.clients.together import ReadsTogether
+
+
+def test_reads_run_at_the_same_time():
+    """Three reads that each wait for the other two finish only if they run concurrently."""
+    barrier = threading.Barrier(3, timeout=10)
+    together = ReadsTogether(workers=4)
+
+    def read(value):
+        def go():
+            barrier.wait()  # raises BrokenBarrierError after 10 s if the reads ran one by one
+            return value
+        return go
+
+    try:
+        assert together.run({"a": read(1), "b": read(2), "c": read(3)}) == {"a": 1, "b": 2, "c": 3}
+    finally:
+        together.close()
+
+
+def test_a_failed_read_is_returned_in_its_place_and_other_errors_are_raised():
+    together = ReadsTogether(workers=2)
+    down = ServiceDownError("survey", "connection refused")
+
+    def fails():
+        raise down
+
+    def breaks():
+        raise KeyError("a bug is not a service problem")
+
+    try:
+        assert together.run({"ok": lambda: "fine", "down": fails}) == {"ok": "fine", "down": down}
+        with pytest.raises(KeyError):
+            together.run({"ok": lambda: "fine", "bug": breaks})
+    finally:
+        together.close()
+
+
+def test_one_worker_reads_in_order_on_the_calling_thread():
+    together = ReadsTogether(workers=1)
+    seen = []
+    together.run({"a": lambda: seen.append(threading.current_thread().name),
+                  "b": lambda: seen.append(threading.current_thread().name)})
+    assert seen == [threading.current_thread().name] * 2

@@ -20,6 +20,25 @@ ROLE_LABELS = {
 # Each language is named in itself, so a person can find theirs whatever the page's language.
 LANGUAGE_LABELS = {"ko": "한국어", "en": "English"}
 
+# Audit actions (``<thing>.<verb in the past>``, see ``audit.record_change``) as people read them.
+AUDIT_ACTION_LABELS = {
+    "user.signed_in": _l("Signed in"),
+    "user.signed_out": _l("Signed out"),
+    "user.created": _l("Person added"),
+    "user.updated": _l("Person changed"),
+    "user.disabled": _l("Person disabled"),
+    "user.enabled": _l("Person enabled again"),
+    "key.created": _l("API key created"),
+    "key.revoked": _l("API key revoked"),
+    "survey.created": _l("Survey created"),
+    "survey.changed": _l("Survey draft changed"),
+    "survey.published": _l("Survey published"),
+    "trigger.created": _l("Trigger created"),
+    "trigger.updated": _l("Trigger changed"),
+    "contact_budget.changed": _l("Contact budget changed"),
+    "contact_budget.reset": _l("Contact budget back to configuration"),
+}
+
 assert set(ROLES) <= set(ROLE_LABELS) and set(ROLE_NAMES) <= set(ROLE_LABELS)
 assert set(LANGUAGES) == set(LANGUAGE_LABELS)
 
@@ -32,3 +51,9 @@ def role_choices(roles=ROLES) -> list[tuple[str, str]]:
 def language_choices() -> list[tuple[str, str]]:
     """(value, label) pairs for a language select."""
     return [(language, LANGUAGE_LABELS[language]) for language in LANGUAGES]
+
+
+def audit_action_label(action: str) -> str:
+    """What an audit action means, in the page's language (the code itself when it is not known)."""
+    label = AUDIT_ACTION_LABELS.get(action)
+    return str(label) if label is not None else action

@@ -123,6 +123,31 @@ def test_the_audit_log_lists_changes_newest_first_and_filters_by_action(console)
     assert page.index("user.created") < page.index("user.signed_in") or "user.created" in page
     filtered = text_of(http.get("/settings/audit?action=user.created"))
     assert "minji.kim@example.com" in filtered and "user.signed_in</code>" not in filtered
+    assert "Person added" in filtered  # what the code means, with the code under it
+    post_form(http, "/settings/preferences", {"language": "ko", "time_zone": "Asia/Seoul"})
+    assert "사용자 추가됨" in text_of(http.get("/settings/audit?action=user.created"))
+
+
+def test_every_audited_action_has_words_for_people():
+    """Each ``<thing>.<verb>`` literal the console records is in the one table of audit labels."""
+    import ast
+    from pathlib import Path
+
+    import services.console
+    from services.console.vocabulary import AUDIT_ACTION_LABELS
+
+    recorded = set()
+    for path in Path(services.console.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "action":
+                recorded |= {leaf.value for leaf in ast.walk(node.value)
+                             if isinstance(leaf, ast.Constant) and isinstance(leaf.value, str)}
+            elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_audit" and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant):
+                    recorded.add(first.value)
+    assert {"key.created", "contact_budget.reset", "user.enabled"} <= recorded  # the scan finds them
+    assert recorded <= set(AUDIT_ACTION_LABELS), recorded - set(AUDIT_ACTION_LABELS)
 
 
 def test_a_person_picks_their_language_and_time_zone(console):

@@ -9,7 +9,7 @@ from services.common.db import get_session
 from services.console.navigation import items_for
 from services.console.pages.support import service_problem
 from services.console.people import name_of_subject
-from services.console.vocabulary import LANGUAGE_LABELS, ROLE_LABELS, language_choices
+from services.console.vocabulary import LANGUAGE_LABELS, ROLE_LABELS, audit_action_label, language_choices
 
 
 def init_template_context(app: Flask) -> None:
@@ -18,6 +18,7 @@ def init_template_context(app: Flask) -> None:
         role_label=lambda role: ROLE_LABELS.get(role, role),
         language_label=lambda language: LANGUAGE_LABELS.get(language, language),
         nav_items=items_for,
+        audit_action_label=audit_action_label,
         language_choices=language_choices,
         service_problem=service_problem,
         person_named=lambda subject: name_of_subject(get_session(), subject),

@@ -35,9 +35,8 @@ def design_allows(service: str, method: str, path: str, role: str) -> bool:
     """The design's answer: may ``role`` call ``method path`` on ``service``?"""
     if role == "admin" or path == "/v1/whoami":
         return True
-    if path.startswith(("/v1/outbox", "/v1/set-aside")):  # operators' views of undelivered work: admin only
-        return False
-    if path.startswith("/v1/webhooks"):  # response webhook endpoints receive every answer: admin only
+    # operators' views of undelivered work; response webhook endpoints (they receive every answer): admin only
+    if path.startswith(("/v1/outbox", "/v1/set-aside", "/v1/webhooks")):
         return False
     if path.startswith("/v1/keys") or path == "/v1/responses/import":  # keys; history written in bulk
         return False

@@ -7,9 +7,10 @@ Rules (documented in OpenAPI and the README):
   (its clock's skew removed), else ``timestamp``, else the time cxloop received the message;
 - properties and traits become attributes: nested objects flattened to ``outer.inner`` names, lists
   of scalars kept, lists of objects (e.g. ``products``) left out; then the event attribute limits;
-- contact details: ``email`` and ``phone`` from the traits (``context.traits`` on a track call),
-  ``name`` into the customer's attributes, locale and time zone from ``context.locale`` and
-  ``context.timezone``. A contact detail that fails its rule is left out and reported.
+- contact details: ``email`` and ``phone`` from the traits (``context.traits`` on a track call; on an
+  identify call ``traits`` over ``context.traits``), other traits such as ``name`` into the customer's
+  attributes, locale and time zone from ``context.locale`` and ``context.timezone``. A contact detail
+  that fails its rule is left out and reported.
 """
 
 from __future__ import annotations
@@ -198,8 +199,9 @@ def read_message(raw: Any, *, batch_sent_at: datetime | None, batch_context: dic
         read.attributes = _attributes(read.properties)
         traits = context.get("traits") if isinstance(context.get("traits"), dict) else {}
         read.customer = _customer(person, traits, context, with_attributes=False, warnings=read.warnings)
-    else:
-        traits = message.get("traits") or {}
+    else:  # RudderStack's SDK sends identify traits in context.traits only
+        context_traits = context.get("traits") if isinstance(context.get("traits"), dict) else {}
+        traits = {**context_traits, **(message.get("traits") or {})}
         read.customer = _customer(person, traits, context, with_attributes=True, warnings=read.warnings)
     return read
 

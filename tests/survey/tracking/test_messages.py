@@ -65,3 +65,10 @@ def test_unusable_messages_are_rejected_with_reasons(raw):
     with pytest.raises(Rejection) as caught:
         read_message(raw, batch_sent_at=None, batch_context={}, received_at=NOW)
     assert caught.value.code == 422 and caught.value.errors
+
+
+def test_identify_traits_may_come_in_the_context_as_rudderstack_sends_them():
+    raw = {"type": "identify", "userId": "u1", "context": {"traits": {"email": "a@example.com", "plan": "free"}},
+           "traits": {"plan": "gold"}}
+    read = read_message(raw, batch_sent_at=None, batch_context={}, received_at=NOW)
+    assert read.customer["email"] == "a@example.com" and read.customer["attributes"] == {"plan": "gold"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import EqualTo, InputRequired, Length, NumberRange
 
 from services.console.passwords import MIN_PASSWORD_LENGTH
 from services.console.people import time_zones
@@ -42,6 +42,18 @@ class ProfileFields(FlaskForm):
 
 class PreferencesForm(ProfileFields):
     """A person's own language and time zone."""
+
+
+class PasswordChangeForm(FlaskForm):
+    """A person changes their own password."""
+
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired(REQUIRED)])
+    new_password = PasswordField(_l("New password"), validators=[
+        InputRequired(REQUIRED),
+        Length(min=MIN_PASSWORD_LENGTH, max=200,
+               message=_l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))])
+    confirm_password = PasswordField(_l("New password again"), validators=[
+        InputRequired(REQUIRED), EqualTo("new_password", message=_l("The two new passwords differ."))])
 
 
 class UserEditForm(ProfileFields):

@@ -142,6 +142,24 @@ def update_preferences(session: Session, user: User, *, language: str, time_zone
     return update_user(session, user.id, actor=Actor.of(user), now=now, language=language, time_zone=time_zone)
 
 
+def change_password(session: Session, user_id: int, *, current: str, new: str, now: datetime,
+                    address: str | None) -> User:
+    """A person changes their own password, knowing the current one; audited. Every other session of
+    theirs ends (a session carries a stamp of the password hash)."""
+    user = get_user(session, user_id)
+    if not password_matches(user.password_hash, current):
+        raise InvalidPersonError(N_("This is not your current password."), field="current_password")
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise InvalidPersonError(N_("The new password is too short."), field="new_password")
+    if password_matches(user.password_hash, new):
+        raise InvalidPersonError(N_("Choose a password different from the current one."), field="new_password")
+    user.password_hash = hash_password(new)
+    record_change(session, actor=Actor.of(user, address=address), action="user.password_changed",
+                  target=f"user:{user.id}", now=now, details={})
+    session.commit()
+    return user
+
+
 @dataclass(frozen=True)
 class SignInResult:
     """The person signed in, or None with why not (``"unknown"``, ``"disabled"``)."""

@@ -28,6 +28,7 @@ AUDIT_ACTION_LABELS = {
     "user.updated": _l("Person changed"),
     "user.disabled": _l("Person disabled"),
     "user.enabled": _l("Person enabled again"),
+    "user.password_changed": _l("Password changed"),
     "key.created": _l("API key created"),
     "key.revoked": _l("API key revoked"),
     "survey.created": _l("Survey created"),

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from services.survey.models import Customer, Invitation, JourneyEvent, SurveyVersion, find_invitation_by_token
 from services.survey.models.responses import Response
 from services.survey.responding.downstream import DownstreamSettings, send_downstream
-from services.survey.responding.forms import parse_score, read_answers
+from services.survey.responding.forms import parse_score
+from services.survey.responding.skip_logic import read_page
 from services.survey.survey_definition import pick_language
 from shared.statuses import InvitationStatus
 
@@ -37,6 +38,7 @@ class PageView:
     answers: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     recorded_score: int | None = None
+    page: int | None = None  # the page of a survey cut into pages by its skip logic (None: the first)
 
 
 def _open_invitation(session: Session, token: str, now: datetime) -> tuple[Invitation, dict] | None:
@@ -127,17 +129,22 @@ def submit_page(session: Session, token: str, form: Mapping[str, list[str]], *, 
         if response.completed:
             session.commit()
             return PageView(kind="answered", language=language, definition=definition)
-        answers, errors, refused = read_answers(definition["questions"], form)
+        step = read_page(definition["questions"], form, stored=response.answers)
+        answers, errors = step.answers, step.errors
         changed = answers != response.answers
         if changed:
             response.answers = answers  # valid partial answers are kept even when some need fixing
             _touch(response, now, language)
-        if errors:
+        response.shown_questions = step.shown
+        if errors or step.next_page is not None:
             if changed:  # a refused answer is never stored, and an unchanged response is not resent
                 send_downstream(session, response, definition, settings=settings, now=now, confirmed=True)
             session.commit()
-            return PageView(kind="form", status=422, language=language, definition=definition,
-                            answers={**answers, **refused}, errors=errors)
+            if errors:
+                return PageView(kind="form", status=422, language=language, definition=definition,
+                                answers={**answers, **step.refused}, errors=errors, page=step.page)
+            return PageView(kind="form", language=language, definition=definition, answers=dict(answers),
+                            page=step.next_page)
         response.completed, response.completed_at = True, now
         _touch(response, now, language)
         invitation.responded_at, invitation.status, invitation.updated_at = now, InvitationStatus.RESPONDED, now

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from services.survey.responding.forms import TEXT_LIMIT
 from services.survey.responding.language import messages_for
 from services.survey.responding.page import PageView
+from services.survey.responding.skip_logic import is_shown, page_breaks, shown_keys
 from services.survey.survey_definition import text_in
 from shared.question_types import question_type
 
 
-def _question(question: dict[str, Any], view: PageView, messages: dict[str, str]) -> dict[str, Any]:
+def _question(question: Mapping[str, Any], view: PageView, messages: dict[str, str]) -> dict[str, Any]:
     definition, language = view.definition, view.language
     key, kind = question["key"], question["type"]
     chosen = view.answers.get(key)
@@ -54,4 +56,18 @@ def page_context(view: PageView, action: str) -> dict[str, Any]:
     return {**base, "page_title": title, "title": title, "action": action,
             "intro": text_in(intro, view.language, view.definition) if intro else "",
             "recorded": view.recorded_score, "errors": view.errors, "text_limit": TEXT_LIMIT,
-            "questions": [_question(q, view, messages) for q in view.definition["questions"]]}
+            **_page_of(view, messages)}
+
+
+def _page_of(view: PageView, messages: dict[str, str]) -> dict[str, Any]:
+    """The questions of the view's page that the answers so far show, and where the page stands."""
+    pages = page_breaks(view.definition["questions"])
+    index = view.page if view.page is not None and view.page < len(pages) else 0
+    before = [q for page in pages[:index] for q in page]
+    known = {key: view.answers[key] for key in shown_keys(before, view.answers) if key in view.answers}
+    here = [q for q in pages[index] if is_shown(q, known)]
+    later = sum(len(page) for page in pages[index + 1:])
+    offset = len(shown_keys(before, known))
+    return {"questions": [_question(q, view, messages) for q in here],
+            "page": index if len(pages) > 1 else None, "more_pages": index < len(pages) - 1,
+            "progress_offset": offset, "progress_total": offset + len(here) + later}

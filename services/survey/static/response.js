@@ -96,8 +96,11 @@
     back.hidden = index === 0;
     next.hidden = index === questions.length - 1;
     submit.hidden = index !== questions.length - 1;
-    bar.firstChild.style.width = Math.round(100 * (index + 1) / questions.length) + "%";
-    text.textContent = form.dataset.progress.replace("{i}", index + 1).replace("{n}", questions.length);
+    // Skip logic cuts a survey into pages: the count runs on from the pages before this one.
+    var offset = parseInt(form.dataset.offset || "0", 10);
+    var total = Math.max(parseInt(form.dataset.total || "0", 10), offset + questions.length);
+    bar.firstChild.style.width = Math.round(100 * (offset + index + 1) / total) + "%";
+    text.textContent = form.dataset.progress.replace("{i}", offset + index + 1).replace("{n}", total);
   }
   back.addEventListener("click", function () { show(Math.max(0, current - 1)); focusFirst(); });
   next.addEventListener("click", function () {

@@ -125,6 +125,21 @@ def ingest_batch(session: Session, *, raw_events: list[Any], now: datetime) -> B
             continue
         result.results.append(EventResult(id=event["id"], status="pending"))
         valid.append((index, event, body_hash(event)))
+    return _store_with_retries(session, valid, result, now)
+
+
+def store_loaded_batch(session: Session, *, events: list[dict[str, Any]], now: datetime) -> BatchResult:
+    """``ingest_batch`` for events already in the form ``EventSchema`` loads to (a caller that built and
+    checked them itself, such as the Segment-compatible API, skips a second validation)."""
+    if len(events) > MAX_BATCH_EVENTS:
+        raise InvalidInputError(f"at most {MAX_BATCH_EVENTS} events per batch",
+                                errors={"events": [f"at most {MAX_BATCH_EVENTS} items"]})
+    result = BatchResult([EventResult(id=event["id"], status="pending") for event in events])
+    return _store_with_retries(session, [(i, event, body_hash(event)) for i, event in enumerate(events)], result, now)
+
+
+def _store_with_retries(session: Session, valid: list[tuple[int, dict[str, Any], str]], result: BatchResult,
+                        now: datetime) -> BatchResult:
     for attempt in range(_RACE_RETRIES):
         try:
             _store_batch(session, valid, result, now)

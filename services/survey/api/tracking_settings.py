@@ -66,7 +66,8 @@ class TrackingSources(MethodView):
     @blp.response(200, TrackingSourceReplySchema)
     def put(self, body, key_id):
         """Set a source's options (admin): whether order events become transactions, the default
-        currency, and the shared secret of Segment's Webhooks (Actions) destination."""
+        currency, and the shared secret of Segment's Webhooks (Actions) destination. All of them are
+        replaced: an option left out takes its default (a left-out secret turns the receiving path off)."""
         return put_source(get_session(), key_id=key_id, record_transactions=body["record_transactions"],
                           default_currency=body["default_currency"], webhook_secret=body["webhook_secret"],
                           now=now(), by=current_principal().subject).reply()

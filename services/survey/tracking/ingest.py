@@ -1,5 +1,5 @@
 """Use case: store a Segment batch. Identify calls upsert customers, track calls become journey events
-through the same ingestion as ``POST /v1/events/batch`` (``events.ingest_batch``), order events also
+through the same ingestion as ``POST /v1/events/batch`` (``events.store_loaded_batch``), order events also
 become transactions; page, screen, group and alias calls are acknowledged only.
 
 Identifies and orders are committed first, then the events (in chunks of the event batch size), so a
@@ -126,10 +126,11 @@ def ingest_messages(session: Session, *, source: SourceOptions, raw_messages: li
     types = types_for(session, {m.event_name for _, m in tracks if m.event_name})
     for start in range(0, len(tracks), MAX_BATCH_EVENTS):
         chunk = tracks[start:start + MAX_BATCH_EVENTS]
-        raw_events = [{"id": event_id(source.key_id, m.message_id), "type": types[m.event_name or ""],
-                       "occurred_at": m.occurred_at.isoformat(), "customer": m.customer,
-                       "attributes": m.attributes} for _, m in chunk]
-        stored = events.ingest_batch(session, raw_events=raw_events, now=now)
+        # Built in the loaded form and checked by read_message under the event contract's rules.
+        loaded = [{"id": event_id(source.key_id, m.message_id), "type": types[m.event_name or ""],
+                   "occurred_at": m.occurred_at, "customer": m.customer, "attributes": m.attributes}
+                  for _, m in chunk]
+        stored = events.store_loaded_batch(session, events=loaded, now=now)
         for (index, message), outcome in zip(chunk, stored.results, strict=True):
             results[index] = _track_result(message, types[message.event_name or ""], outcome)
     return TrackingResult([result for result in results if result is not None])

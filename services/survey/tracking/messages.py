@@ -22,14 +22,21 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from shared.contracts.events import LOCALE, MAX_ATTRIBUTE_NAME, TIME_ZONE, CustomerInSchema, check_attribute_values
+from shared.contracts.events import (
+    CONTACT_FIELDS,
+    EXTERNAL_ID,
+    MAX_ATTRIBUTE_NAME,
+    CustomerInSchema,
+    check_attribute_values,
+)
 from shared.contracts.fields import check_plausible
-from shared.contracts.tracking import MAX_MESSAGE_ID, MessageType, SegmentMessageSchema
+from shared.contracts.tracking import MAX_MESSAGE_ID, MessageType, SegmentMessageSchema, quick_load_message
 
 ANONYMOUS_PREFIX = "anonymous:"
 CONTACT_TRAITS = ("email", "phone")
 _MESSAGE_SCHEMA = SegmentMessageSchema()
-_CUSTOMER_SCHEMA = CustomerInSchema()
+# The contact rules are read off the customer contract (one definition), and applied field by field.
+_CONTACT_RULES = {name: tuple(CustomerInSchema._declared_fields[name].validators) for name in CONTACT_FIELDS}
 _MAX_FLATTEN_DEPTH = 4
 
 
@@ -124,54 +131,49 @@ def _valid(rule_list, value: Any) -> bool:
 
 def _customer(person: str, traits: dict[str, Any], context: dict[str, Any], *, with_attributes: bool,
               warnings: dict[str, Any]) -> dict[str, Any]:
-    """The customer record a message carries; contact details that fail their rules are left out."""
+    """The customer record a message carries (the shape ``CustomerInSchema`` loads to); contact details
+    that fail their rules are left out and reported in ``warnings``."""
     customer: dict[str, Any] = {"id": person, "email": None, "phone": None, "locale": None, "time_zone": None,
                                 "attributes": {}}
     for name in CONTACT_TRAITS:
         value = traits.get(name)
-        if value is not None:
+        if value is None:
+            continue
+        if isinstance(value, str) and _valid(_CONTACT_RULES[name], value):
             customer[name] = value
+        else:
+            warnings[f"traits.{name}"] = [f"not a valid {name}; left out"]
     locale, zone = context.get("locale"), context.get("timezone")
-    if isinstance(locale, str) and _valid([LOCALE], locale):
+    if isinstance(locale, str) and _valid(_CONTACT_RULES["locale"], locale):
         customer["locale"] = locale
-    if isinstance(zone, str) and _valid(TIME_ZONE, zone):
+    if isinstance(zone, str) and _valid(_CONTACT_RULES["time_zone"], zone):
         customer["time_zone"] = zone
     if with_attributes:
-        customer["attributes"] = {key: value for key, value in flatten(traits).items()
-                                  if key not in CONTACT_TRAITS and len(key) <= MAX_ATTRIBUTE_NAME}
-    try:
-        return _CUSTOMER_SCHEMA.load(customer)
-    except ValidationError as exc:
-        messages = exc.messages if isinstance(exc.messages, dict) else {"customer": exc.messages}
-        for name in CONTACT_TRAITS:
-            if name in messages:
-                warnings[f"traits.{name}"] = messages.pop(name)
-                customer[name] = None
-        if messages:
-            raise Rejection(422, "the traits did not pass validation", {"traits": messages}) from None
-        return _CUSTOMER_SCHEMA.load(customer)
+        attributes = {key: value for key, value in flatten(traits).items() if key not in CONTACT_TRAITS}
+        customer["attributes"] = _checked_attributes(attributes, "traits")
+    return customer
 
 
-def _attributes(properties: dict[str, Any]) -> dict[str, Any]:
-    flat = flatten(properties)
+def _checked_attributes(flat: dict[str, Any], source: str) -> dict[str, Any]:
     try:
         for name in flat:
-            if len(name) > MAX_ATTRIBUTE_NAME or "\x00" in name:
+            if not name or len(name) > MAX_ATTRIBUTE_NAME or "\x00" in name:
                 raise ValidationError(f"{name[:40]}: names hold at most {MAX_ATTRIBUTE_NAME} characters")
         check_attribute_values(flat)
     except ValidationError as exc:
-        raise Rejection(422, "the properties do not fit the event attribute limits",
-                        {"properties": exc.messages}) from None
+        raise Rejection(422, f"the {source} do not fit the attribute limits", {source: exc.messages}) from None
     return flat
 
 
 def read_message(raw: Any, *, batch_sent_at: datetime | None, batch_context: dict[str, Any],
                  received_at: datetime) -> ReadMessage:
     """Validate and read one message; raises ``Rejection``."""
-    try:
-        message = _MESSAGE_SCHEMA.load(raw) if isinstance(raw, dict) else _MESSAGE_SCHEMA.load({"type": None})
-    except ValidationError as exc:
-        raise Rejection(422, "the message did not pass validation", exc.messages) from None
+    message = quick_load_message(raw)
+    if message is None:  # something unusual: the schema decides and explains
+        try:
+            message = _MESSAGE_SCHEMA.load(raw if isinstance(raw, dict) else {"type": None})
+        except ValidationError as exc:
+            raise Rejection(422, "the message did not pass validation", exc.messages) from None
     kind = MessageType(message["type"])
     context = {**(batch_context or {}), **(message.get("context") or {})}
     try:
@@ -189,14 +191,14 @@ def read_message(raw: Any, *, batch_sent_at: datetime | None, batch_context: dic
     if kind not in (MessageType.IDENTIFY, MessageType.TRACK):
         return read
     person = customer_id(message)
-    if person is None or len(person) > 200:
+    if person is None or not _valid([EXTERNAL_ID], person):
         raise Rejection(422, "the message names no customer", {"userId": ["userId or anonymousId (up to 200 characters)"]})
     if kind is MessageType.TRACK:
         if not message.get("event"):
             raise Rejection(422, "a track call needs an event name", {"event": ["required"]})
         read.event_name = message["event"]
         read.properties = message.get("properties") or {}
-        read.attributes = _attributes(read.properties)
+        read.attributes = _checked_attributes(flatten(read.properties), "properties")
         traits = context.get("traits") if isinstance(context.get("traits"), dict) else {}
         read.customer = _customer(person, traits, context, with_attributes=False, warnings=read.warnings)
     else:  # RudderStack's SDK sends identify traits in context.traits only

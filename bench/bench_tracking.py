@@ -1,0 +1,126 @@
+"""Segment-compatible ingestion benchmark: ``POST /v1/batch`` with 500-event batches sent by the Segment
+Python SDK against the native ``POST /v1/events/batch`` (500 events per request), both on the same
+gunicorn (3 sync workers) and PostgreSQL database in the same run (goal: at least 0.8 of native).
+
+The Segment load: each generator process builds its 500 track messages with the SDK's own client
+(``Client(send=False)`` runs the SDK's message pipeline and hands the message back) and posts them
+with the SDK's transport, ``segment.analytics.request.post`` (Basic auth with the write key, ``sentAt``,
+JSON body), which is what the SDK's consumer thread calls for each batch; only the ``messageId`` and
+the user change between batches. The native load is ``bench_ingest``'s. Events per second count the
+events each reply says were accepted. ``python bench/bench_tracking.py`` uses ``CX_TEST_POSTGRES_URL``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_ingest import ADMIN, BATCH, SECONDS, _fresh_database, _start_server, measure  # noqa: E402
+
+CLIENTS = 3
+
+
+def _sdk_messages(worker: int) -> list[dict]:
+    """500 track messages built by the Segment SDK's client pipeline (nothing sent)."""
+    from segment.analytics.client import Client
+
+    client = Client("unused", send=False, thread=1)
+    messages = []
+    for i in range(BATCH):
+        _, message = client.track(f"c{worker}-{i}", "Order Delivered",
+                                  {"order_id": f"o-{i}", "amount": 25000, "channel": "web"},
+                                  context={"locale": "ko-KR", "timezone": "Asia/Seoul",
+                                           "traits": {"email": f"c{worker}-{i}@example.com"}})
+        messages.append(message)
+    client.shutdown()
+    return messages
+
+
+def _load(args: tuple[str, str, float, int, multiprocessing.Queue]) -> None:
+    from segment.analytics.request import post
+
+    base, write_key, seconds, worker, queue = args
+    template = _sdk_messages(worker)
+    prefix = uuid.uuid4().hex[:8]
+    done = events = errors = 0
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        batch = [{**message, "messageId": f"{prefix}-{done}-{i}", "userId": f"c{worker}-{(done * BATCH + i) % 20000}"}
+                 for i, message in enumerate(template)]
+        try:
+            reply = post(write_key, host=base, batch=batch, timeout=30)
+            done += 1
+            events += reply.json()["accepted"]
+        except Exception:  # an error is counted, not raised: the figure says how many
+            errors += 1
+    queue.put((done, events, errors))
+
+
+def measure_segment(base: str, write_key: str, *, clients: int = CLIENTS, seconds: float = SECONDS) -> dict:
+    """Events/s accepted through ``/v1/batch`` from ``clients`` SDK processes."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    processes = [context.Process(target=_load, args=((base, write_key, seconds, i, queue),)) for i in range(clients)]
+    for process in processes:
+        process.start()
+    results = [queue.get(timeout=seconds + 180) for _ in processes]
+    for process in processes:
+        process.join()
+    requests, events, errors = (sum(r[i] for r in results) for i in range(3))
+    return {"requests_per_s": requests / seconds, "events_per_s": events / seconds, "errors": errors}
+
+
+def run(pg_url: str) -> list[dict]:
+    """Both loads against one fresh database and server; one row per figure."""
+    from tests.support import free_port
+
+    url = _fresh_database(pg_url)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    logs = Path(tempfile.mkdtemp(prefix="cx-bench-tracking-"))
+    server = _start_server(url, port, logs)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        created = httpx.post(f"{base}/v1/keys", json={"role": "ingest", "subject": "bench segment source"},
+                             headers={"Authorization": f"Bearer {ADMIN}"}, timeout=30)
+        created.raise_for_status()
+        write_key = created.json()["key"]
+        measure_segment(base, write_key, clients=2, seconds=1.0)  # warm up
+        native = measure(base, "batch", clients=CLIENTS)
+        segment = measure_segment(base, write_key)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(20)
+    ratio = segment["events_per_s"] / max(native["events_per_s"], 1e-9)
+    return [
+        {"figure": "POST /v1/batch, Segment SDK, 500/req, events/s", "value": segment["events_per_s"],
+         "baseline": native["events_per_s"], "ratio": ratio, "goal": ">= 0.8 x native /v1/events/batch",
+         "errors": segment["errors"] + native["errors"]},
+    ]
+
+
+if __name__ == "__main__":
+    postgres = os.environ.get("CX_TEST_POSTGRES_URL")
+    if not postgres:
+        raise SystemExit("set CX_TEST_POSTGRES_URL (make bench runs under scripts/with_postgres.py)")
+    for row in run(postgres):
+        print(f"{row['figure']}: {row['value']:,.0f} (native {row['baseline']:,.0f}); ratio {row['ratio']:.2f} "
+              f"(goal {row['goal']}); errors {row['errors']}")

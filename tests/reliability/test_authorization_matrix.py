@@ -29,6 +29,8 @@ TRACKING_CALLS = tuple(f"/v1/{call}" for call in ("batch", "track", "identify", 
 TRACKING_WEBHOOKS = "/v1/tracking/webhooks/"
 PERSONAL = ("/v1/customers/", "/v1/subscriptions",  # contact records; subscriptions hold leads' addresses
             "/v1/events")  # stored events name customers and carry their attributes
+# One customer's journey (survey) and value (metrics): personal data left out for roles without access (issue 18).
+CUSTOMER_READS = ("/journey", "/summary")
 
 
 def design_allows(service: str, method: str, path: str, role: str) -> bool:
@@ -48,7 +50,9 @@ def design_allows(service: str, method: str, path: str, role: str) -> bool:
             (method == "POST" and (path.startswith(("/v1/events", TRACKING_WEBHOOKS)) or path in TRACKING_CALLS)) or
             (path.startswith("/v1/customers/") and path.endswith(("/pending-surveys", "/unsubscribe"))))
     if role == "analyst":  # alerts carry low-score customers' ids and comments: personal data
-        return method == "GET" and not path.startswith(PERSONAL + ("/v1/alerts",)) and not path.endswith("/pending-surveys")
+        customer_read = path.startswith("/v1/customers/") and path.endswith(CUSTOMER_READS)
+        return method == "GET" and (customer_read or (not path.startswith(PERSONAL + ("/v1/alerts",))
+                                                      and not path.endswith("/pending-surveys")))
     if role == "marketer":  # surveys, touchpoints, triggers and what they produce; reads scores
         if service == "survey":
             if path.startswith("/v1/events"):  # reads recent events to dry-run triggers; never posts them
@@ -62,7 +66,8 @@ def design_allows(service: str, method: str, path: str, role: str) -> bool:
     if role == "finance":  # reads scores too, to line NPS up against churn (issue 13)
         return service == "metrics" and (
             (method == "POST" and path in FINANCE_WRITES) or
-            (method == "GET" and (path.startswith(("/v1/churn/", "/v1/clv/")) or path in SCORES)))
+            (method == "GET" and (path.startswith(("/v1/churn/", "/v1/clv/")) or path in SCORES
+                                  or path.endswith("/summary"))))
     if role == "team_lead":
         if service == "notifier":
             return path.startswith(("/v1/subscriptions", "/v1/alerts"))

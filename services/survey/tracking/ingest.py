@@ -137,11 +137,13 @@ def ingest_messages(session: Session, *, source: SourceOptions, raw_messages: li
 
 
 def _track_result(message: ReadMessage, event_type: str, outcome: events.EventResult) -> MessageResult:
-    base = {"message_id": message.message_id, "type": message.type.value, "event_type": event_type}
+    kind = message.type.value
     if outcome.status == EventResultStatus.ACCEPTED:
-        return MessageResult(status=MessageStatus.ACCEPTED, errors=message.warnings or None, **base)
+        return MessageResult(message.message_id, kind, MessageStatus.ACCEPTED, event_type,
+                             errors=message.warnings or None)
     if outcome.status == EventResultStatus.REPLAYED or outcome.errors is None:
         # Replayed, or the same messageId with a moved event time (a retry): Segment keeps the first.
-        return MessageResult(status=MessageStatus.DUPLICATE, message="this messageId was received before", **base)
-    return MessageResult(status=MessageStatus.REJECTED, code=outcome.code, message=outcome.message,
-                         errors=outcome.errors, **base)
+        return MessageResult(message.message_id, kind, MessageStatus.DUPLICATE, event_type,
+                             message="this messageId was received before")
+    return MessageResult(message.message_id, kind, MessageStatus.REJECTED, event_type, code=outcome.code,
+                         message=outcome.message, errors=outcome.errors)

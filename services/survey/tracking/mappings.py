@@ -66,8 +66,9 @@ def put_mapping(session: Session, *, event: str, event_type: str, now: datetime,
 
 def delete_mapping(session: Session, *, event: str) -> None:
     """Remove the mapping of ``event`` (404 when there is none); commits."""
-    removed = session.execute(delete(TrackingEventMapping).where(TrackingEventMapping.event == event)).rowcount
-    if not removed:
+    removed = session.execute(delete(TrackingEventMapping).where(TrackingEventMapping.event == event)
+                              .returning(TrackingEventMapping.event)).first()
+    if removed is None:
         session.rollback()
         raise NotFoundError(f"no mapping for event name {event[:100]!r}")
     session.commit()

@@ -165,6 +165,11 @@ def _checked_attributes(flat: dict[str, Any], source: str) -> dict[str, Any]:
     return flat
 
 
+def _context_traits(context: dict[str, Any]) -> dict[str, Any]:
+    traits = context.get("traits")
+    return traits if isinstance(traits, dict) else {}
+
+
 def read_message(raw: Any, *, batch_sent_at: datetime | None, batch_context: dict[str, Any],
                  received_at: datetime) -> ReadMessage:
     """Validate and read one message; raises ``Rejection``."""
@@ -199,11 +204,10 @@ def read_message(raw: Any, *, batch_sent_at: datetime | None, batch_context: dic
         read.event_name = message["event"]
         read.properties = message.get("properties") or {}
         read.attributes = _checked_attributes(flatten(read.properties), "properties")
-        traits = context.get("traits") if isinstance(context.get("traits"), dict) else {}
-        read.customer = _customer(person, traits, context, with_attributes=False, warnings=read.warnings)
+        read.customer = _customer(person, _context_traits(context), context, with_attributes=False,
+                                  warnings=read.warnings)
     else:  # RudderStack's SDK sends identify traits in context.traits only
-        context_traits = context.get("traits") if isinstance(context.get("traits"), dict) else {}
-        traits = {**context_traits, **(message.get("traits") or {})}
+        traits = {**_context_traits(context), **(message.get("traits") or {})}
         read.customer = _customer(person, traits, context, with_attributes=True, warnings=read.warnings)
     return read
 

@@ -92,6 +92,8 @@ def record_orders(session: Session, messages: list[ReadMessage], *, source: Sour
             if purchase is None:
                 continue
             amount, currency = amount if amount is not None else purchase.amount, currency or purchase.currency
+        if amount is None:
+            continue
         signed = amount if order.kind == "completed" else -amount
         transaction_id = order.order_id if order.kind == "completed" else order.order_id + _REFUND_SUFFIX
         row = {"order_id": order.order_id, "kind": order.kind, "transaction_id": transaction_id,

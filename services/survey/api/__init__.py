@@ -6,6 +6,7 @@ from services.survey.api import (
     customers,
     event_types,
     events,
+    funnel,
     invitations,
     previews,
     response_page,
@@ -23,4 +24,4 @@ def blueprints() -> list:
     """The service's API blueprints, registered by the app factory."""
     return [surveys.blp, events.blp, triggers.blp, invitations.blp, customers.blp, unsubscribe.blp,
             responses.blp, response_page.response_page, event_types.blp, contact_rules.blp,
-            previews.blp, previews.preview_page, brand.blp, webhooks.blp] + [tracking.blp, tracking_settings.blp]
+            previews.blp, previews.preview_page, brand.blp, webhooks.blp] + [tracking.blp, tracking_settings.blp, funnel.blp]

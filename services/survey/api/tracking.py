@@ -18,7 +18,7 @@ from services.common.blueprint import ApiBlueprint
 from services.common.db import get_session
 from services.common.exceptions import InvalidInputError, PayloadTooLargeError
 from services.survey.api.context import now
-from services.survey.tracking.body import decompress, parse_json_object
+from services.survey.tracking.body import decompress, item_sizes, parse_json_object
 from services.survey.tracking.ingest import ingest_messages
 from services.survey.tracking.sources import source_options, webhook_principal
 from shared.contracts.tracking import (
@@ -67,6 +67,7 @@ def _document() -> dict[str, Any]:
         if request.path.startswith(WEBHOOK_PREFIX) and data.lstrip()[:1] == b"[":
             data = b'{"batch":' + data + b"}"  # the destination's batching mode posts an array of events
         g.tracking_document = parse_json_object(data)
+        g.tracking_body = data
     return g.tracking_document
 
 
@@ -106,14 +107,14 @@ def init_tracking(app: Flask) -> None:
         "description": "the write key (an ingest API key) as the user name, with an empty password"})
 
 
-def _ingest(messages: list[Any], document: dict[str, Any]):
+def _ingest(messages: list[Any], document: dict[str, Any], sizes: list[int | None] | None = None):
     if len(messages) > MAX_TRACKING_BATCH_MESSAGES:
         raise InvalidInputError(f"at most {MAX_TRACKING_BATCH_MESSAGES} messages per batch",
                                 errors={"batch": [f"at most {MAX_TRACKING_BATCH_MESSAGES} items"]})
     session = get_session()
     source = source_options(session, current_principal().key_id)
     result = ingest_messages(session, source=source, raw_messages=messages, sent_at=document.get("sentAt"),
-                             context=document.get("context"), now=now())
+                             context=document.get("context"), now=now(), sizes=sizes)
     return jsonify(result.reply()), 200
 
 
@@ -122,7 +123,7 @@ def _batch_reply():
     messages = document.get("batch")
     if not isinstance(messages, list):
         raise InvalidInputError("the body needs a 'batch' array of messages", errors={"batch": ["a list"]})
-    return _ingest(messages, document)
+    return _ingest(messages, document, item_sizes(g.tracking_body, "batch", limit=MAX_MESSAGE_BYTES))
 
 
 _REPLY_NOTE = ("200 with `success: true` once the body was read, whatever happened to each message (the SDKs "
@@ -155,7 +156,7 @@ def _single_route(kind: MessageType) -> None:
         @blp.alt_response(413, schema=ErrorSchema, description=f"over {MAX_MESSAGE_BYTES} bytes")
         def post(self):
             document = _document()
-            return _ingest([{**document, "type": kind.value}], document)
+            return _ingest([{**document, "type": kind.value}], document, [None])  # the body limit is the message limit
 
     Single.post.__doc__ = f"A Segment {kind.value} call (ingest).\n\nThe call {stored}."
     Single.__name__ = f"Segment{kind.value.capitalize()}"

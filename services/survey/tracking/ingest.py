@@ -23,7 +23,7 @@ from services.survey import events, events_pg
 from services.survey.customer_upsert import merge_customers, upsert_customers
 from services.survey.tracking.mappings import types_for
 from services.survey.tracking.messages import ReadMessage, Rejection, event_id, parse_time, read_message
-from services.survey.tracking.orders import record_orders
+from services.survey.tracking.orders import ORDER_EVENTS, record_orders
 from services.survey.tracking.sources import SourceOptions
 from shared.contracts.events import MAX_BATCH_EVENTS
 from shared.contracts.tracking import ACKNOWLEDGED_ONLY, MAX_MESSAGE_BYTES, MessageStatus, MessageType
@@ -72,9 +72,16 @@ def _raw_id(raw: Any) -> tuple[str | None, str | None]:
             kind[:20] if isinstance(kind, str) else None)
 
 
-def read_batch(raw_messages: list[Any], *, sent_at: Any, context: Any, now: datetime
+def read_batch(raw_messages: list[Any], *, sent_at: Any, context: Any, now: datetime,
+               sizes: list[int | None] | None = None
                ) -> tuple[list[MessageResult | None], list[tuple[int, ReadMessage]]]:
-    """Check sizes and read each message; results hold the rejected and ignored ones already."""
+    """Check sizes and read each message; results hold the rejected and ignored ones already.
+
+    ``sizes``: each message's size as sent (None where it cannot exceed the limit), from
+    ``body.item_sizes``; without them each message is serialised to be measured.
+    """
+    if sizes is not None and len(sizes) != len(raw_messages):
+        sizes = None
     results: list[MessageResult | None] = [None] * len(raw_messages)
     read: list[tuple[int, ReadMessage]] = []
     try:
@@ -84,7 +91,8 @@ def read_batch(raw_messages: list[Any], *, sent_at: Any, context: Any, now: date
     batch_context = context if isinstance(context, dict) else {}
     for index, raw in enumerate(raw_messages):
         message_id, kind = _raw_id(raw)
-        if _size(raw) > MAX_MESSAGE_BYTES:
+        size = _size(raw) if sizes is None else sizes[index]
+        if size is not None and size > MAX_MESSAGE_BYTES:
             results[index] = MessageResult(message_id, kind, MessageStatus.REJECTED, code=413,
                                            message=f"the message is larger than {MAX_MESSAGE_BYTES} bytes")
             continue
@@ -111,14 +119,15 @@ def _upsert(session: Session, customers: list[dict[str, Any]], now: datetime) ->
 
 
 def ingest_messages(session: Session, *, source: SourceOptions, raw_messages: list[Any], sent_at: Any = None,
-                    context: Any = None, now: datetime) -> TrackingResult:
+                    context: Any = None, now: datetime, sizes: list[int | None] | None = None) -> TrackingResult:
     """Store a batch of Segment messages for ``source`` and report each message's outcome."""
-    results, read = read_batch(raw_messages, sent_at=sent_at, context=context, now=now)
+    results, read = read_batch(raw_messages, sent_at=sent_at, context=context, now=now, sizes=sizes)
     identifies = [(i, m) for i, m in read if m.type is MessageType.IDENTIFY]
     tracks = [(i, m) for i, m in read if m.type is MessageType.TRACK]
-    if identifies or tracks:
+    orders = [m for _, m in tracks if m.event_name in ORDER_EVENTS]
+    if identifies or orders:
         _upsert(session, [m.customer for _, m in identifies if m.customer is not None], now)
-        record_orders(session, [m for _, m in tracks], source=source, now=now)
+        record_orders(session, orders, source=source, now=now)
         session.commit()
     for index, message in identifies:
         results[index] = MessageResult(message.message_id, message.type.value, MessageStatus.ACCEPTED,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from demo import catalog, history, live, orders  # noqa: E402
+from demo import catalog, history, live, orders, relationship  # noqa: E402
 from demo.api import Api, SeedError, chunks, post_events  # noqa: E402
 from demo.people import make_customers  # noqa: E402
 
@@ -60,6 +60,16 @@ def design(survey: Api) -> dict[str, dict]:
     return stored
 
 
+def design_relationship(survey: Api) -> dict:
+    """The relationship NPS survey (sent as a campaign, so no trigger): id, version, definition."""
+    key, name, description = relationship.TOUCHPOINT
+    if key not in {touchpoint["key"] for touchpoint in survey.get("/v1/touchpoints")}:
+        survey.post("/v1/touchpoints", {"key": key, "name": name, "description": description})
+    created = survey.post("/v1/surveys", relationship.SURVEY)
+    version = survey.post(f"/v1/surveys/{created['id']}/publish")
+    return {"id": created["id"], "version": version["version"], "definition": relationship.SURVEY}
+
+
 def seed(urls: dict[str, str], key: str, var: Path, env: dict[str, str], *, seed_value: int = 20261,
          log=print) -> dict:
     """Seed everything; returns the summary also written to ``<var>/demo-seeded``."""
@@ -72,6 +82,7 @@ def seed(urls: dict[str, str], key: str, var: Path, env: dict[str, str], *, seed
     customers = make_customers(rng, 3000)
     by_id = {c.id: c for c in customers}
     surveys = design(survey)
+    relationship_survey = design_relationship(survey)
     log(f"demo: surveys and triggers ready ({time.monotonic() - started:.1f}s)")
     lead_key = live.create_team_lead_key(env, now=now)
     lead = Api(urls["notifier"], lead_key)
@@ -86,13 +97,16 @@ def seed(urls: dict[str, str], key: str, var: Path, env: dict[str, str], *, seed
     backfill = [e for e in events if e["occurred_at"] < (now - timedelta(days=8)).isoformat()]
     transactions = orders.transactions_of(all_orders, now=now)
     contracts = orders.contracts_of(rng, customers, now=now)
+    # its own random generator: everything above is what it was before the relationship survey
+    relationship_records = relationship.relationship_responses(seed_value, customers, records, contracts,
+                                                               survey=relationship_survey, now=now)
     log(f"demo: generated {len(customers)} customers, {len(backfill)} events, {len(records)} responses, "
         f"{len(transactions)} transactions, {len(contracts)} contracts ({time.monotonic() - started:.1f}s)")
 
     def history_and_finance() -> dict:
         # The history's responses are imported into survey, which lists them and forwards them to
         # metrics through its outbox, like every response.
-        for batch in chunks(records, 500):
+        for batch in chunks(records + relationship_records, 500):
             reply = survey.post("/v1/responses/import", {"responses": batch})
             if reply["rejected"]:
                 first = next(r for r in reply["results"] if r["status"] == "rejected")
@@ -118,6 +132,7 @@ def seed(urls: dict[str, str], key: str, var: Path, env: dict[str, str], *, seed
     summary = {
         "seeded_at": now.isoformat(), "seconds": round(time.monotonic() - started, 1),
         "customers": len(customers), "events": posted, "responses": len(records),
+        "relationship_survey": {"id": relationship_survey["id"], "responses": len(relationship_records)},
         "transactions": len(transactions), "contracts": len(contracts), "dip_month": dip[0].strftime("%Y-%m"),
         "clv_fit": {"id": fit["id"], "status": fit["status"]}, "team_lead_key": lead_key,
         "subscriptions": [s["id"] for s in subscriptions], "alert": alert,

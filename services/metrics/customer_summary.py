@@ -48,10 +48,13 @@ def currency_totals(session: Session, customer_id: str) -> list[dict[str, Any]]:
 
 
 def transaction_page(session: Session, customer_id: str, *, limit: int, cursor: str | None,
-                     disclosure: Disclosure) -> tuple[list[dict[str, Any]], str | None]:
-    """One page of the customer's transactions, newest first, and the next page's cursor."""
+                     disclosure: Disclosure, until: datetime | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of the customer's transactions (before ``until`` if given), newest first, and the next
+    page's cursor."""
     query = (select(Transaction).where(Transaction.customer_id == customer_id)
              .order_by(Transaction.occurred_at.desc(), Transaction.id.desc()).limit(limit + 1))
+    if until is not None:
+        query = query.where(Transaction.occurred_at < until)
     if cursor:
         stamp, last_id = _after(cursor)
         query = query.where(or_(Transaction.occurred_at < stamp,
@@ -73,14 +76,15 @@ def customer_contracts(session: Session, customer_id: str, disclosure: Disclosur
 
 
 def customer_summary(session: Session, *, customer_id: str, now: datetime, disclosure: Disclosure,
-                     limit: int = 50, cursor: str | None = None, n_draws: int = 200) -> dict[str, Any]:
+                     limit: int = 50, cursor: str | None = None, until: datetime | None = None,
+                     n_draws: int = 200) -> dict[str, Any]:
     """Totals, a page of transactions, contracts and CLV of one customer; an unknown customer has none.
 
     CLV comes from ``/v1/clv/customers/{id}``'s use case; when it cannot be had (no fit yet, no purchase
     in the fit, no churned contract to fit sBG on) the reply says why instead of failing.
     """
     transactions, next_cursor = transaction_page(session, customer_id, limit=limit, cursor=cursor,
-                                                 disclosure=disclosure)
+                                                 disclosure=disclosure, until=until)
     try:
         clv, unavailable = customer_clv(session, customer_id=customer_id, now=now, n_draws=n_draws), None
     except DomainError as problem:

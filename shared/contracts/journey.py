@@ -15,6 +15,7 @@ from marshmallow import fields, validate
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.clv import ClvCustomerSchema
 from shared.contracts.events import StoredEventSchema
+from shared.contracts.fields import Timestamp
 from shared.contracts.invitations import InvitationDetailSchema
 from shared.contracts.responses import ResponseRecordSchema
 from shared.statuses import InvitationStatus, values
@@ -124,6 +125,8 @@ class JourneyPageSchema(ReplySchema):
 class CustomerSummaryArgsSchema(StrictSchema):
     """How many of the customer's transactions to list, newest first, and from where."""
 
+    until = Timestamp(data_key="to", load_default=None,
+                      metadata={"description": "only transactions before this time (exclusive)"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PAGE))
     cursor = fields.String(load_default=None, validate=validate.Length(max=CURSOR_MAX_LENGTH))
 

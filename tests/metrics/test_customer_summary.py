@@ -50,6 +50,8 @@ def test_a_buyer_gets_totals_and_newest_first_pages(money):
     second = summary(money, "buyer", limit=3, cursor=first["next_cursor"])
     assert [t["id"] for t in second["transactions"]] == ["b1", "b0"] and second["next_cursor"] is None
     assert first["transactions"][0]["amount"] == -5.0
+    before = summary(money, "buyer", to="2024-01-03T01:00:00Z")
+    assert [t["id"] for t in before["transactions"]] == ["b1", "b0"] and before["totals"][0]["count"] == 5
     assert first["clv"] is None and "buyer" in first["clv_unavailable"]  # not in the CDNOW fit
 
 
@@ -80,7 +82,8 @@ def test_roles_unknown_customers_and_bad_input(money):
     for role in ("marketer", "team_lead", "ingest"):
         reply = client.get("/v1/customers/buyer/summary", headers=auth(money.key_for(role)))
         assert reply.status_code == 403 and reply.json["code"] == 403
-    for params in ({"cursor": "%%%"}, {"cursor": "WyJ4IiwxXQ"}, {"limit": 0}, {"limit": 500}, {"x": 1}):
+    for params in ({"cursor": "%%%"}, {"cursor": "WyJ4IiwxXQ"}, {"limit": 0}, {"limit": 500}, {"x": 1},
+                   {"to": "yesterday"}, {"to": "2024-01-01T00:00:00"}):
         reply = client.get("/v1/customers/buyer/summary", query_string=params, headers=money.finance)
         assert reply.status_code == 422 and reply.json["code"] == 422, params
     spec = client.get("/openapi.json").json

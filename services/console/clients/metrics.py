@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from services.console.clients.customer_calls import CustomerValueCalls
 from services.console.clients.platform import PlatformClient
 
 
-class MetricsClient(PlatformClient):
+class MetricsClient(CustomerValueCalls, PlatformClient):
     """Scores, comparisons, keywords, churn, retention and CLV (metrics service)."""

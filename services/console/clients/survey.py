@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.console.clients.base import Person
+from services.console.clients.customer_calls import JourneyCalls
 from services.console.clients.platform import PlatformClient
 from services.console.clients.survey_design import SurveyDesignCalls
 from services.console.clients.survey_triggers import TriggerCalls
@@ -16,7 +17,7 @@ from shared.contracts.base import tolerant
 from shared.contracts.surveys import SurveySchema
 
 
-class SurveyClient(SurveyDesignCalls, TriggerCalls, PlatformClient):
+class SurveyClient(SurveyDesignCalls, TriggerCalls, JourneyCalls, PlatformClient):
     """Surveys, touchpoints, triggers, invitations and responses (survey service)."""
 
     _surveys = tolerant(SurveySchema, many=True)

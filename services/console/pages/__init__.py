@@ -14,6 +14,7 @@ def blueprints() -> list[Blueprint]:
     from services.console.pages.audit import audit_pages
     from services.console.pages.auth import auth_pages
     from services.console.pages.contact_rules import contact_rules_pages
+    from services.console.pages.customers import customers_pages
     from services.console.pages.invitations import invitations_pages
     from services.console.pages.keys import keys_pages
     from services.console.pages.overview import overview_pages
@@ -23,4 +24,5 @@ def blueprints() -> list[Blueprint]:
     from services.console.pages.users import users_pages
 
     return [auth_pages, overview_pages, users_pages, keys_pages, audit_pages, preferences_pages,
-            surveys_pages, triggers_pages, invitations_pages, contact_rules_pages]
+            surveys_pages, triggers_pages, invitations_pages, contact_rules_pages,
+            customers_pages]

@@ -17,7 +17,8 @@ import pytest
 from tests.notifier.support import subscription_body
 from tests.reliability.apps import ROLES, bearer, make_app
 
-SCORES = ("/v1/scores", "/v1/scores/compare", "/v1/voc/keywords")
+SCORES = ("/v1/scores", "/v1/scores/compare", "/v1/voc/keywords",
+          "/v1/estimates/proportion")  # a rate's interval (the survey summary's response rate)
 FINANCE_WRITES = ("/v1/transactions/batch", "/v1/transactions/import", "/v1/contracts/batch", "/v1/clv/fits")
 # What the services call on each other (services/survey/clients, services/notifier/clients).
 SERVICE_CALLS = {("metrics", "POST", "/v1/responses/batch"), ("notifier", "POST", "/v1/signals"),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from services.console.clients.customer_calls import CustomerValueCalls
+from services.console.clients.metrics_scores import ScoreCalls
 from services.console.clients.platform import PlatformClient
 
 
-class MetricsClient(CustomerValueCalls, PlatformClient):
+class MetricsClient(ScoreCalls, CustomerValueCalls, PlatformClient):
     """Scores, comparisons, keywords, churn, retention and CLV (metrics service)."""

@@ -13,16 +13,18 @@ def blueprints() -> list[Blueprint]:
     """Every page blueprint, registered by ``create_app``."""
     from services.console.pages.audit import audit_pages
     from services.console.pages.auth import auth_pages
+    from services.console.pages.chart_assets import chart_assets
     from services.console.pages.contact_rules import contact_rules_pages
     from services.console.pages.customers import customers_pages
     from services.console.pages.invitations import invitations_pages
     from services.console.pages.keys import keys_pages
     from services.console.pages.overview import overview_pages
     from services.console.pages.preferences import preferences_pages
+    from services.console.pages.survey_summary import survey_summary_pages
     from services.console.pages.surveys import surveys_pages
     from services.console.pages.triggers import triggers_pages
     from services.console.pages.users import users_pages
 
     return [auth_pages, overview_pages, users_pages, keys_pages, audit_pages, preferences_pages,
             surveys_pages, triggers_pages, invitations_pages, contact_rules_pages,
-            customers_pages]
+            customers_pages, chart_assets, survey_summary_pages]

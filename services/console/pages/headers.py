@@ -21,7 +21,7 @@ def init_page_headers(app: Flask) -> None:
             response.headers["Content-Security-Policy"] = CONSOLE_POLICY
             if g.get("frame_sources"):  # a page that embeds another service's page names its origin
                 response.headers["Content-Security-Policy"] += "; frame-src " + " ".join(g.frame_sources)
-        if not request.path.startswith("/static/"):
+        if not request.path.startswith(("/static/", "/assets/")):  # assets: the chart bundle
             response.headers["Cache-Control"] = "no-store"
             response.headers.setdefault("Vary", "Cookie")
         return response

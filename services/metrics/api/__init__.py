@@ -7,6 +7,8 @@ def blueprints() -> list:
     from services.metrics.api.drivers import drivers_blp
     from services.metrics.api.erasures import erasures_blp
     from services.metrics.api.finance import finance_blueprints
+    from services.metrics.api.proportions import proportions_blp
     from services.metrics.api.scores import score_blueprints
 
-    return [*score_blueprints(), *finance_blueprints(), erasures_blp, drivers_blp, customers_blp]
+    return [*score_blueprints(), *finance_blueprints(), erasures_blp, drivers_blp, customers_blp,
+            proportions_blp]

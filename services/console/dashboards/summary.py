@@ -1,0 +1,153 @@
+"""The survey summary: funnel, score cards, answer distribution, trend, comparison and breakdown of one
+survey, all read from the survey and metrics APIs for the filter bar's range."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from services.console.dashboards.charting import METRIC_AXES, Chart, chart_text, metric_label, period_label
+from services.console.dashboards.filters import Filters
+from shared.charts import ChartRow, comparison_spec, distribution_spec, forest_spec, rows_of_estimates, trend_spec
+from shared.charts.rows import BAD, GOOD
+from shared.contracts.scores import ATTRIBUTE_GROUP, PERIODS
+from shared.question_types import SCORE_METRICS
+
+BREAKDOWNS = {"channel": _l("Channel"), "touchpoint": _l("Touchpoint"), "question": _l("Question"),
+              "dimension": _l("Experience dimension"), "driver": _l("Driver")}
+SUMMARY_CHOICES = {"period": ("week", *[p for p in PERIODS if p != "week"])}
+
+
+def breakdown_of(args) -> str:
+    """The breakdown asked for: a grouping of the scores API or ``attr.<attribute>``; channel by default."""
+    value = (args.get("by") or "channel").strip()
+    return value if value in BREAKDOWNS or ATTRIBUTE_GROUP.match(value) else "channel"
+
+
+def summary_reads(clients, survey_id: int, filters: Filters, *, start: datetime, end: datetime, first: date,
+                  after: date, tz: str, by: str) -> dict[str, Any]:
+    """The summary's independent reads (each takes the person), for ``optional_reads``."""
+    scope = {**filters.scope(), "survey": str(survey_id)}
+    span = {"from": first.isoformat(), "to": after.isoformat(), "tz": tz}
+    metrics = ",".join(SCORE_METRICS)
+    reads: dict[str, Any] = {
+        "funnel": functools.partial(clients.survey.funnel, survey_id=survey_id, start=start, end=end),
+        "now": functools.partial(clients.metrics.scores, params={"metric": metrics, **span, **scope}),
+        "trend": functools.partial(clients.metrics.scores, params={
+            "metric": metrics, "group_by": "period", "period": filters.extra["period"], **span, **scope}),
+        "breakdown": functools.partial(clients.metrics.scores, params={
+            "metric": metrics, "group_by": by, **span, **scope}),
+    }
+    for metric in SCORE_METRICS:
+        reads[f"compare_{metric}"] = functools.partial(clients.metrics.compare, params={
+            "metric": metric, "window": f"{(after - first).days}d", "to": after.isoformat(), "tz": tz, **scope})
+    return reads
+
+
+@dataclass
+class MetricView:
+    """Everything the summary shows about one metric of the survey."""
+
+    metric: str
+    estimate: dict[str, Any]
+    comparison: dict[str, Any] | None
+    trend: Chart | None
+    distribution: Chart | None
+    compare_chart: Chart | None
+    breakdown: Chart | None
+
+    @property
+    def name(self) -> str:
+        return metric_label(self.metric)
+
+
+def _trend(report: dict[str, Any] | None, metric: str, period: str) -> Chart | None:
+    for series in (report or {}).get("series", []):
+        if series["metric"] == metric:
+            rows = rows_of_estimates((p["period"], period_label(p["period"], period), p) for p in series["points"])
+            x_title = {"day": _("Day"), "week": _("Week"), "month": _("Month")}[period]
+            text = chart_text(metric, x_title=x_title, description=_(
+                "%(metric)s by %(period)s with 95%% interval bands", metric=metric_label(metric), period=x_title))
+            return Chart(title=_("Trend"), spec=trend_spec(rows, text), rows=rows, text=text, label_heading=x_title)
+    return None
+
+
+def _distribution(metric: str, estimate: dict[str, Any]) -> Chart | None:
+    parts, n = estimate.get("parts") or {}, estimate.get("n") or 0
+    if not n:
+        return None
+    if metric == "nps":
+        levels = [("detractors", _("Detractors (0–6)"), BAD), ("passives", _("Passives (7–8)"), "#8a8f98"),
+                  ("promoters", _("Promoters (9–10)"), GOOD)]
+        rows = [ChartRow(key=key, label=label, value=round(100.0 * parts.get(key, 0) / n, 1), low=None, high=None,
+                         n=int(parts.get(key, 0)), faded=bool(estimate.get("insufficient")), series=label)
+                for key, label, _colour in levels]
+        colours = {label: colour for _key, label, colour in levels}
+    elif metric == "csat":
+        levels = [("not_satisfied", _("Not satisfied (1–3)"), BAD), ("satisfied", _("Satisfied (4–5)"), GOOD)]
+        rows = [ChartRow(key=key, label=label, value=round(100.0 * parts.get(key, 0) / n, 1), low=None, high=None,
+                         n=int(parts.get(key, 0)), faded=bool(estimate.get("insufficient")), series=label)
+                for key, label, _colour in levels]
+        colours = {label: colour for _key, label, colour in levels}
+    else:
+        share = parts.get("share_5_7")
+        if share is None:
+            return None
+        low, high = parts.get("share_5_7_ci_low"), parts.get("share_5_7_ci_high")
+        rows = rows_of_estimates([("share_5_7", _("Easy (5–7)"), {"value": share, "ci_low": low, "ci_high": high,
+                                                                  "n": n, "insufficient": estimate.get("insufficient")})])
+        colours = None
+    text = chart_text(metric, x_title=_("Answer"), y_title=_("Share of answers (%)"),
+                      description=_("How the %(metric)s answers spread", metric=metric_label(metric)))
+    text = type(text)(**{**text.__dict__, "value": _("Share (%)")})
+    return Chart(title=_("Answer distribution"), spec=distribution_spec(rows, text, colours=colours), rows=rows,
+                 text=text, label_heading=_("Answer"))
+
+
+def _comparison(metric: str, cell: dict[str, Any] | None, windows: dict[str, str]) -> Chart | None:
+    if not cell:
+        return None
+    baseline, current = rows_of_estimates([("baseline", windows["baseline"], cell["baseline"]),
+                                           ("current", windows["current"], cell["current"])])
+    text = chart_text(metric, x_title=_axis(metric), y_title=_("Period"),
+                      description=_("%(metric)s of this period against the previous one", metric=metric_label(metric)))
+    return Chart(title=_("This period against the previous one"), spec=comparison_spec(baseline, current, text),
+                 rows=[baseline, current], text=text, label_heading=_("Period"))
+
+
+def _axis(metric: str) -> str:
+    return str(METRIC_AXES.get(metric, metric))
+
+
+def _breakdown(report: dict[str, Any] | None, metric: str, by: str, overall: float | None) -> Chart | None:
+    cells = [c for c in (report or {}).get("cells", []) if c["metric"] == metric]
+    if not cells:
+        return None
+    heading = str(BREAKDOWNS.get(by, by.removeprefix("attr.")))
+    rows = rows_of_estimates((str(c["group"].get(by)), str(c["group"].get(by) or _("(none)")), c) for c in cells)
+    text = chart_text(metric, x_title=_axis(metric), y_title=heading, description=_(
+        "%(metric)s by %(group)s with 95%% intervals, highest first", metric=metric_label(metric), group=heading))
+    return Chart(title=_("Breakdown by %(group)s", group=heading), spec=forest_spec(rows, text, reference=overall),
+                 rows=sorted(rows, key=lambda r: (r.value is None, -(r.value or 0.0))), text=text,
+                 label_heading=heading)
+
+
+def metric_views(values: dict[str, Any], *, period: str, by: str, windows: dict[str, str]) -> list[MetricView]:
+    """One view per metric the survey has answers for in the range, the most answered first."""
+    views = []
+    for cell in sorted((values.get("now") or {}).get("cells", []), key=lambda c: -c["n"]):
+        metric = cell["metric"]
+        if not cell["n"]:
+            continue
+        comparison = next(iter((values.get(f"compare_{metric}") or {}).get("cells", [])), None)
+        views.append(MetricView(metric=metric, estimate=cell, comparison=comparison,
+                                trend=_trend(values.get("trend"), metric, period),
+                                distribution=_distribution(metric, cell),
+                                compare_chart=_comparison(metric, comparison, windows),
+                                breakdown=_breakdown(values.get("breakdown"), metric, by, cell.get("value"))))
+    return views

@@ -1,0 +1,123 @@
+"""The dashboards on the demo-like delivery dip: home cards, the survey summary and the numbers under
+every chart, equal to what the metrics API says for the same filters."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from services.console.dashboards.filters import read_filters
+from tests.console.dashboard_support import NOW, publish_delivery_survey, seed_dip
+from tests.console.support import sign_in, text_of
+from tests.support import auth
+
+
+@pytest.fixture
+def dashboards(console):
+    survey = console.services["survey"]
+    metrics = console.services["metrics"]
+    survey_id = publish_delivery_survey(survey.client(), survey.key_for("marketer"))
+    seed_dip(metrics.client(), metrics.key_for("service"), survey_id, now=NOW)
+    console.survey_id = survey_id
+    return console
+
+
+def _specs(html: str) -> list[dict]:
+    blocks = re.findall(r'<script type="application/json" data-chart-spec>(.*?)</script>', html, re.S)
+    return [json.loads(block) for block in blocks]
+
+
+def _api(stack, path, **params):
+    metrics = stack.services["metrics"]
+    reply = metrics.client().get(path, query_string=params, headers=auth(metrics.key_for("analyst")))
+    assert reply.status_code == 200, reply.get_json()
+    return reply.get_json()
+
+
+def test_home_shows_the_delivery_dip_with_its_interval_and_the_significance_mark(dashboards):
+    client = dashboards.client()
+    sign_in(client, "marketer@example.com", "a long enough password")
+    reply = client.get("/")
+    html = text_of(reply)
+    assert reply.status_code == 200
+    assert "Significant drop" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+    api = _api(dashboards, "/v1/scores", metric="csat", survey=str(dashboards.survey_id),
+               **{"from": "2025-02-02", "to": "2025-03-04"}, tz="Asia/Seoul")
+    [cell] = api["cells"]
+    assert f"{cell['value']:.1f}" in html and f"{cell['ci_low']:.1f}" in html
+    assert 40 < cell["value"] < 60
+    [spark] = _specs(html)
+    assert any(layer["mark"]["type"] == "errorband" for layer in spark["layer"])
+    assert all({"low", "high", "n"} <= set(point) for point in spark["data"]["values"])
+    assert "/assets/vega-" in html and "charts.js" in html
+    assert "script-src 'self'" in reply.headers["Content-Security-Policy"]
+
+
+def test_the_summary_numbers_equal_the_api_for_the_same_filters(dashboards):
+    client = dashboards.client()
+    sign_in(client, "analyst@example.com", "a long enough password")
+    path = f"/surveys/{dashboards.survey_id}?range=last_90&period=month&by=channel"
+    reply = client.get(path)
+    html = text_of(reply)
+    assert reply.status_code == 200, html[:2000]
+    api = _api(dashboards, "/v1/scores", metric="csat", survey=str(dashboards.survey_id),
+               **{"from": "2024-12-04", "to": "2025-03-04"}, tz="Asia/Seoul")
+    [cell] = api["cells"]
+    assert f"{cell['value']:.1f}" in html and f"{cell['n']}" in html
+    specs = _specs(html)
+    kinds = {layer["mark"]["type"] for spec in specs for layer in spec["layer"]}
+    assert {"errorband", "rule", "bar", "point"} <= kinds  # trend band, forest / comparison, distribution
+    breakdown = _api(dashboards, "/v1/scores", metric="csat", survey=str(dashboards.survey_id), group_by="channel",
+                     **{"from": "2024-12-04", "to": "2025-03-04"}, tz="Asia/Seoul")
+    forest = next(s for s in specs if s["data"]["values"] and s["data"]["values"][0]["key"] in ("email", "in_app"))
+    by_channel = {c["group"]["channel"]: round(c["value"], 2) for c in breakdown["cells"]}
+    assert {d["key"]: d["value"] for d in forest["data"]["values"]} == by_channel
+    values = [d["value"] for d in forest["data"]["values"]]
+    assert values == sorted(values, reverse=True)
+    assert "Median time to complete" in html and "Response rate" in html
+
+
+def test_switching_the_period_changes_the_trend_and_the_links_keep_the_state(dashboards):
+    client = dashboards.client()
+    sign_in(client, "marketer@example.com", "a long enough password")
+    base = f"/surveys/{dashboards.survey_id}?range=last_90&segment=region:Seoul"
+    by_week, by_month = (text_of(client.get(base + f"&period={p}")) for p in ("week", "month"))
+    points = [len(next(s for s in _specs(h) if any(layer["mark"]["type"] == "errorband" for layer in s["layer"]))
+                  ["data"]["values"]) for h in (by_week, by_month)]
+    assert points[0] > points[1] >= 3
+    assert "segment=region%3ASeoul" in by_week and "period=day" in by_week
+
+
+def test_a_segment_that_matches_nothing_says_so(dashboards):
+    client = dashboards.client()
+    sign_in(client, "marketer@example.com", "a long enough password")
+    html = text_of(client.get(f"/surveys/{dashboards.survey_id}?segment=region:Atlantis"))
+    assert "No answers match" in html and "Atlantis" in html
+
+
+def test_unknown_surveys_and_bad_filters(dashboards):
+    client = dashboards.client()
+    sign_in(client, "marketer@example.com", "a long enough password")
+    assert client.get("/surveys/987654").status_code == 404
+    html = text_of(client.get("/?range=forever&segment=nocolon"))
+    assert "That period is not one of the choices" in html and "A segment looks like" in html
+
+
+def test_the_chart_bundle_is_served_offline_and_cached(dashboards):
+    reply = dashboards.client().get("/assets/vega-1.js")
+    assert reply.status_code == 200 and reply.mimetype == "text/javascript"
+    assert b"window.vegaEmbed" in reply.data and "immutable" in reply.headers["Cache-Control"]
+    again = dashboards.client().get("/assets/vega-1.js", headers={"If-None-Match": reply.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_filters_read_presets_in_the_persons_days():
+    from datetime import date
+    filters = read_filters({"range": "last_month"})
+    assert filters.days(date(2025, 3, 3)) == (date(2025, 2, 1), date(2025, 3, 1))
+    custom = read_filters({"range": "custom", "from": "2025-01-01", "to": "2025-01-31"})
+    assert custom.days(date(2025, 3, 3)) == (date(2025, 1, 1), date(2025, 2, 1))
+    assert read_filters({"range": "custom", "from": "2025-02-01", "to": "2025-01-01"}).problems == ("custom",)

@@ -10,6 +10,14 @@ from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.estimates import EstimateSchema
 from shared.contracts.fields import CalendarDate
 from shared.contracts.finance import SEGMENT_MAX_LENGTH, TIME_UNITS, Currency
+from shared.contracts.nps_value import (
+    NPS_GROUPING,
+    NpsValueSchema,
+    check_nps_grouping,
+    group_by_field,
+    question_field,
+    survey_field,
+)
 
 FIT_STATUSES = ("pending", "running", "done", "failed")
 _rate: dict[str, Any] = dict(validate=validate.Range(min=0.0, max=1.0))
@@ -140,6 +148,18 @@ class ClvSegmentArgsSchema(StrictSchema):
     """Which fit (default: the latest converged one)."""
 
     fit_id = fields.String(load_default=None, validate=validate.Length(max=32))
+    group_by = group_by_field(("segment", NPS_GROUPING), "segment")
+    survey = survey_field()
+    question = question_field()
+    segment = fields.String(load_default=None, validate=validate.Length(max=SEGMENT_MAX_LENGTH),
+                            metadata={"description": f"with group_by={NPS_GROUPING}: only this segment's customers"})
+    confidence = fields.Float(**_confidence)
+
+    @validates_schema
+    def _nps_grouping(self, data, **_kwargs):
+        check_nps_grouping(data)
+        if data.get("segment") is not None and data.get("group_by") != NPS_GROUPING:
+            raise ValidationError(f"only with group_by={NPS_GROUPING}", "segment")
 
 
 class ClvSegmentSchema(ReplySchema):
@@ -171,3 +191,6 @@ class ClvSegmentsReplySchema(ReplySchema):
     contractual = fields.Nested(ClvContractSegmentsSchema, allow_none=True, metadata={
         "description": "active contracts valued with the sBG model: recurring value times the discounted "
                        "expected residual lifetime; null without active contracts or before any contract churned"})
+    nps_groups = fields.Nested(NpsValueSchema, allow_none=True, metadata={
+        "description": f"with group_by={NPS_GROUPING}: mean CLV and repeat-purchase rate per NPS group, and "
+                       "promoters minus detractors"})

@@ -17,6 +17,14 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.estimates import EstimateSchema
 from shared.contracts.fields import CalendarDate, check_plausible
+from shared.contracts.nps_value import (
+    NPS_GROUPING,
+    NpsRetentionSchema,
+    check_nps_grouping,
+    group_by_field,
+    question_field,
+    survey_field,
+)
 from shared.contracts.ranges import deprecated_metadata, use_current_name
 
 ID_MAX_LENGTH = 64
@@ -242,6 +250,13 @@ class RetentionArgsSchema(StrictSchema):
                              metadata={"description": "periods to project past the last observed one"})
     annual_discount_rate = fields.Float(load_default=0.1, validate=validate.Range(min=0.0001, max=1.0))
     confidence = fields.Float(**_confidence)
+    group_by = group_by_field(("none", NPS_GROUPING), "none")
+    survey = survey_field()
+    question = question_field()
+
+    @validates_schema
+    def _nps_grouping(self, data, **_kwargs):
+        check_nps_grouping(data)
 
     @post_load
     def _current_names(self, data, **_kwargs):
@@ -305,3 +320,7 @@ class RetentionReplySchema(ReplySchema):
     kaplan_meier = fields.List(fields.Nested(KaplanMeierPointSchema), required=True)
     sbg = fields.Nested(SBGFitSchema, allow_none=True)
     sbg_unavailable_reason = fields.String(allow_none=True)
+    group_by = fields.String(load_default="none")
+    nps_groups = fields.Nested(NpsRetentionSchema, allow_none=True, metadata={
+        "description": f"with group_by={NPS_GROUPING}: each NPS group's curve, the log-rank test and the "
+                       "promoter-minus-detractor survival difference (the CSV stays the whole cohort's)"})

@@ -12,12 +12,14 @@ from services.common.db import get_session
 from services.metrics.finance.churn import churn_rates
 from services.metrics.finance.export import churn_table, retention_table
 from services.metrics.finance.retention import cohort_retention
+from services.metrics.finance.retention_nps import nps_group_retention
 from shared.contracts.finance import (
     ChurnRatesArgsSchema,
     ChurnRatesReplySchema,
     RetentionArgsSchema,
     RetentionReplySchema,
 )
+from shared.contracts.nps_value import NPS_GROUPING
 
 READERS = ("finance", "analyst")
 
@@ -52,8 +54,20 @@ class Retention(MethodView):
         """Kaplan-Meier retention and sBG projection of a cohort (finance, analyst).
 
         The cohort is the contracts started from `from` to `to` (`cohort_start` and `cohort_end` are
-        deprecated names). Send `Accept: text/csv` for one CSV line per period."""
+        deprecated names). Send `Accept: text/csv` for one CSV line per period.
+
+        `group_by=nps_group&survey=<relationship survey>` adds `nps_groups`: the cohort split by each
+        customer's latest answer to that survey's NPS question before the cohort's first day (promoter,
+        passive, detractor, and `not_asked`), a Kaplan-Meier curve with its log(-log) interval per group,
+        the log-rank test that the three NPS groups share one curve, and promoters' minus detractors'
+        survival per period with its interval."""
+        group_by, survey, question = args.pop("group_by"), args.pop("survey"), args.pop("question")
         report = cohort_retention(get_session(), **args)
+        report["group_by"], report["nps_groups"] = group_by, None
+        if group_by == NPS_GROUPING:
+            report["nps_groups"] = nps_group_retention(
+                get_session(), survey=survey, question=question, confidence=args["confidence"],
+                **{name: args[name] for name in ("cohort_start", "cohort_end", "as_of", "unit", "segment")})
         if wants_csv():
             return csv_response(*retention_table(report), "retention.csv")
         return report

@@ -13,6 +13,7 @@ from services.metrics.finance.clv_contract_sets import list_contract_values, seg
 from services.metrics.finance.clv_contracts import customer_clv
 from services.metrics.finance.clv_customers import list_customer_values
 from services.metrics.finance.clv_fits import fit_reply, get_fit, request_fit
+from services.metrics.finance.clv_nps import nps_group_values
 from services.metrics.finance.export import segment_table
 from shared.contracts.clv import (
     ClvCustomerArgsSchema,
@@ -24,6 +25,7 @@ from shared.contracts.clv import (
     ClvSegmentArgsSchema,
     ClvSegmentsReplySchema,
 )
+from shared.contracts.nps_value import NPS_GROUPING
 
 READERS = ("finance", "analyst")
 
@@ -120,8 +122,19 @@ class ClvSegments(MethodView):
         """Sum and mean CLV per segment with intervals, from the fit's parameter draws; contract customers
         separately (``contractual``), valued with the sBG model of all contracts.
 
-        Send `Accept: text/csv` for one CSV line per segment."""
+        Send `Accept: text/csv` for one CSV line per segment (the fit's segments only).
+
+        `group_by=nps_group&survey=<relationship survey>` adds `nps_groups`: the fit's customers (of
+        `segment`, if given) split by their latest answer to that survey's NPS question up to the fit's
+        `as_of` (promoter, passive, detractor, and `not_asked`), each group's mean CLV (Student t over
+        customers) and repeat-purchase rate (Wilson), and promoters minus detractors (Welch; Newcombe)."""
+        group_by, survey, question = args.pop("group_by"), args.pop("survey"), args.pop("question")
+        segment, confidence = args.pop("segment"), args.pop("confidence")
         report = segment_values(get_session(), now=current_app.extensions["clock"].now(), **args)
+        report["nps_groups"] = None
+        if group_by == NPS_GROUPING:
+            report["nps_groups"] = nps_group_values(get_session(), fit_id=report["fit_id"], survey=survey,
+                                                    question=question, segment=segment, confidence=confidence)
         if not wants_csv():
             return report
         response = csv_response(*segment_table(report), "clv-segments.csv")

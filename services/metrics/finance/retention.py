@@ -25,15 +25,24 @@ from services.metrics.stats.sbg import SBGFitter
 def cohort_lifetimes(session: Session, *, cohort_start: date, cohort_end: date, as_of: date, unit: str,
                      segment: str | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per contract of the cohort: the churn period (churned) or the renewals seen so far (active)."""
+    _customers, durations, churned = cohort_members(session, cohort_start=cohort_start, cohort_end=cohort_end,
+                                                    as_of=as_of, unit=unit, segment=segment)
+    return durations, churned
+
+
+def cohort_members(session: Session, *, cohort_start: date, cohort_end: date, as_of: date, unit: str,
+                   segment: str | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Per contract of the cohort: its customer, and its lifetime as :func:`cohort_lifetimes` gives it."""
     contracts = Contract.__table__
     seen_until = day_start(as_of + timedelta(days=1))
-    query = select(contracts.c.started_at, contracts.c.ended_at).where(
+    query = select(contracts.c.started_at, contracts.c.ended_at, contracts.c.customer_id).where(
         contracts.c.started_at >= day_start(cohort_start),
         contracts.c.started_at < min(day_start(cohort_end + timedelta(days=1)), seen_until))
     if segment is not None:
         query = query.where(contracts.c.segment == segment)
-    durations, churned = [], []
-    for started, ended in session.execute(query):
+    customers, durations, churned = [], [], []
+    for started, ended, customer in session.execute(query):
+        customers.append(customer)
         started, ended = _aware(started), _aware(ended)
         if ended is not None and ended < seen_until:
             durations.append(lifetime_periods(started, ended, unit))
@@ -41,7 +50,7 @@ def cohort_lifetimes(session: Session, *, cohort_start: date, cohort_end: date, 
         else:
             durations.append(complete_periods(started, seen_until, unit))
             churned.append(False)
-    return np.asarray(durations, dtype=np.int64), np.asarray(churned, dtype=bool)
+    return customers, np.asarray(durations, dtype=np.int64), np.asarray(churned, dtype=bool)
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -49,7 +58,8 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _curve(durations: np.ndarray, churned: np.ndarray, confidence: float) -> list[dict]:
+def km_points(durations: np.ndarray, churned: np.ndarray, confidence: float) -> list[dict]:
+    """The Kaplan-Meier curve at every period up to the longest lifetime, with at-risk counts."""
     last = int(durations.max())
     curve = kaplan_meier(durations, churned, confidence=confidence)
     events = np.bincount(durations[churned], minlength=last + 1)
@@ -105,7 +115,7 @@ def cohort_retention(session: Session, *, cohort_start: date, cohort_end: date, 
     if durations.size == 0:
         reply["sbg_unavailable_reason"] = "no contract of the cohort started by as_of"
         return reply
-    reply["kaplan_meier"] = _curve(durations, churned, confidence)
+    reply["kaplan_meier"] = km_points(durations, churned, confidence)
     if not churned.any():
         reply["sbg_unavailable_reason"] = "no churn observed in the cohort yet"
         return reply

@@ -94,7 +94,8 @@ def test_more_than_10000_rows_is_422_and_a_body_over_the_limit_413(make_service)
 def test_only_finance_and_admin_write(metrics, role, status):
     key = metrics.key_for(role)
     reply = metrics.client().post("/v1/transactions/batch", json={"transactions": [tx(1)]}, headers=auth(key))
-    assert reply.status_code == status
+    # survey's worker (service) forwards the orders CDPs send (Segment's Order Completed): batches only
+    assert reply.status_code == (200 if role == "service" else status)
     contract = {"id": "k1", "customer_id": "c1", "started_at": "2024-01-01", "recurring_value": 9, "currency": "EUR"}
     assert metrics.client().post("/v1/contracts/batch", json={"contracts": [contract]},
                                  headers=auth(key)).status_code == status

@@ -134,6 +134,22 @@ def build_timeline(journey: dict[str, Any] | None, summary: dict[str, Any] | Non
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
+def value_currency(summary: dict[str, Any]) -> str | None:
+    """The currency a customer's CLV is in: that of their contracts (contract customers) or purchases,
+    when there is exactly one; None otherwise (the value is then shown as a plain number)."""
+    clv = summary.get("clv") or {}
+    rows = summary.get("contracts") if clv.get("kind") == "contractual" else summary.get("totals")
+    currencies = {row["currency"] for row in rows or []}
+    return currencies.pop() if len(currencies) == 1 else None
+
+
+def amount(value: float | None, currency: str | None) -> str:
+    """An amount in a currency when it is known, else a plain number."""
+    if value is None:
+        return ""
+    return money(value, currency) if currency else number(value)
+
+
 def number(value: float | None, digits: int = 2) -> str:
     """A number for the person's language (empty for None)."""
     if value is None:

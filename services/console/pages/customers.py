@@ -17,7 +17,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import login_required
 
 from services.console.clients import ServiceRefusedError, service_clients
-from services.console.customer_timeline import build_timeline, decision_label, money, number
+from services.console.customer_timeline import amount, build_timeline, decision_label, money, number, value_currency
 from services.console.pages.support import optional_reads
 from shared.contracts.journey import CURSOR_MAX_LENGTH
 
@@ -35,10 +35,11 @@ def _before() -> datetime | None:
     return moment.astimezone(UTC) if moment.tzinfo else None
 
 
-def _journey_read(person, **kwargs) -> dict[str, Any]:
-    """The journey page, or ``{"unknown": True}`` when survey has never heard of the customer."""
+def _journey_read(survey, person, **kwargs) -> dict[str, Any]:
+    """The journey page, or ``{"unknown": True}`` when survey has never heard of the customer (runs on a
+    reader thread: no app context, so the client comes in)."""
     try:
-        return service_clients().survey.customer_journey(person, **kwargs)
+        return survey.customer_journey(person, **kwargs)
     except ServiceRefusedError as error:
         if error.status == 404:
             return {"unknown": True}
@@ -61,7 +62,7 @@ def journey(customer_id: str):
     if cursor is None:
         before = None  # the first page starts now, whatever the address says
     got = optional_reads({
-        "journey": functools.partial(_journey_read, customer_id=customer_id, order="desc", limit=PAGE_SIZE,
+        "journey": functools.partial(_journey_read, clients.survey, customer_id=customer_id, order="desc", limit=PAGE_SIZE,
                                      cursor=cursor),
         "summary": functools.partial(clients.metrics.customer_summary, customer_id=customer_id,
                                      limit=MONEY_ROWS, until=before),
@@ -89,4 +90,5 @@ def journey(customer_id: str):
 
 @customers_pages.context_processor
 def _words() -> dict[str, Any]:
-    return {"money": money, "number": number, "decision_label": decision_label}
+    return {"money": money, "number": number, "amount": amount, "value_currency": value_currency,
+            "decision_label": decision_label}

@@ -19,6 +19,9 @@ class Config(ServiceConfig):
         self.METRICS_TIMEOUT_SECONDS = float(env.get(prefix + "METRICS_TIMEOUT_SECONDS", "10"))
         self.METRICS_ATTEMPTS = int(env.get(prefix + "METRICS_ATTEMPTS", "3"))
         self.DATA_LINK_BASE = env.get(prefix + "DATA_LINK_BASE", self.METRICS_URL)
+        # Where people reach the console: notices link to the alert and its responses there. Unset:
+        # notices carry no console link (rather than a dead one).
+        self.CONSOLE_URL = (env.get(prefix + "CONSOLE_URL") or env.get("CONSOLE_PUBLIC_BASE_URL") or "").rstrip("/") or None
         self.SMTP_HOST = env.get(prefix + "SMTP_HOST") or None
         self.SMTP_PORT = int(env.get(prefix + "SMTP_PORT", "25"))
         self.MAIL_FROM = env.get(prefix + "MAIL_FROM", "cxloop alerts <alerts@cxloop.invalid>")

@@ -44,13 +44,14 @@ def rising_keywords(metrics, scope: dict[str, Any], group: dict[str, Any], *, st
 
 
 def trend_points(metrics, metric: str, scope: dict[str, Any], group: dict[str, Any], *, end: datetime,
-                 window: timedelta) -> list[dict[str, Any]]:
-    """The score per period over the last windows, with intervals (for the chart)."""
+                 window: timedelta, tz: str = "UTC") -> list[dict[str, Any]]:
+    """The score per period over the last windows, with intervals (for the chart); periods start on the
+    lead's local days (``tz``)."""
     period = "day" if window < timedelta(days=7) else "week"
     start = end - window * TREND_WINDOWS if period == "week" else end - timedelta(days=14)
     try:
         reply = metrics.trend({"metric": metric, "from": start.isoformat(), "to": end.isoformat(),
-                               "group_by": "period", "period": period, "min_n": 0,
+                               "group_by": "period", "period": period, "min_n": 0, "tz": tz,
                                **_filters_for(scope, group)})
     except ServiceCallError as exc:
         log.warning("trend unavailable: %s", exc)

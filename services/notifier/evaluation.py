@@ -84,6 +84,7 @@ class ClaimedSubscription:
     rule_kind: str
     metric: str
     volume_of: str | None
+    time_zone: str
     scope: dict[str, Any]
     rule: dict[str, Any]
     decided_window_end: datetime | None
@@ -124,7 +125,8 @@ def claim_due(session: Session, *, now: datetime, limit: int,
         row.next_evaluation_at = now + lease
         claimed.append(ClaimedSubscription(
             id=row.id, updated_at=_aware(row.updated_at), lease_until=now + lease, rule_kind=row.rule_kind,
-            metric=row.metric, volume_of=row.volume_of, scope=dict(row.scope or {}), rule=dict(row.rule or {}),
+            metric=row.metric, volume_of=row.volume_of, time_zone=row.time_zone or "UTC",
+            scope=dict(row.scope or {}), rule=dict(row.rule or {}),
             decided_window_end=row.decided_window_end and _aware(row.decided_window_end),
             muted=row.muted_until is not None and _aware(row.muted_until) > now,
             cooldown=timedelta(minutes=row.cooldown_minutes), episodes=states[row.id]))
@@ -275,7 +277,8 @@ def _step_episodes(session, subscription, fetched: Fetched, episodes, *, now, re
 def _enrichment(metrics, subscription, group, *, end, window) -> dict[str, Any]:
     metric = subscription.volume_of if subscription.metric == "volume" else subscription.metric
     return {"keywords": rising_keywords(metrics, subscription.scope, group, start=end - window, end=end),
-            "trend": trend_points(metrics, metric, subscription.scope, group, end=end, window=window)}
+            "trend": trend_points(metrics, metric, subscription.scope, group, end=end, window=window,
+                                  tz=subscription.time_zone)}
 
 
 def _send_digest(session, subscription, *, now, result) -> None:

@@ -32,7 +32,7 @@ def queue_notice(session: Session, subscription: Subscription, notice: dict[str,
     """
     deliveries = []
     body = json_safe({**notice, "kind": kind, "subscription_id": subscription.id,
-                      "subscription_name": subscription.name})
+                      "subscription_name": subscription.name, "episode_id": episode_id})
     for channel in subscription.channels:
         idempotency_key = f"{key}:{channel['id']}"
         delivery = Delivery(subscription_id=subscription.id, episode_id=episode_id, kind=kind,

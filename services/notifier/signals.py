@@ -54,8 +54,9 @@ def signal_notice(signal: dict[str, Any]) -> dict[str, Any]:
     """What a person needs to follow up: score, answers, comment, customer and a link."""
     return {"metric": signal["metric"], "reason": f"{signal['metric']} score {signal['score']}",
             "signals": [{key: signal.get(key) for key in (
-                "response_id", "survey_id", "touchpoint", "channel", "customer_id", "score", "comment",
-                "answers", "lang", "link")} | {"answered_at": signal["answered_at"].isoformat()}],
+                "response_id", "survey_id", "survey_title", "touchpoint", "channel", "customer_id", "metric",
+                "score", "comment", "answers", "questions", "lang", "low", "link")}
+                        | {"answered_at": signal["answered_at"].isoformat()}],
             "link": signal.get("link")}
 
 

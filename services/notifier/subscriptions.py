@@ -77,7 +77,7 @@ def create_subscription(session: Session, data: dict[str, Any], *, owner: str, n
         volume_of=data.get("volume_of") or "nps", rule_kind=data["rule"]["kind"], scope=data.get("scope") or {},
         rule=_stored_rule(data["rule"]),
         channels=_stored_channels(data["channels"], allow_loopback=allow_loopback),
-        lang=data.get("lang", "en"), cooldown_minutes=data.get("cooldown_minutes", 1440),
+        lang=data.get("lang", "en"), time_zone=data.get("time_zone") or "UTC", cooldown_minutes=data.get("cooldown_minutes", 1440),
         muted_until=data.get("muted_until"), active=data.get("active", True),
         unsubscribe_token=secrets.token_urlsafe(24), next_evaluation_at=_first_evaluation(data["rule"], now),
         digest_from=now, created_at=now, updated_at=now)
@@ -111,7 +111,7 @@ def update_subscription(session: Session, subscription_id: str, changes: dict[st
     subscription = get_subscription(session, subscription_id, owner=owner)
     if "channels" in changes:
         subscription.channels = _stored_channels(changes["channels"], allow_loopback=allow_loopback)
-    for name in ("name", "lang", "cooldown_minutes", "muted_until", "active"):
+    for name in ("name", "lang", "time_zone", "cooldown_minutes", "muted_until", "active"):
         if name in changes:
             setattr(subscription, name, changes[name])
     if "scope" in changes:

@@ -9,7 +9,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.channels import URL_ALERT_CHANNELS, AlertChannelType
 from shared.contracts.base import ReplySchema, StrictSchema
-from shared.contracts.fields import Duration, FiniteFloat, JsonSafeDict, Offset, SingleLine, Timestamp
+from shared.contracts.fields import Duration, FiniteFloat, JsonSafeDict, Offset, SingleLine, Timestamp, TimeZoneName
 from shared.contracts.scores import ATTRIBUTE_GROUP, COMPARE_METRICS, METRICS, ScopeArgsSchema
 from shared.statuses import values
 
@@ -101,6 +101,8 @@ class SubscriptionCreateSchema(StrictSchema):
     rule = fields.Nested(RuleSchema, required=True)
     channels = fields.List(fields.Nested(ChannelSchema), required=True, validate=validate.Length(1, 10))
     lang = fields.String(load_default="en", validate=validate.OneOf(LANGUAGES))
+    time_zone = TimeZoneName(load_default="UTC", validate=validate.Length(max=64),
+                             metadata={"description": "IANA zone of the dates and times in notices, e.g. Asia/Seoul"})
     cooldown_minutes = fields.Integer(load_default=24 * 60, validate=validate.Range(1, 60 * 24 * 90))
     muted_until = Timestamp(allow_none=True, load_default=None)
     active = fields.Boolean(load_default=True)
@@ -119,6 +121,7 @@ class SubscriptionPatchSchema(StrictSchema):
     rule = fields.Nested(RuleSchema)
     channels = fields.List(fields.Nested(ChannelSchema), validate=validate.Length(1, 10))
     lang = fields.String(validate=validate.OneOf(LANGUAGES))
+    time_zone = TimeZoneName(validate=validate.Length(max=64))
     cooldown_minutes = fields.Integer(validate=validate.Range(1, 60 * 24 * 90))
     muted_until = Timestamp(allow_none=True)
     active = fields.Boolean()
@@ -144,6 +147,7 @@ class SubscriptionSchema(ReplySchema):
     rule = fields.Dict(required=True)
     channels = fields.List(fields.Nested(ChannelSchema), required=True)
     lang = fields.String(required=True)
+    time_zone = fields.String(load_default="UTC")
     cooldown_minutes = fields.Integer(required=True)
     muted_until = fields.AwareDateTime(allow_none=True)
     active = fields.Boolean(required=True)

@@ -10,6 +10,14 @@ from shared.contracts.responses import CHANNELS, AnswerSchema
 from shared.question_types import SCORE_METRICS as SIGNAL_METRICS
 
 
+class QuestionLabelsSchema(StrictSchema):
+    """A question's words in the response's language: its text and its choices' labels by key."""
+
+    text = fields.String(required=True, validate=validate.Length(max=2000))
+    choices = fields.Dict(keys=fields.String(validate=validate.Length(max=100)),
+                          values=fields.String(validate=validate.Length(max=500)), load_default=dict)
+
+
 class SignalSchema(StrictSchema):
     """One low-score response; notifier keeps the newest ``revision`` per ``response_id``.
 
@@ -29,6 +37,12 @@ class SignalSchema(StrictSchema):
     score = fields.Integer(required=True, strict=True, validate=validate.Range(0, 10))
     comment = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=5000))
     answers = fields.List(fields.Nested(AnswerSchema), load_default=list, validate=validate.Length(max=100))
+    questions = fields.Dict(keys=fields.String(validate=validate.Length(max=100)),
+                            values=fields.Nested(QuestionLabelsSchema), load_default=dict,
+                            validate=validate.Length(max=100),
+                            metadata={"description": "the answered questions' text and choice labels in the "
+                                                     "response's language, by question key (notices show them)"})
+    survey_title = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=500))
     lang = fields.String(allow_none=True, load_default=None, validate=LANGUAGE)
     attributes = fields.Dict(keys=fields.String(validate=validate.Length(max=64)),
                              values=fields.Raw(allow_none=True), load_default=dict)

@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from services.common.outbox import PermanentDeliveryError
-from services.notifier.channels.chart import trend_png
+from services.notifier.channels.chart import notice_chart
 from services.notifier.channels.senders import email_message, send_email, send_slack, send_webhook
 from services.notifier.channels.url_safety import UnsafeUrlError, check_url
 from tests.support import free_port, verified
@@ -74,7 +74,7 @@ def test_email_reaches_a_real_smtp_server_in_korean_with_chart_and_unsubscribe(s
     assert "점수 하락" in received["Subject"] and "배송 NPS" in received["Subject"]
     assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text = received.get_body(("plain",)).get_content()
-    assert "[12.0, 28.0], n = 200" in text and "p = 0.0030" in text and "배송, 포장" in text
+    assert "[12.0, 28.0] · n = 200" in text and "p = 0.003" in text and "배송, 포장" in text
     images = [part for part in received.walk() if part.get_content_type() == "image/png"]
     assert len(images) == 1 and images[0].get_content().startswith(b"\x89PNG")
 
@@ -86,8 +86,8 @@ def test_without_smtp_mail_goes_to_files(tmp_path):
 
 
 def test_the_chart_needs_two_points_and_draws_a_png():
-    assert trend_png(NOTICE["trend"][:1]) is None
-    assert trend_png(NOTICE["trend"]).startswith(b"\x89PNG")
+    assert notice_chart({**NOTICE, "trend": NOTICE["trend"][:1]}, lang="en", tz="UTC") is None
+    assert notice_chart(NOTICE, lang="en", tz="UTC").startswith(b"\x89PNG")
 
 
 def test_a_signed_webhook_is_verified_by_the_receiver():
@@ -111,12 +111,19 @@ def test_loopback_is_refused_at_send_without_the_flag_and_redirects_are_not_foll
     receiver.server.shutdown()
 
 
-def test_slack_gets_a_readable_text():
+def test_slack_gets_block_kit_with_the_headline_and_the_numbers_as_fields():
     receiver = Receiver(secret="")
-    send_slack(NOTICE, url=receiver.url, lang="en", timeout=5, allow_loopback=True)
-    text = receiver.bodies[0]["text"]
-    assert text.startswith("*[cxloop] Score drop") and "Difference: -11.0 [-19.5, -2.5]" in text
+    send_slack(NOTICE, url=receiver.url, lang="en", timeout=5, allow_loopback=True,
+               console_url="https://console.example.com")
     receiver.server.shutdown()
+    body = receiver.bodies[0]
+    assert body["text"].startswith("배송 NPS fell to 20.0 (baseline 31.0, difference -11.0 [-19.5, -2.5], p = 0.003)")
+    kinds = [block["type"] for block in body["blocks"]]
+    assert kinds[:2] == ["context", "section"] and len(kinds) <= 50
+    fields = [f["text"] for block in body["blocks"] if block["type"] == "section" for f in block.get("fields", [])]
+    assert "*Difference*\n-11.0 [-19.5, -2.5] · p = 0.003" in fields
+    buttons = [e for block in body["blocks"] if block["type"] == "actions" for e in block["elements"]]
+    assert buttons == []  # no window in the notice, no episode: nothing to link to
 
 
 @pytest.mark.parametrize("addresses, allowed", [
@@ -151,8 +158,12 @@ def test_slack_escapes_everything_users_wrote_so_nothing_pings_or_hides_a_link()
     receiver = Receiver(secret="")
     send_slack(notice, url=receiver.url, lang="en", timeout=5, allow_loopback=True)
     receiver.server.shutdown()
-    text = receiver.bodies[0]["text"]
-    assert "<" not in text and ">" not in text
+    texts = [receiver.bodies[0]["text"]]
+    for block in receiver.bodies[0]["blocks"]:
+        texts += [part["text"] for part in [block.get("text") or {}, *block.get("fields", []),
+                                            *block.get("elements", [])] if isinstance(part.get("text"), str)]
+    text = "\n".join(texts)
+    assert "<" not in text and ">" not in text.replace("\n> ", "\n")  # "> " starts Slack's quote of the comment
     assert "&lt;!channel&gt; &lt;https://evil.example/login|Reset your password&gt; &amp; more" in text
     assert "&lt;!here&gt;" in text and "&lt;@U123&gt;" in text and "&lt;!everyone&gt;" in text
 
@@ -165,4 +176,4 @@ def test_email_escapes_html_and_keeps_the_subject_on_one_line():
     parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
     assert parsed["Bcc"] is None and "old  Bcc: victim@example.com" in parsed["Subject"]
     html_part = parsed.get_body(("html",)).get_content()
-    assert "<img src=x" not in html_part and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html_part
+    assert "<img src=x" not in html_part and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in html_part

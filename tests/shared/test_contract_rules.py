@@ -75,7 +75,8 @@ def test_signal_round_trips_and_scores_out_of_range_are_refused():
     signal = {"response_id": "r1", "survey_id": "7", "survey_version": 2, "touchpoint": "delivery",
               "channel": "email", "customer_id": "c1", "metric": "nps", "score": 3, "comment": "늦어요",
               "answers": RECORD["answers"], "lang": "ko", "attributes": {}, "answered_at": RECORD["created_at"],
-              "link": "http://127.0.0.1:8001/v1/responses/r1", "revision": 2, "low": True}
+              "link": "http://127.0.0.1:8001/v1/responses/r1", "revision": 2, "low": True,
+              "questions": {"nps": {"text": "추천하시겠어요?", "choices": {}}}, "survey_title": "배송"}
     assert SignalSchema().load(SignalSchema().dump(signal)) == signal
     first = {k: v for k, v in signal.items() if k not in ("revision", "low")}
     assert SignalSchema().load(first) == {**first, "revision": 1, "low": True}  # a first, low signal

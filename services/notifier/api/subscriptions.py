@@ -12,6 +12,7 @@ from services.common.db import get_session
 from services.common.disclosure import request_disclosure
 from services.notifier.api.access import allow_loopback, now, owner_filter
 from services.notifier.notices import queue_notice
+from services.notifier.samples import sample_notice
 from services.notifier.subscriptions import (
     create_subscription,
     delete_subscription,
@@ -30,13 +31,6 @@ from shared.contracts.alerts import (
 
 subscriptions_blp = ApiBlueprint("subscriptions", __name__, url_prefix="/v1/subscriptions",
                                  description="Score-drop, threshold and low-score alert subscriptions")
-SAMPLE = {"metric": "nps", "reason": "sample alert: the numbers are made up",
-          "current": {"value": 21.5, "ci_low": 13.9, "ci_high": 29.1, "n": 200},
-          "baseline": {"value": 31.0, "ci_low": 28.2, "ci_high": 33.8, "n": 2400},
-          "difference": {"value": -9.5, "ci_low": -17.6, "ci_high": -1.4, "n": 2600}, "p_value": 0.011,
-          "keywords": ["delivery", "late"],
-          "trend": [{"period": f"w{i}", "value": v, "ci_low": v - 6, "ci_high": v + 6, "n": 200}
-                    for i, v in enumerate([31, 30, 32, 29, 31, 21.5])]}
 
 
 @subscriptions_blp.route("")
@@ -90,10 +84,11 @@ class SubscriptionTest(MethodView):
     @require_roles("team_lead")
     @subscriptions_blp.response(202, TestSendResultSchema)
     def post(self, subscription_id):
-        """Send a sample alert through every channel now (queued; the worker delivers within seconds)."""
+        """Send a sample alert of the subscription's own metric through every channel now (queued; the
+        worker delivers within seconds)."""
         session = get_session()
         subscription = get_subscription(session, subscription_id, owner=owner_filter())
-        deliveries = queue_notice(session, subscription, {**SAMPLE, "scope": subscription.scope}, kind="test",
+        deliveries = queue_notice(session, subscription, sample_notice(subscription, now=now()), kind="test",
                                   key=f"test:{subscription.id}:{uuid.uuid4().hex}", now=now())
         session.commit()
         return {"deliveries": [{"id": d.id, "subscription_id": d.subscription_id, "episode_id": None,

@@ -1,41 +1,86 @@
-"""A small PNG trend chart of a score with its interval band (Pillow)."""
+"""The chart of a score notice: the shared trend spec (``shared.charts``: the line with its interval
+band, dates on the axis, small samples faded) plus the baseline as a dashed line and the alerted
+window marked, rendered to PNG by vl-convert for the email."""
 
 from __future__ import annotations
 
-import io
+from datetime import datetime, timedelta
 from typing import Any
 
-from PIL import Image, ImageDraw
+from services.notifier.channels.wording import as_moment, day, metric_name, words_for, zone
+from shared.charts import ChartText, rows_of_estimates, trend_spec
+from shared.charts.png import render_png
+from shared.charts.rows import BAD
 
-WIDTH, HEIGHT, PAD = 360, 140, 14
+CHART_WIDTH = 560
+CHART_TEXT = {
+    "en": {"week": "Week starting", "day": "Day", "interval": "95% interval", "n": "answers",
+           "too_few": "too few answers"},
+    "ko": {"week": "주 시작일", "day": "날짜", "interval": "95% 구간", "n": "응답 수", "too_few": "응답이 너무 적음"},
+}
+MIN_N = 30  # the usual min_n of a rule: points below it are drawn faded
 
 
-def trend_png(points: list[dict[str, Any]]) -> bytes | None:
-    """The score per period as a line over its shaded interval; None with fewer than two points."""
-    usable = [p for p in points if p.get("value") is not None]
-    if len(usable) < 2:
+def _step(points: list[dict[str, Any]]) -> timedelta:
+    """The length of the trend's periods (days or weeks), from its first two period dates."""
+    try:
+        first, second = (datetime.fromisoformat(str(p["period"])) for p in points[:2])
+    except ValueError:
+        return timedelta(days=7)
+    return timedelta(days=1) if second - first <= timedelta(days=1) else timedelta(days=7)
+
+
+def _alerted(period: str, step: timedelta, window: dict[str, Any], tz: str | None) -> bool:
+    """True when the period starting on ``period`` (a local date, ``YYYY-MM-DD``) overlaps the alerted window."""
+    start, end = as_moment(window.get("from")), as_moment(window.get("to"))
+    if start is None or end is None or len(period) != 10:
+        return False
+    first = datetime.fromisoformat(period).replace(tzinfo=zone(tz))
+    return first < end and first + step > start
+
+
+def notice_spec(notice: dict[str, Any], *, lang: str, tz: str | None) -> dict[str, Any] | None:
+    """The Vega-Lite spec of a score notice's chart; None with fewer than two points with a value."""
+    points = [p for p in notice.get("trend") or [] if p.get("value") is not None]
+    if len(points) < 2:
         return None
-    lows = [p.get("ci_low") if p.get("ci_low") is not None else p["value"] for p in usable]
-    highs = [p.get("ci_high") if p.get("ci_high") is not None else p["value"] for p in usable]
-    bottom, top = min(lows), max(highs)
-    if top - bottom < 1e-9:
-        top, bottom = top + 1, bottom - 1
+    words, labels = words_for(lang), CHART_TEXT.get(lang, CHART_TEXT["en"])
+    metric = metric_name(notice.get("volume_of") or notice.get("metric"), lang)
+    min_n = (notice.get("rule") or {}).get("min_n", MIN_N)
+    rows = rows_of_estimates(
+        (p["period"], day(p["period"], lang, "UTC") if len(str(p["period"])) == 10 else str(p["period"]),
+         {**p, "insufficient": (p.get("n") or 0) < min_n}) for p in points)
+    step = _step(points)
+    text = ChartText(x_title=labels["day" if step < timedelta(days=7) else "week"], y_title=metric, value=metric, interval=labels["interval"], n=labels["n"],
+                     too_few=labels["too_few"], description=words["chart_alt"].format(metric=metric))
+    spec = trend_spec(rows, text, height=220)
+    window = notice.get("window") or {}
+    alerted = [row.key for point, row in zip(points, rows, strict=True)
+               if _alerted(str(point["period"]), step, window, tz)]
+    marks: list[dict[str, Any]] = []
+    if alerted:  # filtered from the chart's own rows, so the axis keeps the rows' order
+        only_alerted = [{"filter": {"field": "key", "oneOf": alerted}}]
+        marks.append({"transform": only_alerted,
+                      "mark": {"type": "rule", "color": BAD, "opacity": 0.18, "strokeWidth": 26}})
+        marks.append({"transform": [*only_alerted, {"calculate": repr(words["alerted_mark"]), "as": "mark_text"}],
+                      "mark": {"type": "text", "color": BAD, "fontWeight": "bold", "dy": -4, "baseline": "bottom",
+                               "y": 0},
+                      "encoding": {"text": {"field": "mark_text"}}})
+    baseline = (notice.get("baseline") or {}).get("value")
+    if baseline is not None:
+        line = {"data": {"values": [{"baseline": baseline, "text": f"{words['baseline_mark']} {baseline:.1f}"}]}}
+        marks.append({**line, "mark": {"type": "rule", "color": "#4a5360", "strokeDash": [5, 4], "strokeWidth": 1.5},
+                      "encoding": {"x": None, "y": {"field": "baseline", "type": "quantitative"}}})
+        marks.append({**line, "mark": {"type": "text", "color": "#4a5360", "align": "right", "dy": -7,
+                                       "x": {"expr": "width"}},
+                      "encoding": {"x": None, "y": {"field": "baseline", "type": "quantitative"},
+                                   "text": {"field": "text"}}})
+    spec["encoding"]["x"]["scale"] = {**spec["encoding"]["x"].get("scale", {}), "domain": [row.label for row in rows]}
+    spec["layer"] = marks[:1] + spec["layer"] + marks[1:]  # the window's band behind the line
+    return spec
 
-    def xy(index: int, value: float) -> tuple[float, float]:
-        x = PAD + index * (WIDTH - 2 * PAD) / (len(usable) - 1)
-        y = HEIGHT - PAD - (value - bottom) * (HEIGHT - 2 * PAD) / (top - bottom)
-        return x, y
 
-    image = Image.new("RGB", (WIDTH, HEIGHT), "white")
-    draw = ImageDraw.Draw(image)
-    band = [xy(i, h) for i, h in enumerate(highs)] + [xy(i, lo) for i, lo in reversed(list(enumerate(lows)))]
-    draw.polygon(band, fill=(205, 222, 240))
-    draw.line([xy(i, p["value"]) for i, p in enumerate(usable)], fill=(31, 90, 160), width=2)
-    for i, p in enumerate(usable):
-        x, y = xy(i, p["value"])
-        draw.ellipse((x - 2, y - 2, x + 2, y + 2), fill=(31, 90, 160))
-    draw.text((PAD, 1), f"{top:.0f}", fill=(90, 90, 90))
-    draw.text((PAD, HEIGHT - PAD + 1), f"{bottom:.0f}", fill=(90, 90, 90))
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+def notice_chart(notice: dict[str, Any], *, lang: str, tz: str | None) -> bytes | None:
+    """The chart of a score notice as PNG (None for notices without a trend)."""
+    spec = notice_spec(notice, lang=lang, tz=tz)
+    return None if spec is None else render_png(spec, width=CHART_WIDTH)

@@ -34,7 +34,8 @@ def build_handlers(config, engine: Engine, *, transport=None) -> dict[str, Handl
         subscription, channel = _channel(engine, message)
         unsubscribe = f"{config.PUBLIC_BASE_URL.rstrip('/')}/unsubscribe/{subscription.unsubscribe_token}"
         mail = email_message(message.payload["notice"], to=channel["address"], sender=config.MAIL_FROM,
-                             lang=subscription.lang, unsubscribe_url=unsubscribe,
+                             lang=subscription.lang, tz=subscription.time_zone, unsubscribe_url=unsubscribe,
+                             console_url=config.CONSOLE_URL,
                              message_id=delivery_message_id(message.idempotency_key, config.MAIL_FROM))
         send_email(mail, smtp_host=config.SMTP_HOST, smtp_port=config.SMTP_PORT, mail_dir=config.MAIL_DIR,
                    name=message.idempotency_key)
@@ -42,6 +43,7 @@ def build_handlers(config, engine: Engine, *, transport=None) -> dict[str, Handl
     def slack(message: OutboxMessage) -> None:
         subscription, channel = _channel(engine, message)
         send_slack(message.payload["notice"], url=channel["url"], lang=subscription.lang,
+                   tz=subscription.time_zone, console_url=config.CONSOLE_URL,
                    timeout=config.WEBHOOK_TIMEOUT_SECONDS, allow_loopback=config.ALLOW_PRIVATE_WEBHOOKS,
                    transport=transport)
 

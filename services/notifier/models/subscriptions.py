@@ -31,6 +31,7 @@ class Subscription(Base):
     rule: Mapped[dict[str, Any]] = mapped_column(JSON)
     channels: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     lang: Mapped[str] = mapped_column(String(16))
+    time_zone: Mapped[str] = mapped_column(String(64), server_default="UTC", default="UTC")
     cooldown_minutes: Mapped[int] = mapped_column(Integer)
     muted_until: Mapped[datetime | None] = mapped_column(Timestamp)
     active: Mapped[bool] = mapped_column(Boolean)

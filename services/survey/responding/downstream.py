@@ -17,6 +17,7 @@ from services.common.exceptions import InvalidInputError
 from services.common.outbox import enqueue, queued
 from services.survey.models import PLATFORM
 from services.survey.models.responses import Response
+from services.survey.survey_definition import text_in
 from services.survey.webhooks.emission import emit_response_events
 from shared.channels import ResponseChannel
 from shared.contracts.responses import ResponseRecordSchema, answered_at
@@ -81,7 +82,8 @@ def send_downstream(session: Session, response: Response, definition: dict[str, 
     response's row lock.
     """
     record = queue_for_metrics(session, response, definition, now=now)
-    settle_signal(session, response, record, settings=settings, now=now, confirmed=confirmed)
+    settle_signal(session, response, record, settings=settings, now=now, confirmed=confirmed,
+                  definition=definition)
     emit_response_events(session, response, record, now=now)  # response webhooks, same transaction
 
 
@@ -103,7 +105,8 @@ def current_record(response: Response, definition: dict[str, Any]) -> dict[str, 
 
 
 def settle_signal(session: Session, response: Response, record: dict[str, Any], *,
-                  settings: DownstreamSettings, now: datetime, confirmed: bool) -> None:
+                  settings: DownstreamSettings, now: datetime, confirmed: bool,
+                  definition: dict[str, Any] | None = None) -> None:
     """The one policy for low scores that come from links with effects.
 
     - No signal sent yet: a confirmed low score (form POST, or the settle time passed) is signalled
@@ -119,7 +122,8 @@ def settle_signal(session: Session, response: Response, record: dict[str, Any], 
         if low is None or queued(session, PLATFORM, f"signal:{response.id}"):  # sent before revisions
             response.signal_due_at = None
         elif confirmed:
-            _send_signal(session, response, record, low, revision=1, settings=settings, now=now)
+            _send_signal(session, response, record, low, revision=1, settings=settings, now=now,
+                         definition=definition)
         else:
             response.signal_due_at = now + settings.signal_settle
         return
@@ -128,11 +132,26 @@ def settle_signal(session: Session, response: Response, record: dict[str, Any], 
     if current is None or (current["question_key"], current["value"]) == (sent["question_key"], sent["score"]):
         return
     _send_signal(session, response, record, current, revision=sent["revision"] + 1, settings=settings,
-                 now=now, low=low is not None)
+                 now=now, low=low is not None, definition=definition)
+
+
+def signal_labels(definition: dict[str, Any] | None, record: dict[str, Any], lang: str | None) -> dict[str, Any]:
+    """The survey's title and the answered questions' text and choice labels in the response's language,
+    so that a notice shows "late; damaged" rather than choice keys."""
+    if definition is None:
+        return {}
+    language = lang or definition["default_language"]
+    answered = {item["question_key"] for item in record["answers"]}
+    questions = {question["key"]: {"text": text_in(question["text"], language, definition)[:2000],
+                                   "choices": {choice["key"]: text_in(choice["label"], language, definition)[:500]
+                                               for choice in question.get("choices") or []}}
+                 for question in definition["questions"] if question["key"] in answered}
+    return {"questions": questions, "survey_title": text_in(definition.get("title"), language, definition)[:500]}
 
 
 def _send_signal(session: Session, response: Response, record: dict[str, Any], answer: dict[str, Any], *,
-                 revision: int, settings: DownstreamSettings, now: datetime, low: bool = True) -> None:
+                 revision: int, settings: DownstreamSettings, now: datetime, low: bool = True,
+                 definition: dict[str, Any] | None = None) -> None:
     comment = next((i["text"] for i in record["answers"] if i["type"] == "text" and i["text"]), None)
     signal = {"response_id": response.id, "survey_id": record["survey_id"],
               "survey_version": response.survey_version, "touchpoint": response.touchpoint,
@@ -140,7 +159,8 @@ def _send_signal(session: Session, response: Response, record: dict[str, Any], a
               "score": answer["value"], "comment": comment, "answers": record["answers"],
               "lang": response.lang, "attributes": record["attributes"],
               "answered_at": answered_at(record), "revision": revision, "low": low,
-              "link": f"{settings.public_base_url.rstrip('/')}/v1/responses/{response.id}"}
+              "link": f"{settings.public_base_url.rstrip('/')}/v1/responses/{response.id}",
+              **signal_labels(definition, record, response.lang)}
     key = f"signal:{response.id}" if revision == 1 else f"signal:{response.id}:r{revision}"
     enqueue(session, PLATFORM, topic="signal", destination="notifier", payload=signal, now=now,
             idempotency_key=key, ordering_key=f"signal:{response.id}")  # a correction never overtakes

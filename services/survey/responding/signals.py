@@ -34,7 +34,7 @@ def send_settled_signals(session: Session, *, now: datetime, settings: Downstrea
         if version is None:
             raise LookupError(f"survey {response.survey_id} v{response.survey_version} is missing")
         settle_signal(session, response, current_record(response, version.definition), settings=settings,
-                      now=now, confirmed=True)
+                      now=now, confirmed=True, definition=version.definition)
 
     isolate(session, PLATFORM, due, signal, service="survey", kind=SET_ASIDE_KIND,
             key=lambda response: response.id, now=now)

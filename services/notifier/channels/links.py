@@ -1,0 +1,54 @@
+"""Links from a notice into the console (the alert, the responses behind the window, the response
+and the customer); none when the console's address is not configured, so a notice holds no dead link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode
+
+RESPONSE_FILTERS = ("touchpoint", "survey", "channel")  # the scope filters the responses page reads
+
+
+@dataclass(frozen=True)
+class Link:
+    """A labelled link."""
+
+    label: str
+    url: str
+
+
+def _base(console_url: str | None) -> str | None:
+    return console_url.rstrip("/") if console_url else None
+
+
+def alert_links(notice: dict[str, Any], words: dict[str, str], console_url: str | None) -> list[Link]:
+    """The alert's page and the responses of the alerted window (in the subscription's scope)."""
+    base = _base(console_url)
+    if base is None:
+        return []
+    links = []
+    if notice.get("episode_id"):
+        links.append(Link(words["open_alert"], f"{base}/alerts/{int(notice['episode_id'])}"))
+    window = notice.get("window") or {}
+    if window.get("from") and window.get("to"):
+        params: list[tuple[str, str]] = [("from", window["from"]), ("to", window["to"])]
+        scope, group = notice.get("scope") or {}, notice.get("group") or {}
+        for name in RESPONSE_FILTERS:
+            values = [group[name]] if group.get(name) is not None else scope.get(name) or []
+            params += [(name, str(value)) for value in values]
+        links.append(Link(words["open_responses"], f"{base}/responses?{urlencode(params)}"))
+    return links
+
+
+def signal_links(item: dict[str, Any], words: dict[str, str], console_url: str | None) -> list[Link]:
+    """The response and the customer's journey."""
+    base = _base(console_url)
+    if base is None:
+        return []
+    links = []
+    if item.get("response_id"):
+        links.append(Link(words["open_response"], f"{base}/responses/{quote(str(item['response_id']), safe='')}"))
+    if item.get("customer_id"):
+        links.append(Link(words["open_customer"], f"{base}/customers/{quote(str(item['customer_id']), safe='')}"))
+    return links

@@ -1,4 +1,5 @@
-"""Statuses, each defined once: what a survey, an invitation and an ingested event can be.
+"""Statuses, each defined once: what a survey, an invitation, an ingested event and a response in the
+inbox can be.
 
 Members are ``StrEnum``: each is the very string stored in the databases and sent in the contracts, so
 ``InvitationStatus.SENT == "sent"``. Contracts validate with ``values(...)``; code compares with members.
@@ -35,6 +36,14 @@ class InvitationStatus(StrEnum):
 
 #: Invitations still waiting to be sent (dispatch may send them; a new plan or an unsubscribe cancels them).
 OPEN_INVITATION_STATUSES: tuple[InvitationStatus, ...] = (InvitationStatus.SCHEDULED, InvitationStatus.POSTPONED)
+
+
+class ResponseStatus(StrEnum):
+    """Where a response stands in the team's inbox: new until someone reads it, archived when dealt with."""
+
+    NEW = "new"
+    READ = "read"
+    ARCHIVED = "archived"
 
 
 class EventResultStatus(StrEnum):

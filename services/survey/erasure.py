@@ -13,12 +13,12 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.common.outbox import enqueue
 from services.survey.models import PLATFORM, Invitation
-from services.survey.models.responses import Response
+from services.survey.models.responses import Response, ResponseNote
 from shared.contracts.erasure import MAX_ERASURE_RESPONSES, ErasureSchema
 
 ERASURE_TOPIC = "erasure"
@@ -54,6 +54,9 @@ def erase_everywhere(session: Session, *, customer_id: str, now: datetime) -> li
     response_ids = list(session.scalars(select(Response.id).where(Response.customer_id == customer_id)
                                         .order_by(Response.id)))
     session.execute(update(Response).where(Response.customer_id == customer_id).values(attributes={}))
+    # the team's notes on these responses may name the customer: they go too
+    session.execute(delete(ResponseNote).where(ResponseNote.response_id.in_(
+        select(Response.id).where(Response.customer_id == customer_id))))
     session.execute(update(Invitation).where(Invitation.customer_id == customer_id)
                     .values(correlation_value=None))
     _scrub_outbox(session, response_ids)

@@ -11,10 +11,12 @@ from shared.channels import ResponseChannel
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.fields import LANGUAGE, Id, Timestamp
 from shared.contracts.ranges import deprecated_metadata, use_current_name
+from shared.contracts.triage import TAG, ResponseSummarySchema, ResponseTriageSchema, check_segment
 from shared.question_types import DIMENSIONS, DRIVERS, QUESTION_TYPES, REGISTRY
-from shared.statuses import values
+from shared.statuses import ResponseStatus, values
 
 CHANNELS = values(ResponseChannel)
+RESPONSE_ORDERS = ("updated", "newest")
 MAX_BATCH = 500
 MAX_TEXT = 5000
 
@@ -62,6 +64,8 @@ class ResponseRecordSchema(StrictSchema):
     updated_at = Timestamp(required=True)
     completed_at = Timestamp(allow_none=True, load_default=None)
     answers = fields.List(fields.Nested(AnswerSchema), required=True, validate=validate.Length(max=100))
+    excluded = fields.Boolean(load_default=False, metadata={
+        "description": "excluded as a test response: kept, but left out of every score and keyword count"})
 
 
 def answered_at(record: Mapping[str, Any]) -> Any:
@@ -139,6 +143,22 @@ class ResponseQueryArgsSchema(StrictSchema):
     created_until_deprecated = Timestamp(data_key="created_until", load_default=None,
                                          metadata=deprecated_metadata("to"))
     updated_since = Timestamp(load_default=None, metadata={"description": "for incremental exports"})
+    status = fields.String(load_default=None, validate=validate.OneOf(values(ResponseStatus)),
+                           metadata={"description": "inbox status"})
+    tag = fields.String(load_default=None, validate=TAG, metadata={"description": "responses with this tag"})
+    excluded = fields.Boolean(load_default=None, metadata={"description": "true: only test responses; false: none"})
+    score_min = fields.Integer(load_default=None, validate=validate.Range(0, 10),
+                               metadata={"description": "main score (first NPS, CSAT or CES answer) at least"})
+    score_max = fields.Integer(load_default=None, validate=validate.Range(0, 10),
+                               metadata={"description": "main score at most"})
+    has_comment = fields.Boolean(load_default=None, metadata={"description": "with (true) or without a comment"})
+    q = fields.String(load_default=None, validate=validate.Length(min=1, max=200),
+                      metadata={"description": "text the comments contain (case-insensitive)"})
+    segment = fields.List(fields.String(validate=check_segment), load_default=list,
+                          metadata={"description": "attribute:value at answer time, repeatable"})
+    order = fields.String(load_default="updated", validate=validate.OneOf(RESPONSE_ORDERS),
+                          metadata={"description": "updated: last update, oldest first (incremental exports); "
+                                                   "newest: creation, newest first (the inbox)"})
     cursor = fields.String(load_default=None, validate=validate.Length(max=200))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
@@ -149,8 +169,15 @@ class ResponseQueryArgsSchema(StrictSchema):
         return data
 
 
+class ResponseListedSchema(ResponseRecordSchema):
+    """A response as ``GET /v1/responses`` lists it: the record, its triage and its summary."""
+
+    triage = fields.Nested(ResponseTriageSchema, required=True)
+    summary = fields.Nested(ResponseSummarySchema, required=True)
+
+
 class ResponsePageSchema(ReplySchema):
     """A page of responses and the cursor of the next one (null at the end)."""
 
-    responses = fields.List(fields.Nested(ResponseRecordSchema(unknown="exclude")), required=True)
+    responses = fields.List(fields.Nested(ResponseListedSchema(unknown="exclude")), required=True)
     next_cursor = fields.String(allow_none=True, required=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Index, Integer, SmallInteger, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Index, Integer, SmallInteger, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.common.types import UtcDateTime
@@ -43,6 +43,9 @@ class ResponseRecord(Base):
     updated_at: Mapped[datetime] = mapped_column(Timestamp)
     completed_at: Mapped[datetime | None] = mapped_column(Timestamp)
     received_at: Mapped[datetime] = mapped_column(Timestamp)
+    # Excluded as a test response (survey's inbox): kept here, but it has no score or comment rows, so
+    # every score, comparison, keyword count, driver and NPS group leaves it out.
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ScoreAnswer(Base):

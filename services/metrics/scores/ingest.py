@@ -46,7 +46,10 @@ def _rows(record: dict[str, Any], now: datetime, keywords_of: KeywordExtractor):
                 "event_at": _utc(record["event_at"]), "lang": record["lang"],
                 "answers": record["answers"], "completed": record["completed"],
                 "created_at": _utc(record["created_at"]), "updated_at": _utc(record["updated_at"]),
-                "completed_at": _utc(record["completed_at"]), "received_at": now}
+                "completed_at": _utc(record["completed_at"]), "received_at": now,
+                "excluded": bool(record.get("excluded"))}
+    if response["excluded"]:  # a test response: held, but in no score and no keyword count
+        return response, [], []
     # answers of types without a score metric (rating, yes_no, ...) are kept in the response only
     scores = [{**slices, "response_id": record["response_id"], "metric": SCORE_METRIC_OF[a["type"]],
                "value": a["value"], "answered_at": answered_at, "question_key": a["question_key"],

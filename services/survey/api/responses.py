@@ -15,9 +15,9 @@ from services.survey.responding.listing import csv_rows, get_response, list_resp
 from shared.contracts.responses import (
     ResponseImportReplySchema,
     ResponseImportSchema,
+    ResponseListedSchema,
     ResponsePageSchema,
     ResponseQueryArgsSchema,
-    ResponseRecordSchema,
 )
 
 READERS = ("marketer", "analyst")
@@ -34,7 +34,10 @@ class Responses(MethodView):
 
         Personal attributes (name, email, phone, address, birth date by default; `CX_PERSONAL_ATTRIBUTES`)
         are left out of `attributes` for roles without personal-data access (analyst); admin and marketer
-        see them. With `Accept: text/csv`: the same page as CSV, one column per question."""
+        see them. Each carries its inbox triage (status, tags, excluded as test) and summary (main score,
+        comment); the inbox filters on them (`status`, `tag`, `excluded`, `score_min`/`score_max`,
+        `has_comment`, `q`, `segment`) and `order=newest` lists newest first. With `Accept: text/csv`:
+        the same page as CSV, one column per question."""
         records, next_cursor = list_responses(get_session(), args, disclosure=request_disclosure())
         if wants_csv():
             columns, rows = csv_rows(records)
@@ -64,7 +67,7 @@ class ResponseImport(MethodView):
 @blp.route("/<response_id>")
 class ResponseItem(MethodView):
     @require_roles(*READERS)
-    @blp.response(200, ResponseRecordSchema(unknown="exclude"))
+    @blp.response(200, ResponseListedSchema(unknown="exclude"))
     def get(self, response_id: str):
-        """One response (personal attributes as for the list)."""
+        """One response with its triage and notes (personal attributes as for the list)."""
         return get_response(get_session(), response_id, disclosure=request_disclosure())

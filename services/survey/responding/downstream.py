@@ -17,6 +17,7 @@ from services.common.exceptions import InvalidInputError
 from services.common.outbox import enqueue, queued
 from services.survey.models import PLATFORM
 from services.survey.models.responses import Response
+from services.survey.responding.summary import keep_summary
 from services.survey.survey_definition import text_in
 from services.survey.webhooks.emission import emit_response_events
 from shared.channels import ResponseChannel
@@ -53,6 +54,7 @@ def response_record(response: Response, definition: dict[str, Any]) -> dict[str,
         "attributes": response.attributes or {}, "completed": response.completed,
         "created_at": response.created_at, "updated_at": response.updated_at,
         "completed_at": response.completed_at, "answers": answer_items(response, definition),
+        "excluded": bool(response.excluded),
     }
 
 
@@ -91,6 +93,7 @@ def queue_for_metrics(session: Session, response: Response, definition: dict[str
                       now: datetime) -> dict[str, Any]:
     """Queue the response's current version for metrics (refused, 422, if metrics would refuse it)."""
     record = current_record(response, definition)
+    keep_summary(response, record["answers"])  # the inbox's score and comment follow every version
     enqueue(session, PLATFORM, topic="response", destination="metrics", payload=record, now=now,
             idempotency_key=f"response:{response.id}:v{response.version}",
             ordering_key=f"response:{response.id}")

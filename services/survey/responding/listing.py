@@ -8,13 +8,15 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from services.common.exceptions import InvalidInputError, NotFoundError
 from services.survey.models import SurveyVersion
 from services.survey.models.responses import Response
 from services.survey.responding.downstream import response_record
+from services.survey.responding.inbox_query import apply_inbox_filters
+from services.survey.responding.triage import triage_of
 from shared.json_policy import load_json
 from shared.personal_data import Disclosure
 
@@ -22,9 +24,10 @@ CSV_FIXED = ("response_id", "survey_id", "survey_version", "customer_id", "touch
              "completed", "created_at", "completed_at")
 
 
-def encode_cursor(response: Response) -> str:
-    """An opaque cursor after ``response`` in (updated_at, id) order."""
-    raw = json.dumps([response.updated_at.isoformat(), response.id]).encode()
+def encode_cursor(response: Response, *, newest: bool = False) -> str:
+    """An opaque cursor after ``response`` in (updated_at, id) order, or (created_at, id) newest first."""
+    stamp = response.created_at if newest else response.updated_at
+    raw = json.dumps([stamp.isoformat(), response.id]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -54,11 +57,38 @@ def _visible(record: dict[str, Any], disclosure: Disclosure | None) -> dict[str,
     return record
 
 
+def _listed(session: Session, rows: list[Response], disclosure: Disclosure | None, *,
+            with_notes: bool = False) -> list[dict[str, Any]]:
+    """The responses in the listed form: record, triage and summary."""
+    definitions = _definitions(session, rows)
+    triage = triage_of(session, rows, with_notes=with_notes)
+    return [{**_visible(response_record(r, definitions[(r.survey_id, r.survey_version)]), disclosure),
+             "triage": triage[r.id],
+             "summary": {"score_metric": r.score_metric, "score": r.score, "comment": r.comment}}
+            for r in rows]
+
+
+def _ordered(args: dict[str, Any]) -> Select:
+    if args.get("order") == "newest":
+        query = select(Response).order_by(Response.created_at.desc(), Response.id.desc())
+        if args.get("cursor"):
+            stamp, last_id = _decode_cursor(args["cursor"])
+            query = query.where(or_(Response.created_at < stamp,
+                                    and_(Response.created_at == stamp, Response.id < last_id)))
+        return query
+    query = select(Response).order_by(Response.updated_at, Response.id)
+    if args.get("cursor"):
+        stamp, last_id = _decode_cursor(args["cursor"])
+        query = query.where(or_(Response.updated_at > stamp,
+                                and_(Response.updated_at == stamp, Response.id > last_id)))
+    return query
+
+
 def list_responses(session: Session, args: dict[str, Any], *,
                    disclosure: Disclosure | None = None) -> tuple[list[dict[str, Any]], str | None]:
-    """A page of response records (contract form) and the next cursor; personal attributes only for
+    """A page of responses (listed form: record, triage, summary) and the next cursor; personal attributes only for
     callers whose ``disclosure`` allows them (default: everything)."""
-    query = select(Response).order_by(Response.updated_at, Response.id).limit(args["limit"] + 1)
+    query = _ordered(args).limit(args["limit"] + 1)
     if args.get("survey"):
         query = query.where(Response.survey_id == args["survey"])
     if args.get("touchpoint"):
@@ -73,26 +103,20 @@ def list_responses(session: Session, args: dict[str, Any], *,
         query = query.where(Response.created_at < args["created_until"])
     if args.get("updated_since"):
         query = query.where(Response.updated_at >= args["updated_since"])
-    if args.get("cursor"):
-        stamp, last_id = _decode_cursor(args["cursor"])
-        query = query.where(or_(Response.updated_at > stamp,
-                                and_(Response.updated_at == stamp, Response.id > last_id)))
+    query = apply_inbox_filters(query, args, disclosure)
     rows = list(session.scalars(query))
     more = len(rows) > args["limit"]
     rows = rows[: args["limit"]]
-    definitions = _definitions(session, rows)
-    records = [_visible(response_record(r, definitions[(r.survey_id, r.survey_version)]), disclosure)
-               for r in rows]
-    return records, (encode_cursor(rows[-1]) if more and rows else None)
+    cursor = encode_cursor(rows[-1], newest=args.get("order") == "newest") if more and rows else None
+    return _listed(session, rows, disclosure), cursor
 
 
 def get_response(session: Session, response_id: str, *, disclosure: Disclosure | None = None) -> dict[str, Any]:
-    """One response record (attributes as ``disclosure`` allows); ``NotFoundError`` when unknown."""
+    """One response in the listed form with its notes (attributes as ``disclosure`` allows); ``NotFoundError`` when unknown."""
     response = session.get(Response, response_id)
     if response is None:
         raise NotFoundError(f"no response {response_id}")
-    definition = _definitions(session, [response])[(response.survey_id, response.survey_version)]
-    return _visible(response_record(response, definition), disclosure)
+    return _listed(session, [response], disclosure, with_notes=True)[0]
 
 
 def csv_rows(records: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:

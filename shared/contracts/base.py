@@ -1,4 +1,6 @@
-"""Base schemas: strict for what a server accepts, tolerant for what a client reads."""
+"""Base schemas: strict for what a server accepts, tolerant for what a client reads, and the one
+exception: a body whose shape a third-party specification fixes (the Segment tracking API), which
+a server must accept with whatever extra fields that specification's clients send."""
 
 from __future__ import annotations
 
@@ -15,6 +17,15 @@ class StrictSchema(Schema):
 
 class ReplySchema(Schema):
     """What a client loads from another service: unknown fields are dropped, so additive changes break no caller."""
+
+    class Meta:
+        unknown = EXCLUDE
+        ordered = True
+
+
+class ForeignSpecSchema(Schema):
+    """What a server loads when a third party's specification defines the body (Segment's tracking
+    calls): the fields cxloop reads are checked, fields the specification allows beyond them are dropped."""
 
     class Meta:
         unknown = EXCLUDE

@@ -12,9 +12,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import fields, validate
 
-from shared.contracts.base import ReplySchema, StrictSchema
+from shared.contracts.base import ForeignSpecSchema, ReplySchema, StrictSchema
 from shared.contracts.events import EVENT_TYPE, NO_NUL
 from shared.contracts.finance import Currency
 from shared.statuses import values
@@ -55,12 +55,8 @@ _ID = fields.Raw(load_default=None, allow_none=True,
                  metadata={"description": "a string or a number (numbers are read as their decimal text)"})
 
 
-class SegmentMessageSchema(Schema):
+class SegmentMessageSchema(ForeignSpecSchema):
     """One call of the Segment spec (``type`` says which); fields outside the spec are ignored."""
-
-    class Meta:
-        unknown = EXCLUDE
-        ordered = True
 
     type = fields.String(required=True, validate=validate.OneOf(values(MessageType)))
     messageId = fields.String(load_default=None, allow_none=True,  # noqa: N815 - the spec's name
@@ -85,13 +81,9 @@ class SegmentMessageSchema(Schema):
     writeKey = fields.String(load_default=None, allow_none=True, load_only=True)  # noqa: N815
 
 
-class SegmentBatchSchema(Schema):
+class SegmentBatchSchema(ForeignSpecSchema):
     """``POST /v1/batch``: messages plus the batch's ``sentAt`` (and optionally ``context``,
     ``integrations`` and ``writeKey``, as the spec allows)."""
-
-    class Meta:
-        unknown = EXCLUDE
-        ordered = True
 
     batch = fields.List(fields.Raw(), required=True,
                         metadata={"description": f"the messages; at most {MAX_MESSAGE_BYTES} bytes each and "

@@ -162,6 +162,7 @@ Authenticate with:  Authorization: Bearer {key}
 Try:
   curl -s {s}/healthz
   curl -s -H 'Authorization: Bearer {key}' {m}/v1/whoami
+  the README's "Using it (curl)" walk, in another terminal here: it makes its own keys (needs jq)
 Logs: {var}/logs/   Demo mail: {var}/mail/
 Ctrl-C stops everything.
 """

@@ -34,16 +34,18 @@ def create_team_lead_key(env: dict[str, str], *, now: datetime) -> str:
 
 
 def subscribe(notifier: Api) -> list[dict]:
-    """The team lead's subscriptions: every unhappy delivery customer at once, and weekly CSAT drops."""
+    """The team lead's subscriptions: every unhappy delivery customer at once, and weekly CSAT drops
+    (dates and times in the lead's zone, Seoul)."""
     mail = [{"type": "email", "address": TEAM_LEAD_EMAIL}]
     scope = {"touchpoint": ["delivery"]}
     return [
         notifier.post("/v1/subscriptions", {"name": "배송 불만 고객 즉시 알림", "metric": "csat", "scope": scope,
-                                            "rule": {"kind": "low_score"}, "channels": mail, "lang": "ko"}),
+                                            "rule": {"kind": "low_score"}, "channels": mail, "lang": "ko",
+                                            "time_zone": "Asia/Seoul"}),
         notifier.post("/v1/subscriptions", {"name": "Delivery CSAT weekly drop", "metric": "csat", "scope": scope,
                                             "rule": {"kind": "drop", "window": "7d", "baseline": "last_n",
                                                      "baseline_windows": 8, "min_drop": 5, "min_n": 30},
-                                            "channels": mail, "lang": "en"}),
+                                            "channels": mail, "lang": "en", "time_zone": "Asia/Seoul"}),
     ]
 
 

@@ -5,6 +5,25 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import httpx
+
+from shared.statuses import InvitationStatus
+
+
+def unanswered(survey_url: str, key: str, links: list[dict]) -> list[dict]:
+    """The demo's survey links whose invitation is still waiting for an answer (asked now, not at seeding:
+    a link answered since drops out); all of them when survey cannot say."""
+    waiting = []
+    with httpx.Client(base_url=survey_url, headers={"Authorization": f"Bearer {key}"}, timeout=5) as client:
+        for link in links:
+            try:
+                reply = client.get(f"/v1/invitations/{link['invitation_id']}")
+            except httpx.HTTPError:
+                return links
+            if reply.status_code != 200 or reply.json().get("status") == InvitationStatus.SENT:
+                waiting.append(link)
+    return waiting
+
 
 def demo_tour(urls: dict[str, str], key: str, var: Path, summary: dict) -> str:
     """A short tour of the seeded demo (or why there is none)."""
@@ -16,29 +35,28 @@ def demo_tour(urls: dict[str, str], key: str, var: Path, summary: dict) -> str:
     first = date.fromisoformat(f"{dip}-01") if dip else date.today().replace(day=1)
     end = (first + timedelta(days=32)).replace(day=1)
     since = (first - timedelta(days=40)).replace(day=1)
-    links = summary.get("survey_links") or []
-    korean = next((l for l in links if l.get("language") == "ko"), links[0] if links else None)
-    english = next((l for l in links if l.get("language") == "en"), None)
+    links = unanswered(s, key, summary.get("survey_links") or [])
     lines = [
         "",
         f"Demo: 하늘마켓 (Haneul Market), {summary.get('customers', '?')} customers, {summary.get('responses', '?')} "
         f"responses, {summary.get('transactions', '?')} transactions (seeded {summary.get('seeded_at', '')[:10]}"
         f" in {summary.get('seconds', '?')}s; delete {var}/demo-seeded and the databases to reseed).",
         f"  Delivery CSAT dipped in {dip} when a new carrier took over; the delivery team lead is subscribed.",
-        "Answer a survey in the browser:",
+        f"Demo invitations still unanswered ({len(links)}): open one in the browser and answer it:",
     ]
-    if korean:
-        lines.append(f"  {korean['link']}   (한국어)")
-    if english:
-        lines.append(f"  {english['link']}   (English)")
+    languages = {"ko": "한국어", "en": "English"}
+    lines += [f"  {link['link']}   ({languages.get(link.get('language'), link.get('language'))})" for link in links[:6]]
+    if len(links) > 6:
+        lines.append(f"  ... and {len(links) - 6} more: curl -s {auth} '{s}/v1/invitations?status=sent'")
     if not links:
-        lines.append(f"  (no invitation mailed yet; see {var}/mail/ or GET {s}/v1/invitations)")
+        lines.append(f"  (none left: every demo invitation was answered; see {var}/mail/ or GET {s}/v1/invitations)")
     lines += [
         "Scores (CSAT by touchpoint and month, with intervals):",
         f"  curl -s {auth} '{m}/v1/scores?metric=csat&group_by=touchpoint,period&period=month&from={since}'",
         f"  curl -s {auth} '{m}/v1/scores?metric=csat&touchpoint=delivery&group_by=attr.carrier&from={since}'",
-        "What delivery customers complained about that month:",
-        f"  curl -s {auth} '{m}/v1/voc/keywords?touchpoint=delivery&split=csat&from={first}&to={end}'",
+        f"The complaints that rose in {dip} against the month before (see \"rising\", with examples):",
+        f"  curl -s {auth} '{m}/v1/voc/keywords?touchpoint=delivery&split=none&top_k=5&examples=1"
+        f"&from={first}&to={end}'",
         "CLV (BG/NBD + Gamma-Gamma fit, then the top customers and the segments):",
         f"  curl -s {auth} '{m}/v1/clv/fits/{summary.get('clv_fit', {}).get('id', '<fit id>')}'",
         f"  curl -s {auth} '{m}/v1/clv/customers?limit=5'",

@@ -21,7 +21,9 @@ def wants_csv() -> bool:
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: Any) -> Any:
+def spreadsheet_cell(value: Any) -> Any:
+    """A value as a spreadsheet cell may hold it: blank for None and non-finite numbers, and text that a
+    spreadsheet could run as a formula prefixed with ``'`` (CSV and XLSX exports alike)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
     if isinstance(value, str) and _may_run_as_formula(value):
@@ -51,7 +53,7 @@ def csv_response(columns: Sequence[str], rows: Iterable[Sequence[Any]], filename
         writer = csv.writer(buffer)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([_cell(v) for v in row])
+            writer.writerow([spreadsheet_cell(v) for v in row])
             if buffer.tell() > 64 * 1024:
                 yield buffer.getvalue()
                 buffer.seek(0)

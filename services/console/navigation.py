@@ -30,6 +30,8 @@ NAV_ITEMS: list[NavItem] = [
             _l("Design bilingual surveys, preview them and publish versions.")),
     NavItem("triggers.index", _l("Triggers"), ("admin", "marketer", "analyst"),
             _l("Which journey event asks which survey, when, how, and a dry run on a real event.")),
+    NavItem("responses.index", _l("Responses"), ("admin", "marketer", "analyst"),
+            _l("Every answer with its score and comment: search, triage, exclude test answers, export.")),
     NavItem("invitations.index", _l("Send log"), ("admin", "marketer", "analyst"),
             _l("Every invitation with its status, and why it was held or not sent.")),
     NavItem("users.index", _l("People"), ("admin",), _l("Who signs in, their role, language and time zone."),

@@ -38,6 +38,10 @@ AUDIT_ACTION_LABELS = {
     "trigger.updated": _l("Trigger changed"),
     "contact_budget.changed": _l("Contact budget changed"),
     "contact_budget.reset": _l("Contact budget back to configuration"),
+    "response.triaged": _l("Response status or tags changed"),
+    "response.excluded": _l("Response excluded as test"),
+    "response.included": _l("Response counted again"),
+    "response.noted": _l("Note added to a response"),
 }
 
 assert set(ROLES) <= set(ROLE_LABELS) and set(ROLE_NAMES) <= set(ROLE_LABELS)

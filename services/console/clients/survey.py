@@ -13,12 +13,13 @@ from services.console.clients.customer_calls import JourneyCalls
 from services.console.clients.platform import PlatformClient
 from services.console.clients.survey_design import SurveyDesignCalls
 from services.console.clients.survey_funnel import FunnelCalls
+from services.console.clients.survey_responses import ResponseCalls
 from services.console.clients.survey_triggers import TriggerCalls
 from shared.contracts.base import tolerant
 from shared.contracts.surveys import SurveySchema
 
 
-class SurveyClient(SurveyDesignCalls, TriggerCalls, FunnelCalls, JourneyCalls, PlatformClient):
+class SurveyClient(SurveyDesignCalls, TriggerCalls, FunnelCalls, JourneyCalls, ResponseCalls, PlatformClient):
     """Surveys, touchpoints, triggers, invitations and responses (survey service)."""
 
     _surveys = tolerant(SurveySchema, many=True)

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 #: the colours of the console (console.css): ink, interval band, faded, good, bad
 INK, BAND, FADED, GOOD, BAD = "#1d4f91", "#9cb8e0", "#8a8f98", "#1b7a3d", "#b3261e"
 FONT = "NanumGothic, 'Noto Sans KR', 'Apple SD Gothic Neo', 'Malgun Gothic', sans-serif"
@@ -88,7 +88,9 @@ def base_spec(text: ChartText, rows: list[ChartRow], *, height: int) -> dict[str
         "height": height,
         "autosize": {"type": "fit-x", "contains": "padding"},
         "data": {"values": [row.as_datum() for row in rows]},
-        "config": {"font": FONT, "view": {"stroke": None},
+        # aria off for marks and guides: screen readers get the chart's description (the SVG's label)
+        # and the table of the same numbers under it, not one announcement per point, rule and tick.
+        "config": {"font": FONT, "view": {"stroke": None}, "aria": False, "mark": {"aria": False},
                    "axis": {"labelFontSize": 11, "titleFontSize": 12, "labelLimit": 140},
                    "background": "white"},
     }

@@ -16,7 +16,7 @@ def distribution_spec(rows: list[ChartRow], text: ChartText, *, colours: dict[st
     if colours:
         colour = {"field": "series", "type": "nominal", "title": None,
                   "scale": {"domain": list(colours), "range": list(colours.values())},
-                  "legend": {"orient": "bottom"}}
+                  "legend": None}  # the x axis already names each level
     x = {"field": "label", "type": "ordinal", "sort": None, "title": text.x_title, "axis": {"labelAngle": 0}}
     spec["encoding"] = {"x": x}
     spec["layer"] = [

@@ -12,7 +12,9 @@ def _x(text: ChartText, *, axis: bool = True) -> dict[str, Any]:
     # axis is ordinal in data order: no date is re-parsed (and shifted) in the browser's own zone.
     encoding: dict[str, Any] = {"field": "label", "type": "ordinal", "sort": None, "title": text.x_title,
                                 "scale": {"type": "point", "padding": 0.3}}
-    encoding["axis"] = {"labelAngle": -40, "labelOverlap": "parity"} if axis else None
+    # Level labels that drop the ones that would overlap: at 360 px a quarter of weeks shows every other.
+    encoding["axis"] = {"labelAngle": 0, "labelOverlap": "greedy", "labelSeparation": 8,
+                                                  "labelPadding": 4} if axis else None
     return encoding
 
 

@@ -18,4 +18,4 @@ class EstimateSchema(ReplySchema):
     confidence = fields.Float(required=True)
     method = fields.String(required=True)
     insufficient = fields.Boolean(required=True)
-    parts = JsonSafeDict(keys=fields.String(), values=fields.Raw())
+    parts = JsonSafeDict(keys=fields.String(), values=fields.Raw(allow_none=True))  # NaN parts dump as null

@@ -33,15 +33,14 @@ def format_skeleton(skeleton: str, day: date) -> str:
 
 
 def period_label(iso_day: str, period: str) -> str:
-    """A period's first local day as the person reads it: "3 Mar", "week of 3 Mar", "Mar 2025"."""
+    """A period's first local day as the person reads it: "Mar 3" (a day, or the first day of a week: the
+    axis title says which), "Mar 2025". Short, so that an axis stays readable at 360 px."""
     try:
         day = date.fromisoformat(iso_day)
     except ValueError:
         return iso_day
     if period == "month":
         return format_skeleton("yMMM", day)
-    if period == "week":
-        return _("week of %(day)s", day=format_skeleton("MMMd", day))
     return format_skeleton("MMMd", day)
 
 
@@ -68,6 +67,7 @@ class Chart:
     rows: list[ChartRow]
     text: ChartText
     label_heading: str
+    kind: str = ""  # trend, sparkline, distribution, comparison, forest: tests and styles find a chart by it
     id: str = field(default_factory=lambda: f"chart-{next(_ids)}")
 
     def table(self) -> list[dict[str, str]]:

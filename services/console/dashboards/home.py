@@ -14,6 +14,7 @@ from services.console.dashboards.charting import Chart, chart_text, metric_label
 from services.console.dashboards.filters import Filters
 from shared.charts import rows_of_estimates, sparkline_spec
 from shared.question_types import SCORE_METRICS
+from shared.statuses import SurveyStatus
 
 SPARK_WEEKS = 12
 
@@ -41,7 +42,7 @@ def home_reads(clients, filters: Filters, *, first: date, after: date, tz: str) 
     scope = filters.scope()
     span = (after - first).days
     reads = {
-        "surveys": functools.partial(clients.survey.list_surveys, status="published"),
+        "surveys": functools.partial(clients.survey.list_surveys, status=SurveyStatus.PUBLISHED.value),
         "now": functools.partial(clients.metrics.scores, params={
             "metric": metrics, "group_by": "survey", "from": first.isoformat(), "to": after.isoformat(),
             "tz": tz, **scope}),
@@ -70,10 +71,10 @@ def _sparkline(trend: dict[str, Any] | None, survey: str, metric: str, name: str
     for series in (trend or {}).get("series", []):
         if series["metric"] == metric and series["group"].get("survey") == survey:
             rows = rows_of_estimates((p["period"], period_label(p["period"], "week"), p) for p in series["points"])
-            text = chart_text(metric, x_title=_("Week"), description=_(
+            text = chart_text(metric, x_title=_("Week (first day)"), description=_(
                 "%(metric)s of %(survey)s by week, with 95%% intervals", metric=metric_label(metric), survey=name))
             return Chart(title=_("Last %(weeks)d weeks", weeks=SPARK_WEEKS), spec=sparkline_spec(rows, text),
-                         rows=rows, text=text, label_heading=_("Week"))
+                         rows=rows, text=text, label_heading=_("Week (first day)"), kind="sparkline")
     return None
 
 

@@ -70,10 +70,11 @@ def _trend(report: dict[str, Any] | None, metric: str, period: str) -> Chart | N
     for series in (report or {}).get("series", []):
         if series["metric"] == metric:
             rows = rows_of_estimates((p["period"], period_label(p["period"], period), p) for p in series["points"])
-            x_title = {"day": _("Day"), "week": _("Week"), "month": _("Month")}[period]
+            x_title = {"day": _("Day"), "week": _("Week (first day)"), "month": _("Month")}[period]
             text = chart_text(metric, x_title=x_title, description=_(
                 "%(metric)s by %(period)s with 95%% interval bands", metric=metric_label(metric), period=x_title))
-            return Chart(title=_("Trend"), spec=trend_spec(rows, text), rows=rows, text=text, label_heading=x_title)
+            return Chart(title=_("Trend"), spec=trend_spec(rows, text), rows=rows, text=text, label_heading=x_title,
+                         kind="trend")
     return None
 
 
@@ -106,18 +107,19 @@ def _distribution(metric: str, estimate: dict[str, Any]) -> Chart | None:
                       description=_("How the %(metric)s answers spread", metric=metric_label(metric)))
     text = type(text)(**{**text.__dict__, "value": _("Share (%)")})
     return Chart(title=_("Answer distribution"), spec=distribution_spec(rows, text, colours=colours), rows=rows,
-                 text=text, label_heading=_("Answer"))
+                 text=text, label_heading=_("Answer"), kind="distribution")
 
 
 def _comparison(metric: str, cell: dict[str, Any] | None, windows: dict[str, str]) -> Chart | None:
     if not cell:
         return None
-    baseline, current = rows_of_estimates([("baseline", windows["baseline"], cell["baseline"]),
-                                           ("current", windows["current"], cell["current"])])
-    text = chart_text(metric, x_title=_axis(metric), y_title=_("Period"),
-                      description=_("%(metric)s of this period against the previous one", metric=metric_label(metric)))
-    return Chart(title=_("This period against the previous one"), spec=comparison_spec(baseline, current, text),
-                 rows=[baseline, current], text=text, label_heading=_("Period"))
+    # Short row labels keep the axis readable at 360 px; the title gives both windows' dates.
+    baseline, current = rows_of_estimates([("baseline", _("Previous period"), cell["baseline"]),
+                                           ("current", _("This period"), cell["current"])])
+    title = _("This period (%(current)s) against the previous one (%(baseline)s)", **windows)
+    text = chart_text(metric, x_title=_axis(metric), y_title=_("Period"), description=title)
+    return Chart(title=title, spec=comparison_spec(baseline, current, text), rows=[baseline, current], text=text,
+                 label_heading=_("Period"), kind="comparison")
 
 
 def _axis(metric: str) -> str:
@@ -134,7 +136,7 @@ def _breakdown(report: dict[str, Any] | None, metric: str, by: str, overall: flo
         "%(metric)s by %(group)s with 95%% intervals, highest first", metric=metric_label(metric), group=heading))
     return Chart(title=_("Breakdown by %(group)s", group=heading), spec=forest_spec(rows, text, reference=overall),
                  rows=sorted(rows, key=lambda r: (r.value is None, -(r.value or 0.0))), text=text,
-                 label_heading=heading)
+                 label_heading=heading, kind="forest")
 
 
 def metric_views(values: dict[str, Any], *, period: str, by: str, windows: dict[str, str]) -> list[MetricView]:

@@ -1,0 +1,98 @@
+"""The dashboards' browser stack: the console on 127.0.0.1 calling the three services in-process, with the
+demo-like delivery-CSAT dip (tests/console/dashboard_support.py) dated from the real clock, and helpers to
+read a drawn chart and the console log."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import httpx
+from werkzeug.serving import make_server
+
+from shared.contracts.responses import ResponseBatchSchema
+from tests.browser.console_stack import console_app, service_app
+from tests.browser.test_console_browser import CONSOLE_KEY, PASSWORD, SECRET
+from tests.console.dashboard_support import dip_responses, survey_body
+from tests.support import ADMIN_KEY, auth
+
+WORDS = {
+    "ko": {"email": "이메일", "password": "비밀번호", "sign_in": "로그인", "drop": "유의한 하락", "apply": "적용",
+           "segment": "세그먼트", "by_month": "월별", "period": "기간", "numbers": "이 차트의 수치",
+           "scores": "점수 탐색", "metric": "지표", "group": "묶음", "show": "보기"},
+    "en": {"email": "Email", "password": "Password", "sign_in": "Sign in", "drop": "Significant drop",
+           "apply": "Apply", "segment": "Segment", "by_month": "By month", "period": "Period",
+           "numbers": "The numbers of this chart", "scores": "Scores explorer", "metric": "Metric",
+           "group": "Group by", "show": "Show"},
+}
+
+
+class LiveDashboards:
+    """Survey, metrics and notifier in-process; one published delivery survey whose CSAT dips in the last
+    30 days (240 answers in each window); the console served by werkzeug in a thread."""
+
+    def __init__(self, tmp_path, people: dict[str, tuple[str, str]], role: str = "marketer") -> None:
+        env = {"CX_CONSOLE_KEY": CONSOLE_KEY, "CX_CONSOLE_ACTOR_SECRET": SECRET, "CX_VAR_DIR": str(tmp_path),
+               "CX_ADMIN_KEY": ADMIN_KEY}
+        self.engines, transports, apps = [], {}, {}
+        for name in ("survey", "metrics", "notifier"):
+            apps[name] = service_app(name, tmp_path, env, self.engines)
+            transports[name] = httpx.WSGITransport(app=apps[name])
+        self.now = datetime.now(UTC)
+        self.survey_id = self._seed(apps["survey"].test_client(), apps["metrics"].test_client())
+        self.metrics = apps["metrics"].test_client()
+        app = console_app(tmp_path, env, transports, self.engines, people=people, role=role, password=PASSWORD)
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.base_url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def _seed(self, survey, metrics) -> int:
+        admin = auth(ADMIN_KEY)
+        assert survey.post("/v1/touchpoints", json={"key": "delivery", "name": "Delivery"},
+                           headers=admin).status_code in (201, 409)
+        created = survey.post("/v1/surveys", json=survey_body(), headers=admin)
+        assert created.status_code == 201, created.json
+        survey_id = created.json["id"]
+        assert survey.post(f"/v1/surveys/{survey_id}/publish", headers=admin).status_code == 201
+        wire = ResponseBatchSchema().dump({"responses": dip_responses(survey_id, now=self.now)})
+        reply = metrics.post("/v1/responses/batch", json=wire, headers=admin)
+        assert reply.status_code == 200, reply.json
+        return survey_id
+
+    def api(self, path: str, **params) -> dict:
+        """What the metrics API says (as the admin) for these parameters."""
+        reply = self.metrics.get(path, query_string=params, headers=auth(ADMIN_KEY))
+        assert reply.status_code == 200, reply.json
+        return reply.json
+
+    def close(self) -> None:
+        self.server.shutdown()
+        for engine in self.engines:
+            engine.dispose()
+
+
+def watch_console(page) -> list[str]:
+    """The page's Content-Security-Policy complaints and script errors, as they come (a missing favicon's
+    404 aside: every chart is asserted drawn, so a missing script shows there)."""
+    seen: list[str] = []
+    page.on("console", lambda m: seen.append(m.text) if (m.type == "error" or "Content Security Policy" in m.text)
+            and not m.text.startswith("Failed to load resource") else None)
+    page.on("pageerror", lambda error: seen.append(str(error)))
+    return seen
+
+
+def sign_in(page, base_url: str, language: str, email: str) -> None:
+    """Sign in through the form, in ``language``."""
+    words = WORDS[language]
+    page.goto(f"{base_url}/login?lang={language}")
+    page.get_by_label(words["email"]).fill(email)
+    page.get_by_label(words["password"]).fill(PASSWORD)
+    page.get_by_role("button", name=words["sign_in"], exact=True).click()
+
+
+def drawn_marks(figure) -> int:
+    """How many marks (paths, lines, circles, rects) the drawn chart in ``figure`` holds; waits for it."""
+    figure.locator("[data-chart-canvas] svg").first.wait_for(state="attached")
+    return figure.locator("[data-chart-canvas] svg g.mark-line path, [data-chart-canvas] svg g.mark-area path, "
+                          "[data-chart-canvas] svg g.mark-symbol path, [data-chart-canvas] svg g.mark-rect path, "
+                          "[data-chart-canvas] svg g.mark-rule line").count()

@@ -1,0 +1,98 @@
+"""The dashboards in headless Chromium at 360 and 1280 px, in Korean and English, on the demo-like
+delivery-CSAT dip: the charts really draw (SVG marks inside each chart) under the strict CSP with no
+complaint in the console, the home card shows the dip with its band and the significance mark, the
+summary's table holds the API's numbers, and switching the period or a segment changes the chart and
+the URL. axe-core on every page (0 serious or critical); screenshots under test-artifacts/console/."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.dashboard_stack import WORDS, LiveDashboards, drawn_marks, sign_in, watch_console
+from tests.browser.test_console_browser import WIDTHS, check_page
+
+pytestmark = pytest.mark.browser
+PEOPLE = {"ko": ("dash-ko@example.com", "이마케터"), "en": ("dash-en@example.com", "Dana Dashboards")}
+
+
+@pytest.fixture(scope="module")
+def live_dashboards(tmp_path_factory):
+    live = LiveDashboards(tmp_path_factory.mktemp("console-dashboards"), PEOPLE)
+    yield live
+    live.close()
+
+
+def _trend_table(page) -> list[tuple[str, str]]:
+    """(value, n) of each row of the trend chart's table."""
+    figure = page.locator("figure.chart[data-chart-kind=trend]").first
+    rows = figure.locator("details table tbody tr")
+    return [(rows.nth(i).locator("td").nth(1).text_content().strip(), rows.nth(i).locator("td").nth(3).text_content().strip())
+            for i in range(rows.count())]
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_home_and_summary_draw_the_dip(live_dashboards, browser, artifacts, language, width):
+    email, _name = PEOPLE[language]
+    words = WORDS[language]
+    context = browser.new_context(viewport=WIDTHS[width], locale="ko-KR" if language == "ko" else "en-US")
+    page = context.new_page()
+    complaints = watch_console(page)
+    prefix = f"{language}-{width}"
+    sign_in(page, live_dashboards.base_url, language, email)
+
+    card = page.locator(".score-grid .card").first
+    expect(card.get_by_text(words["drop"])).to_be_visible()
+    spark = card.locator("figure.chart")
+    assert drawn_marks(spark) >= 2
+    expect(spark).to_have_class(re.compile("chart--drawn"))
+    assert spark.locator("svg g.mark-area path").count() >= 1  # the interval band
+    check_page(page, artifacts, f"{prefix}-dashboard-home")
+
+    card.get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(rf"/surveys/{live_dashboards.survey_id}"))
+    figures = page.locator("figure.chart")
+    expect(figures.first).to_have_class(re.compile("chart--drawn"))
+    for i in range(figures.count()):
+        expect(figures.nth(i)).to_have_class(re.compile("chart--drawn"))
+        assert drawn_marks(figures.nth(i)) >= 1, f"chart {i} drew nothing"
+    expect(page.locator(".score-card, .card").get_by_text(words["drop"]).first).to_be_visible()
+    check_page(page, artifacts, f"{prefix}-dashboard-summary")
+
+    page.get_by_label(words["period"], exact=True).select_option("last_90")
+    page.get_by_role("button", name=words["apply"]).click()
+    expect(page).to_have_url(re.compile(r"range=last_90"))
+    by_week = _trend_table(page)
+    page.get_by_role("link", name=words["by_month"]).click()
+    expect(page).to_have_url(re.compile(r"period=month"))
+    expect(page.locator("figure.chart").first).to_have_class(re.compile("chart--drawn"))
+    by_month = _trend_table(page)
+    assert len(by_week) > len(by_month) >= 3
+    zone = ZoneInfo("Asia/Seoul")
+    after = live_dashboards.now.astimezone(zone).date() + timedelta(days=1)
+    api = live_dashboards.api("/v1/scores", metric="csat", survey=str(live_dashboards.survey_id),
+                              group_by="period", period="month", tz="Asia/Seoul",
+                              **{"from": (after - timedelta(days=90)).isoformat(), "to": after.isoformat()})
+    [series] = api["series"]
+    assert [n for _v, n in by_month] == [f"{p['n']:,}" for p in series["points"]]
+    assert all(abs(float(v) - p["value"]) <= 0.051 for (v, _n), p in zip(by_month, series["points"], strict=True))
+    check_page(page, artifacts, f"{prefix}-dashboard-summary-month")
+
+    before = page.locator("figure.chart [data-chart-spec]").first.text_content()
+    page.get_by_label(words["segment"], exact=True).fill("region:Seoul")
+    page.get_by_role("button", name=words["apply"]).click()
+    expect(page).to_have_url(re.compile(r"segment=region%3ASeoul"))
+    expect(page).to_have_url(re.compile(r"period=month"))
+    expect(page.locator("figure.chart").first).to_have_class(re.compile("chart--drawn"))
+    assert page.locator("figure.chart [data-chart-spec]").first.text_content() != before
+    seoul = _trend_table(page)
+    assert seoul != by_month and sum(int(n.replace(",", "")) for _v, n in seoul) < sum(
+        int(n.replace(",", "")) for _v, n in by_month)
+    check_page(page, artifacts, f"{prefix}-dashboard-summary-segment")
+    assert complaints == []
+    context.close()

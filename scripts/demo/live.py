@@ -42,7 +42,7 @@ def subscribe(notifier: Api) -> list[dict]:
         notifier.post("/v1/subscriptions", {"name": "배송 불만 고객 즉시 알림", "metric": "csat", "scope": scope,
                                             "rule": {"kind": "low_score"}, "channels": mail, "lang": "ko",
                                             "time_zone": "Asia/Seoul"}),
-        notifier.post("/v1/subscriptions", {"name": "Delivery CSAT weekly drop", "metric": "csat", "scope": scope,
+        notifier.post("/v1/subscriptions", {"name": "Delivery CSAT", "metric": "csat", "scope": scope,
                                             "rule": {"kind": "drop", "window": "7d", "baseline": "last_n",
                                                      "baseline_windows": 8, "min_drop": 5, "min_n": 30},
                                             "channels": mail, "lang": "en", "time_zone": "Asia/Seoul"}),

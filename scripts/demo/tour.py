@@ -54,9 +54,8 @@ def demo_tour(urls: dict[str, str], key: str, var: Path, summary: dict) -> str:
         "Scores (CSAT by touchpoint and month, with intervals):",
         f"  curl -s {auth} '{m}/v1/scores?metric=csat&group_by=touchpoint,period&period=month&from={since}'",
         f"  curl -s {auth} '{m}/v1/scores?metric=csat&touchpoint=delivery&group_by=attr.carrier&from={since}'",
-        f"The complaints that rose in {dip} against the month before (see \"rising\", with examples):",
-        f"  curl -s {auth} '{m}/v1/voc/keywords?touchpoint=delivery&split=none&top_k=5&examples=1"
-        f"&from={first}&to={end}'",
+        f"The complaints that rose in {dip} against the month before (the \"rising\" list):",
+        f"  curl -s {auth} '{m}/v1/voc/keywords?touchpoint=delivery&split=none&from={first}&to={end}'",
         "CLV (BG/NBD + Gamma-Gamma fit, then the top customers and the segments):",
         f"  curl -s {auth} '{m}/v1/clv/fits/{summary.get('clv_fit', {}).get('id', '<fit id>')}'",
         f"  curl -s {auth} '{m}/v1/clv/customers?limit=5'",

@@ -57,7 +57,7 @@ def trend_points(metrics, metric: str, scope: dict[str, Any], group: dict[str, A
         log.warning("trend unavailable: %s", exc)
         return []
     points = reply.get("series", [{}])[0].get("points", []) if reply.get("series") else []
-    return [{k: p.get(k) for k in ("period", "value", "ci_low", "ci_high", "n")} for p in points]
+    return [{k: p.get(k) for k in ("period", "value", "ci_low", "ci_high", "n", "partial")} for p in points]
 
 
 def data_link(base_url: str, params: dict[str, Any]) -> str:

@@ -31,17 +31,21 @@ def _step(points: list[dict[str, Any]]) -> timedelta:
 
 
 def _alerted(period: str, step: timedelta, window: dict[str, Any], tz: str | None) -> bool:
-    """True when the period starting on ``period`` (a local date, ``YYYY-MM-DD``) overlaps the alerted window."""
+    """True when at least half of the period starting on ``period`` (a local date, ``YYYY-MM-DD``) lies in
+    the alerted window (a UTC-aligned window touches a second local week by a few hours)."""
     start, end = as_moment(window.get("from")), as_moment(window.get("to"))
     if start is None or end is None or len(period) != 10:
         return False
     first = datetime.fromisoformat(period).replace(tzinfo=zone(tz))
-    return first < end and first + step > start
+    overlap = min(end, first + step) - max(start, first)
+    return overlap >= step / 2
 
 
 def notice_spec(notice: dict[str, Any], *, lang: str, tz: str | None) -> dict[str, Any] | None:
     """The Vega-Lite spec of a score notice's chart; None with fewer than two points with a value."""
-    points = [p for p in notice.get("trend") or [] if p.get("value") is not None]
+    # A period cut by the query's range (the week still running, or the first one) would stand beside
+    # whole weeks as if it were one: left out.
+    points = [p for p in notice.get("trend") or [] if p.get("value") is not None and not p.get("partial")]
     if len(points) < 2:
         return None
     words, labels = words_for(lang), CHART_TEXT.get(lang, CHART_TEXT["en"])

@@ -4,10 +4,13 @@ and the customer); none when the console's address is not configured, so a notic
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
-RESPONSE_FILTERS = ("touchpoint", "survey", "channel")  # the scope filters the responses page reads
+from services.notifier.channels.wording import as_moment, zone
+
+RESPONSE_FILTERS = ("touchpoint", "survey")  # the scope filters the console's /responses page reads
 
 
 @dataclass(frozen=True)
@@ -22,8 +25,10 @@ def _base(console_url: str | None) -> str | None:
     return console_url.rstrip("/") if console_url else None
 
 
-def alert_links(notice: dict[str, Any], words: dict[str, str], console_url: str | None) -> list[Link]:
-    """The alert's page and the responses of the alerted window (in the subscription's scope)."""
+def alert_links(notice: dict[str, Any], words: dict[str, str], console_url: str | None,
+                tz: str | None = None) -> list[Link]:
+    """The alert's page and the responses of the alerted window (in the subscription's scope): the
+    console's inbox takes days in the reader's zone, ``to`` included."""
     base = _base(console_url)
     if base is None:
         return []
@@ -31,12 +36,17 @@ def alert_links(notice: dict[str, Any], words: dict[str, str], console_url: str 
     if notice.get("episode_id"):
         links.append(Link(words["open_alert"], f"{base}/alerts/{int(notice['episode_id'])}"))
     window = notice.get("window") or {}
-    if window.get("from") and window.get("to"):
-        params: list[tuple[str, str]] = [("from", window["from"]), ("to", window["to"])]
+    start, end = as_moment(window.get("from")), as_moment(window.get("to"))
+    if start is not None and end is not None:
+        local = zone(tz)
+        last = (end - timedelta(microseconds=1)).astimezone(local).date()
+        params: list[tuple[str, str]] = [("from", start.astimezone(local).date().isoformat()),
+                                         ("to", last.isoformat())]
         scope, group = notice.get("scope") or {}, notice.get("group") or {}
         for name in RESPONSE_FILTERS:
             values = [group[name]] if group.get(name) is not None else scope.get(name) or []
-            params += [(name, str(value)) for value in values]
+            if len(values) == 1:  # the page filters by one value; with several, the window alone
+                params.append((name, str(values[0])))
         links.append(Link(words["open_responses"], f"{base}/responses?{urlencode(params)}"))
     return links
 

@@ -185,7 +185,7 @@ def notice_view(notice: dict[str, Any], *, lang: str | None, tz: str | None,
         first = (notice.get("signals") or [{}])[0]
         facts = []
         short = f"{name} — {metric_name(first.get('metric') or notice.get('metric'), language)} {first.get('score', '')}"
-    links = alert_links(notice, words, console_url) if kind in SCORE_KINDS else []
+    links = alert_links(notice, words, console_url, zone_name) if kind in SCORE_KINDS else []
     return NoticeView(
         lang=language, kind=kind, kind_label=words.get(kind, kind), headline=headline,
         subject=one_line(f"[{words.get(kind, kind)}] {short}"), facts=facts,

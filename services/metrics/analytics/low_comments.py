@@ -8,18 +8,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.metrics.analytics.low_keyword_sql import low_keyword_counts, window_totals
 from services.metrics.models.responses import ResponseComment, ScoreAnswer
-from services.metrics.scores.keywords import MAX_COMMENTS
 from services.metrics.scores.metric_defs import METRICS
 from services.metrics.scores.query import filter_conditions
 from services.metrics.scores.reports import scope_from_args
 from services.metrics.voc.groups import csat_group, nps_group
-from services.metrics.voc.keywords import CURRENT, PREVIOUS, Comment, analyze_keywords
-from services.metrics.voc.tokenize import keywords_of
+from services.metrics.voc.keywords import CURRENT, PREVIOUS, keyword_report_from_counts
 
 MAX_KEYWORDS = 5
 MAX_EXAMPLES = 2
-_LOW, _OTHER = "low", "other"
 
 
 def low_values(metric: str) -> tuple[list[int], str]:
@@ -52,36 +50,31 @@ def low_score_keywords(session: Session, args: dict[str, Any], group: dict[str, 
 
     A keyword's share is the comments of low-score answers that mention it over *all* the cell's comments
     of the window, so it rises when such complaints become more frequent, whether because there are
-    more low scores or because low scores talk about something new.
+    more low scores or because low scores talk about something new. Counted in SQL
+    (``low_keyword_sql``): the VOC analysis of the same comments, without shipping them.
     """
     values, label = low_values(metric)
     scope = scope_from_args(_cell_args(args, group), metrics=(metric,), start=baseline[0], end=current[1])
+    # a response's scores and comments share its answered_at: the range lets the index find the scores
     low_answer = select(ScoreAnswer.id).where(ScoreAnswer.response_id == ResponseComment.response_id,
-                                              ScoreAnswer.metric == metric, ScoreAnswer.value.in_(values)).exists()
+                                              ScoreAnswer.metric == metric, ScoreAnswer.value.in_(values),
+                                              ScoreAnswer.answered_at >= baseline[0],
+                                              ScoreAnswer.answered_at < current[1]).exists()
     in_range = [ResponseComment.answered_at >= baseline[0], ResponseComment.answered_at < current[1],
                 *filter_conditions(scope, ResponseComment)]
-    query = (select(ResponseComment.response_id, ResponseComment.text, ResponseComment.keywords,
-                    ResponseComment.answered_at)
-             .where(*in_range, low_answer).order_by(ResponseComment.answered_at.desc()).limit(MAX_COMMENTS))
-    known: dict[str, list[str]] = {}
-    comments = []
-    for row in session.execute(query):
-        if baseline[1] <= row.answered_at < current[0]:
-            continue  # between the windows (a baseline of N windows ends where the current one starts)
-        known[row.text] = row.keywords
-        period = CURRENT if row.answered_at >= current[0] else PREVIOUS
-        comments.append(Comment(comment_id=row.response_id, text=row.text, group="low", period=period, lang=_LOW))
-    # every other comment of the windows counts in the denominator only: counted in SQL, not shipped
-    for period, (start, end) in ((CURRENT, current), (PREVIOUS, baseline)):
-        others = session.scalar(select(func.count()).select_from(ResponseComment).where(
-            *in_range, ~low_answer, ResponseComment.answered_at >= start, ResponseComment.answered_at < end))
-        comments.extend([Comment(comment_id=None, text="-", group="low", period=period, lang=_OTHER)] * int(others or 0))
-
-    def low_keywords(text: str, lang: str | None) -> list[str]:
-        return (known.get(text) or keywords_of(text, None)) if lang == _LOW else []
-
-    report = analyze_keywords(comments, groups=["low"], top_k=1, max_rising=MAX_KEYWORDS,
-                              max_examples=MAX_EXAMPLES, tokenizer=low_keywords)
+    counts = low_keyword_counts(session, in_range=in_range, low_answer=low_answer, current=current,
+                                baseline=baseline, max_examples=MAX_EXAMPLES)
+    if counts.truncated:  # more low comments than read: count the others exactly (anti-join)
+        others = {period: int(session.scalar(select(func.count()).select_from(ResponseComment).where(
+            *in_range, ~low_answer, ResponseComment.answered_at >= start, ResponseComment.answered_at < end)) or 0)
+            for period, (start, end) in ((CURRENT, current), (PREVIOUS, baseline))}
+    else:
+        totals = window_totals(session, in_range=in_range, current=current, baseline=baseline)
+        others = {period: totals[period] - counts.n_low[period] for period in (CURRENT, PREVIOUS)}
+    n_comments = {period: counts.n_low[period] + others[period] for period in (CURRENT, PREVIOUS)}
+    report = keyword_report_from_counts("low", mentions=counts.mentions, n_comments=n_comments,
+                                        examples=counts.examples(MAX_EXAMPLES), top_k=1,
+                                        max_rising=MAX_KEYWORDS, max_examples=MAX_EXAMPLES)
     [result] = report.groups
     rising = [{"keyword": k.keyword, "count": k.count, "previous_count": k.previous_count, "share": k.share,
                "previous_share": k.previous_share, "ratio": k.ratio, "ratio_ci_low": k.ratio_ci_low,

@@ -185,6 +185,42 @@ def analyze_keywords(
     )
 
 
+def keyword_report_from_counts(
+    group: Hashable,
+    *,
+    mentions: dict[str, Counter],
+    n_comments: dict[str, int],
+    examples: dict[str, list[tuple[Hashable, str]]] | None = None,
+    top_k: int = 10,
+    max_rising: int = 10,
+    max_examples: int = 3,
+    min_count: int = 5,
+    alpha: float = 0.05,
+    confidence: float = 0.95,
+    min_comments: int = 30,
+) -> KeywordReport:
+    """`analyze_keywords` of one group from counts made elsewhere (in SQL, say), with the same results.
+
+    ``mentions[period]`` counts the comments mentioning each keyword and ``n_comments[period]`` the
+    non-blank comments of each window (``"current"``, ``"previous"``); ``examples[keyword]`` lists
+    ``(comment_id, text)`` of distinct current-window texts, best first by `analyze_keywords`' rule.
+    """
+    _check_parameters(top_k, max_rising, max_examples, min_count, alpha, confidence, min_comments)
+    tally = _GroupTally()
+    tally.mentions = {period: Counter(mentions.get(period, {})) for period in _PERIODS}
+    tally.n_comments = {period: int(n_comments.get(period, 0)) for period in _PERIODS}
+    # heap items whose sort key is the given rank, so examples_of returns them in that order
+    tally.examples = {keyword: [(0, 0, -rank, comment_id, text) for rank, (comment_id, text)
+                                in enumerate(rows[:max_examples])]
+                      for keyword, rows in (examples or {}).items()}
+    return KeywordReport(
+        groups=(_summarize(group, tally, top_k, max_rising, min_count, alpha, confidence, min_comments),),
+        confidence=confidence,
+        alpha=alpha,
+        min_count=min_count,
+    )
+
+
 def _summarize(
     group, tally: _GroupTally, top_k, max_rising, min_count, alpha, confidence, min_comments
 ) -> GroupKeywords:

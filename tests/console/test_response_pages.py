@@ -91,8 +91,10 @@ def test_bulk_triage_of_a_selection_keeps_the_filters(console):
     http = _as(console, "marketer")
     html = text_of(http.get("/responses?comment=yes"))
     reply = http.post("/responses/triage", data={"csrf_token": csrf_token(html), "response_id": list(ids.values()),
-                                                 "status": "archived", "excluded": "yes", "comment": "yes"})
+                                                 "status": "archived", "excluded": "yes",
+                                                 "back": "/responses?comment=yes&status=bogus"})
     assert reply.status_code == 302 and "comment=yes" in reply.headers["Location"]
+    assert "status" not in reply.headers["Location"]  # the selection's status is not a filter
     listed = console.services["survey"].client().get("/v1/responses", headers=auth(ADMIN_KEY)).json["responses"]
     assert {(r["triage"]["status"], r["triage"]["excluded"]) for r in listed} == {("archived", True)}
     assert "2 responses changed." in text_of(http.get(reply.headers["Location"]))
@@ -129,3 +131,15 @@ def test_exports_read_back_with_the_filters_and_formulas_neutralised(console):
     assert comments == {"c-1": "'" + COMMENTS["c-1"], "c-2": COMMENTS["c-2"]}
     assert http.get("/responses/export.pdf").status_code == 404
     assert re.search(r"CSV", text_of(http.get("/responses")))
+
+
+def test_the_send_log_exports_its_filtered_rows(console):
+    _answered(console)
+    http = _as(console, "marketer")
+    assert 'href="/invitations/export.csv' in text_of(http.get("/invitations"))
+    rows = list(csv.DictReader(io.StringIO(text_of(http.get("/invitations/export.csv?customer_id=c-1")))))
+    assert [(r["customer_id"], r["channel"]) for r in rows] == [("c-1", "Email")] and rows[0]["why"]
+    reply = http.get("/invitations/export.xlsx?status=responded")
+    table = list(load_workbook(io.BytesIO(reply.get_data()), read_only=True).active.iter_rows(values_only=True))
+    assert table[0][0] == "invitation_id" and {row[4] for row in table[1:]} == {"c-1", "c-2"}
+    assert http.get("/invitations/export.json").status_code == 404

@@ -5,16 +5,19 @@ may read it (marketers, analysts, admins)."""
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from services.console.clients import ConsoleServiceError, ServiceRefusedError, service_clients
+from services.console.exports import FORMATS, export_response
 from services.console.trigger_decisions import channel_label, explain_invitation, moment, status_label, status_tone
 from shared.statuses import InvitationStatus
 
 invitations_pages = Blueprint("invitations", __name__, url_prefix="/invitations")
 PAGE_SIZE = 50
+EXPORT_PAGE = 1000
 MAX_OFFSET = 1_000_000
 
 
@@ -57,6 +60,40 @@ def index():
     return render_template("pages/invitations/list.html", invitations=rows[:PAGE_SIZE], has_older=len(rows) > PAGE_SIZE,
                            offset=offset, page_size=PAGE_SIZE, filters=filters, surveys=surveys, triggers=triggers,
                            statuses=[(status.value, status_label(status)) for status in InvitationStatus])
+
+
+EXPORT_COLUMNS = ("invitation_id", "created_at", "status", "why", "customer_id", "survey", "survey_version", "trigger",
+                  "channel")
+
+
+@invitations_pages.get("/export.<fmt>")
+@login_required
+def export(fmt: str):
+    """The whole send log under the page's filters, as CSV (streamed) or XLSX; no row limit."""
+    if fmt not in FORMATS:
+        abort(404)
+    survey, filters, person = service_clients().survey, _filters(), current_user._get_current_object()
+    try:  # the first page before the reply starts: a refusal or a service down is a page, not a broken file
+        first = survey.list_invitations(person, **filters, limit=EXPORT_PAGE, offset=0)
+    except ConsoleServiceError as error:
+        _refused_as_page(error)
+        raise
+    surveys, triggers, zone = _names(survey.list_surveys), _names(survey.list_triggers), ZoneInfo(current_user.time_zone)
+
+    def rows():
+        page, offset = first, 0
+        while page:
+            for inv in page:
+                yield [inv["id"], inv["created_at"].astimezone(zone).replace(tzinfo=None, microsecond=0),
+                       status_label(inv["status"]), explain_invitation(inv), inv["customer_id"],
+                       surveys.get(inv["survey_id"], inv["survey_id"]), inv["survey_version"],
+                       triggers.get(inv.get("trigger_id"), inv.get("trigger_id")), channel_label(inv["channel"])]
+            if len(page) < EXPORT_PAGE:
+                return
+            offset += EXPORT_PAGE
+            page = survey.list_invitations(person, **filters, limit=EXPORT_PAGE, offset=offset)
+
+    return export_response(fmt, EXPORT_COLUMNS, rows(), "invitations")
 
 
 def _names(call) -> dict[int, str]:

@@ -6,10 +6,13 @@ who may triage (admins, marketers); every change is audited here."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from services.common.db import get_session
 from services.console.audit import record_change
@@ -145,7 +148,7 @@ def bulk_triage():
     """The same change for the responses ticked in the inbox; audited; back to the same filters."""
     ids = [i[:64] for i in request.form.getlist("response_id") if i][:500]
     change = read_change(request.form)
-    back = url_for("responses.index", **read_inbox_filters(request.form).query())
+    back = _back_to_inbox(request.form.get("back"))
     if not ids or change is None:
         flash(_("Tick at least one response and choose what to do with it."), "error")
         return redirect(back)
@@ -156,8 +159,14 @@ def bulk_triage():
         flash(service_problem(error), "error")
         return redirect(back)
     _audit(_action_of(change), f"responses:{len(ids)}", {**change, "response_ids": ids})
-    flash(_("%(count)d responses changed.", count=result["changed"]), "success")
+    flash(ngettext("%(num)d response changed.", "%(num)d responses changed.", result["changed"]), "success")
     return redirect(back)
+
+
+def _back_to_inbox(back: str | None) -> str:
+    """The inbox with the filters the selection was made under (only its filters are kept: no open redirect)."""
+    query = MultiDict(parse_qsl(urlsplit(back or "").query))
+    return url_for("responses.index", **read_inbox_filters(query).query())
 
 
 def _action_of(change: dict[str, Any]) -> str:

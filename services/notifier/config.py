@@ -16,6 +16,9 @@ class Config(ServiceConfig):
 
     def load(self, env, prefix) -> None:
         self.METRICS_URL = self.service_url(env, "metrics")
+        # The brand on alert emails comes from survey (GET /v1/brand), kept this long per process.
+        self.SURVEY_URL = self.service_url(env, "survey")
+        self.BRAND_CACHE_SECONDS = float(env.get(prefix + "BRAND_CACHE_SECONDS", "300"))
         self.METRICS_TIMEOUT_SECONDS = float(env.get(prefix + "METRICS_TIMEOUT_SECONDS", "10"))
         self.METRICS_ATTEMPTS = int(env.get(prefix + "METRICS_ATTEMPTS", "3"))
         self.DATA_LINK_BASE = env.get(prefix + "DATA_LINK_BASE", self.METRICS_URL)

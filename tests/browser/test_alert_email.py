@@ -1,8 +1,8 @@
 """Alert emails and low-score notices as team leads receive them: the notifier's worker pieces (the
 evaluation and the outbox relay) send them to a real SMTP server (aiosmtpd); the low score is a real
-response on the survey page, its signal as survey queued it. Each mail is rendered in headless
-Chromium at 360 and 1280 px in Korean and English, with axe and a screenshot under
-``test-artifacts/alerts/``."""
+response on the survey page, its signal as survey queued it, and the brand is read from the survey app
+with a service key. Each mail is rendered in headless Chromium at 360 and 1280 px in Korean and
+English, with axe and a screenshot under ``test-artifacts/alerts/``."""
 
 from __future__ import annotations
 
@@ -17,18 +17,20 @@ from sqlalchemy.orm import Session
 
 from services.common.clock import ManualClock
 from services.common.db import Database, make_engine
+from services.common.keys import create_key
 from services.common.migrate import upgrade
 from services.common.outbox import OutboxRelay
 from services.notifier.app import create_app
 from services.notifier.channels.handlers import build_handlers
+from services.notifier.clients.survey import SurveyClient
 from services.notifier.config import TestConfig
 from services.notifier.evaluation import EvaluationSettings, evaluate_due
 from services.notifier.models import PLATFORM as NOTIFIER_PLATFORM
 from services.survey.models import PLATFORM as SURVEY_PLATFORM
-from tests.browser.brand_support import SERIOUS, smtp_inbox
+from tests.browser.brand_support import BRAND, SERIOUS, set_brand, smtp_inbox
 from tests.browser.test_response_page_browser import invite
 from tests.notifier.support import NOW, FakeMetrics, estimate
-from tests.support import ADMIN_KEY, auth
+from tests.support import ADMIN_KEY, auth, free_port
 
 pytestmark = pytest.mark.browser
 WIDTHS = {"phone": 360, "desktop": 1280}
@@ -62,7 +64,7 @@ class DippingMetrics(FakeMetrics):
 class LiveNotifier:
     """The notifier app on a real SQLite file, its email handler pointed at a real SMTP server."""
 
-    def __init__(self, tmp_path: Path, smtp_port: int) -> None:
+    def __init__(self, tmp_path: Path, smtp_port: int, survey: SurveyClient) -> None:
         url = f"sqlite:///{tmp_path / 'notifier.db'}"
         upgrade("notifier", url)
         self.engine = make_engine(url)
@@ -74,8 +76,8 @@ class LiveNotifier:
                                   "NOTIFIER_MAIL_FROM": "cxloop alerts <alerts@example.com>"})
         self.app = create_app(self.config, database=Database(engine=self.engine), clock=self.clock)
         self.http = self.app.test_client()
-        self.relay = OutboxRelay(self.engine, NOTIFIER_PLATFORM, build_handlers(self.config, self.engine),
-                                 service="notifier")
+        self.relay = OutboxRelay(self.engine, NOTIFIER_PLATFORM,
+                                 build_handlers(self.config, self.engine, survey=survey), service="notifier")
 
     def subscribe(self, **body) -> None:
         reply = self.http.post("/v1/subscriptions", headers=auth(ADMIN_KEY), json={
@@ -88,8 +90,21 @@ class LiveNotifier:
 
 @pytest.fixture
 def mail_and_notifier(tmp_path):
+    """Survey unreachable (nothing listens on its port): the alerts go out without a brand."""
     with smtp_inbox() as (port, received):
-        notifier = LiveNotifier(tmp_path, port)
+        notifier = LiveNotifier(tmp_path, port, SurveyClient(f"http://127.0.0.1:{free_port()}", api_key="none"))
+        yield notifier, received
+        notifier.engine.dispose()
+
+
+@pytest.fixture
+def branded(tmp_path, live_survey):
+    """The notifier reading the brand from the live survey app with a service key, as in production."""
+    set_brand(live_survey)
+    with live_survey.session() as session:
+        key = create_key([session.get_bind()], role="service", subject="notifier", now=live_survey.clock.now())
+    with smtp_inbox() as (port, received):
+        notifier = LiveNotifier(tmp_path, port, SurveyClient(live_survey.base_url, api_key=key.plaintext))
         yield notifier, received
         notifier.engine.dispose()
 
@@ -151,9 +166,9 @@ def test_a_score_drop_email_reads_in_one_sentence_with_the_chart(mail_and_notifi
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])
-def test_a_low_score_notice_from_a_real_response_shows_its_answers_by_label(
-        mail_and_notifier, live_survey, browser, artifacts, language):
-    notifier, received = mail_and_notifier
+def test_a_low_score_notice_from_a_real_response_shows_its_answers_by_label_in_the_brand(
+        branded, live_survey, browser, artifacts, language):
+    notifier, received = branded
     notifier.subscribe(name=NAMES[language], metric="nps", lang=language, rule={"kind": "low_score"})
     _, token = invite(live_survey, customer_id=f"cust-{language}", language=language)
     client = live_survey.app.test_client()
@@ -172,4 +187,8 @@ def test_a_low_score_notice_from_a_real_response_shows_its_answers_by_label(
     assert f"{CONSOLE}/responses/{signal['response_id']}" in text and f"{CONSOLE}/customers/cust-{language}" in text
     if language == "ko":
         assert "고객이" in text and "Customer" not in text and "Comment" not in text
-    render(browser, artifacts, message, f"low-score-{language}")
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert BRAND["footer"][language] in text and BRAND["footer"][language] in html
+    assert f'src="{live_survey.base_url}/brand/logo' in html and f'alt="{BRAND["name"]}"' in html
+    assert f"border-top:6px solid {BRAND['primary_color']}" in html
+    render(browser, artifacts, message, f"low-score-{language}")  # the logo loads from survey

@@ -24,6 +24,7 @@ FINANCE_WRITES = ("/v1/transactions/batch", "/v1/transactions/import", "/v1/cont
 SERVICE_CALLS = {("metrics", "POST", "/v1/responses/batch"), ("notifier", "POST", "/v1/signals"),
                  ("metrics", "POST", "/v1/erasures"), ("notifier", "POST", "/v1/erasures"),
                  ("metrics", "POST", "/v1/transactions/batch"),  # order events from CDPs (issue 19)
+                 ("survey", "GET", "/v1/brand"),  # the brand on notifier's alert emails (issue 17)
                  *(("metrics", "GET", path) for path in SCORES)}
 # The Segment-compatible tracking API: a CDP's SDK posts events with an ingest key (its write key).
 TRACKING_CALLS = tuple(f"/v1/{call}" for call in ("batch", "track", "identify", "page", "screen", "group", "alias"))

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 
 from services.common.outbox import Handler, OutboxMessage, PermanentDeliveryError, single
 from services.notifier.channels.senders import delivery_message_id, email_message, send_email, send_slack, send_webhook
+from services.notifier.clients.survey import SurveyClient
 from services.notifier.models.subscriptions import Subscription
 from shared.channels import AlertChannelType
 
@@ -28,14 +29,17 @@ def _channel(engine: Engine, message: OutboxMessage) -> tuple[Subscription, dict
     raise PermanentDeliveryError("the channel was removed from the subscription")
 
 
-def build_handlers(config, engine: Engine, *, transport=None) -> dict[str, Handler]:
-    """The three destination handlers, reading settings from the notifier config."""
+def build_handlers(config, engine: Engine, *, transport=None, survey: SurveyClient | None = None) -> dict[str, Handler]:
+    """The three destination handlers, reading settings from the notifier config (emails carry the
+    brand survey holds, when an admin set one)."""
+    brand_source = survey or SurveyClient.from_config(config)
+
     def email(message: OutboxMessage) -> None:
         subscription, channel = _channel(engine, message)
         unsubscribe = f"{config.PUBLIC_BASE_URL.rstrip('/')}/unsubscribe/{subscription.unsubscribe_token}"
         mail = email_message(message.payload["notice"], to=channel["address"], sender=config.MAIL_FROM,
                              lang=subscription.lang, tz=subscription.time_zone, unsubscribe_url=unsubscribe,
-                             console_url=config.CONSOLE_URL,
+                             console_url=config.CONSOLE_URL, brand=brand_source.brand(),
                              message_id=delivery_message_id(message.idempotency_key, config.MAIL_FROM))
         send_email(mail, smtp_host=config.SMTP_HOST, smtp_port=config.SMTP_PORT, mail_dir=config.MAIL_DIR,
                    name=message.idempotency_key)

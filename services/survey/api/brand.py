@@ -33,10 +33,11 @@ def _current() -> dict:
 
 @blp.route("/v1/brand")
 class BrandSettings(MethodView):
-    @require_roles("marketer", "analyst")
+    @require_roles("marketer", "analyst", "service")
     @blp.response(200, BrandSchema)
     def get(self):
-        """The brand in force (the defaults while none is set) (marketer, analyst)."""
+        """The brand in force (the defaults while none is set) (marketer, analyst; service: the notifier
+        puts it on alert emails)."""
         return _current()
 
     @require_roles()

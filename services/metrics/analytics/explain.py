@@ -17,7 +17,7 @@ from services.metrics.analytics.low_comments import low_score_keywords
 from services.metrics.scores.disclosure import check_personal_scope, merge_small_cells
 from services.metrics.scores.metric_defs import METRICS
 from services.metrics.scores.query import grouped_counts
-from services.metrics.scores.reports import scope_from_args
+from services.metrics.scores.reports import compare_report, compare_windows, scope_from_args
 from services.metrics.stats.shift_share import bootstrap_shift_share
 from services.metrics.voc.groups import csat_group, nps_group
 from shared.personal_data import OTHER_GROUP, Disclosure
@@ -42,15 +42,44 @@ def _windows(report: dict[str, Any]) -> tuple[tuple, tuple]:
     return (current["from_"], current["to"]), (baseline["from_"], baseline["to"])
 
 
-def _segment_counts(session: Session, args: dict[str, Any], report: dict[str, Any], disclosure: Disclosure):
+def raw_segment_counts(session: Session, args: dict[str, Any], current: tuple, baseline: tuple) -> tuple[dict, dict]:
+    """``grouped_counts`` of the current and baseline windows by the compare's groups and the explained grouping."""
+    names = [*dict.fromkeys(args["group_by"]), args["explain"]]
+    metrics = (args["metric"],)
+    return (grouped_counts(session, scope_from_args(args, metrics=metrics, start=current[0], end=current[1]), names),
+            grouped_counts(session, scope_from_args(args, metrics=metrics, start=baseline[0], end=baseline[1]),
+                           names))
+
+
+def _summed_over_segments(counts: dict) -> dict:
+    """The counts of the compare's own groups: the explained grouping (last key) summed away."""
+    summed: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for key, values in counts.items():
+        for value, count in values.items():
+            summed[key[:-1]][value] += count
+    return summed
+
+
+def explained_compare(session: Session, args: dict[str, Any], *, now, disclosure: Disclosure | None = None
+                      ) -> dict[str, Any]:
+    """``compare_report`` and ``explain_compare`` in one: the windows are counted once, per segment, and the
+    compare's counts are their sums (the same numbers as counting them again)."""
+    disclosure = disclosure or Disclosure.full()
+    check_personal_scope({"group_by": [args["explain"]], "segment": []}, disclosure)
+    current, baseline = compare_windows(args, now)
+    raw = raw_segment_counts(session, args, current, baseline)
+    report = compare_report(session, args, now=now, disclosure=disclosure,
+                            counts=(_summed_over_segments(raw[0]), _summed_over_segments(raw[1])))
+    return explain_compare(session, args, report, disclosure=disclosure, raw_counts=raw)
+
+
+def _segment_counts(session: Session, args: dict[str, Any], report: dict[str, Any], disclosure: Disclosure,
+                    raw_counts: tuple[dict, dict] | None = None):
     """``{cell group key: {segment: (baseline counts, current counts)}}`` for the explained grouping."""
     group_by, grouping = list(report["group_by"]), args["explain"]
     names = [*group_by, grouping]
     metric = args["metric"]
-    (now_start, now_end), (before_start, before_end) = _windows(report)
-    now = grouped_counts(session, scope_from_args(args, metrics=(metric,), start=now_start, end=now_end), names)
-    before = grouped_counts(session, scope_from_args(args, metrics=(metric,), start=before_start, end=before_end),
-                            names)
+    now, before = raw_counts or raw_segment_counts(session, args, *_windows(report))
     now, before = merge_small_cells([now, before], names, disclosure.cell_minimum)
     definition = METRICS[metric]
     cells: dict[tuple, dict[Any, list[np.ndarray]]] = defaultdict(dict)
@@ -100,8 +129,9 @@ def explanation(segments: dict[Any, list[np.ndarray]], metric: str, grouping: st
 
 
 def explain_compare(session: Session, args: dict[str, Any], report: dict[str, Any], *,
-                    disclosure: Disclosure | None = None) -> dict[str, Any]:
-    """Add an ``explanation`` to every significant cell of a compare ``report`` (null on the others)."""
+                    disclosure: Disclosure | None = None, raw_counts: tuple[dict, dict] | None = None) -> dict[str, Any]:
+    """Add an ``explanation`` to every significant cell of a compare ``report`` (null on the others);
+    ``raw_counts``: ``raw_segment_counts`` of the report's windows when already counted."""
     disclosure = disclosure or Disclosure.full()
     check_personal_scope({"group_by": [args["explain"]], "segment": []}, disclosure)
     report["explain"] = args["explain"]
@@ -110,7 +140,7 @@ def explain_compare(session: Session, args: dict[str, Any], report: dict[str, An
         cell["explanation"] = None
     if not significant:
         return report
-    per_cell = _segment_counts(session, args, report, disclosure)
+    per_cell = _segment_counts(session, args, report, disclosure, raw_counts)
     current, baseline = _windows(report)
     for cell in significant:
         key = tuple(cell["group"][name] for name in report["group_by"])

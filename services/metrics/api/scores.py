@@ -12,7 +12,7 @@ from services.common.blueprint import ApiBlueprint
 from services.common.csv_reply import csv_alternative, csv_response, wants_csv
 from services.common.db import get_session
 from services.common.disclosure import request_disclosure
-from services.metrics.analytics.explain import explain_compare
+from services.metrics.analytics.explain import explained_compare
 from services.metrics.scores.export import compare_table, keyword_table, score_table
 from services.metrics.scores.ingest import store_responses
 from services.metrics.scores.keywords import keyword_report
@@ -108,9 +108,10 @@ class CompareScores(MethodView):
         adding up to the change, with percentile bootstrap intervals), ranked, and the keywords that rose
         among the comments of its low scores, with examples.
         Send `Accept: text/csv` for one CSV line per group (without explanations)."""
-        report = compare_report(get_session(), args, now=_now(), disclosure=request_disclosure())
         if args["explain"] and not wants_csv():
-            explain_compare(get_session(), args, report, disclosure=request_disclosure())
+            report = explained_compare(get_session(), args, now=_now(), disclosure=request_disclosure())
+        else:
+            report = compare_report(get_session(), args, now=_now(), disclosure=request_disclosure())
         if wants_csv():
             return _csv(report, compare_table, f"{args['metric']}-compare.csv")
         return report

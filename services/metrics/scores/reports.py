@@ -112,25 +112,34 @@ def _series(cells: list[dict[str, Any]], group_by: list[str]) -> list[dict[str, 
             for (metric, group), points in lines.items()]
 
 
+def compare_windows(args: dict[str, Any], now: datetime) -> tuple[tuple[datetime, datetime], tuple[datetime, datetime]]:
+    """The current and the baseline window of a compare: ``((from, to), (from, to))``."""
+    end = resolve_moment(args.get("end"), args["tz"], now)
+    window: timedelta = args["window"]
+    windows = args["baseline_windows"] if args["baseline"] == "last_n" else 1
+    return (end - window, end), (end - window * (windows + 1), end - window)
+
+
 def compare_report(session: Session, args: dict[str, Any], *, now: datetime,
-                   disclosure: Disclosure | None = None) -> dict[str, Any]:
+                   disclosure: Disclosure | None = None, counts: tuple[dict, dict] | None = None) -> dict[str, Any]:
     """The current window against the previous window or the last N windows, per group.
 
-    ``disclosure`` as for ``score_report``; a cell is small when either window is.
+    ``disclosure`` as for ``score_report``; a cell is small when either window is. ``counts``: the
+    windows' ``grouped_counts`` when the caller already has them (an explanation sums its segments').
     """
     disclosure = disclosure or Disclosure.full()
     check_personal_scope(args, disclosure)
-    end = resolve_moment(args.get("end"), args["tz"], now)
-    window: timedelta = args["window"]
-    current = (end - window, end)
-    windows = args["baseline_windows"] if args["baseline"] == "last_n" else 1
-    baseline = (end - window * (windows + 1), end - window)
+    current, baseline = compare_windows(args, now)
+    end = current[1]
     group_by = list(dict.fromkeys(args["group_by"]))
     metrics = (args["volume_of"] if args["metric"] == VOLUME else args["metric"],)
-    now_counts = grouped_counts(session, scope_from_args(args, metrics=metrics, start=current[0],
-                                                         end=current[1]), group_by)
-    before_counts = grouped_counts(session, scope_from_args(args, metrics=metrics,
-                                                            start=baseline[0], end=baseline[1]), group_by)
+    if counts is not None:
+        now_counts, before_counts = counts
+    else:
+        now_counts = grouped_counts(session, scope_from_args(args, metrics=metrics, start=current[0],
+                                                             end=current[1]), group_by)
+        before_counts = grouped_counts(session, scope_from_args(args, metrics=metrics,
+                                                                start=baseline[0], end=baseline[1]), group_by)
     now_counts, before_counts = merge_small_cells([now_counts, before_counts], group_by,
                                                   disclosure.cell_minimum)
     unmatched = unmatched_filters(session, scope_from_args(args, metrics=metrics, start=baseline[0], end=end))

@@ -26,6 +26,8 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("overview.index", _l("Overview"), EVERYONE, _l("Where to start, by role.")),
+    NavItem("scores_explorer.explore", _l("Scores explorer"), EVERYONE,
+            _l("Any score by any grouping and filter, as a chart and a table you can bookmark.")),
     NavItem("surveys.index", _l("Surveys"), ("admin", "marketer", "analyst"),
             _l("Design bilingual surveys, preview them and publish versions.")),
     NavItem("triggers.index", _l("Triggers"), ("admin", "marketer", "analyst"),

@@ -13,7 +13,7 @@ def _x(text: ChartText, *, axis: bool = True) -> dict[str, Any]:
     encoding: dict[str, Any] = {"field": "label", "type": "ordinal", "sort": None, "title": text.x_title,
                                 "scale": {"type": "point", "padding": 0.3}}
     # Level labels that drop the ones that would overlap: at 360 px a quarter of weeks shows every other.
-    encoding["axis"] = {"labelAngle": 0, "labelOverlap": "greedy", "labelSeparation": 8,
+    encoding["axis"] = {"labelAngle": 0, "labelOverlap": "greedy", "labelSeparation": 8, "labelFlush": True,
                                                   "labelPadding": 4} if axis else None
     return encoding
 
@@ -43,7 +43,9 @@ def trend_spec(rows: list[ChartRow], text: ChartText, *, height: int = 240,
         {"mark": {"type": "point", "filled": True, "size": 60, "color": INK if not several else None},
          "encoding": {"y": {"field": "value", "type": "quantitative"}, "opacity": fade_opacity(),
                       "tooltip": tips, **colour}},
-        {"transform": [{"filter": "datum.faded"}],
+        # Each faded point labelled while there are few; past three the labels would cover the line, and
+        # the page's note under the chart and the table's note column say it instead.
+        {"transform": [{"filter": "datum.faded" if sum(row.faded for row in rows) <= 3 else "false"}],
          "mark": {"type": "text", "dy": -12, "fontSize": 10, "color": "#5a5f66"},
          "encoding": {"y": {"field": "value", "type": "quantitative"},
                       "text": {"value": text.too_few}}},

@@ -96,3 +96,48 @@ def test_home_and_summary_draw_the_dip(live_dashboards, browser, artifacts, lang
     check_page(page, artifacts, f"{prefix}-dashboard-summary-segment")
     assert complaints == []
     context.close()
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_the_scores_explorer_draws_any_grouping_and_the_url_reopens_it(live_dashboards, browser, artifacts,
+                                                                        language, width):
+    email, _name = PEOPLE[language]
+    words = WORDS[language]
+    context = browser.new_context(viewport=WIDTHS[width], locale="ko-KR" if language == "ko" else "en-US")
+    page = context.new_page()
+    complaints = watch_console(page)
+    prefix = f"{language}-{width}"
+    sign_in(page, live_dashboards.base_url, language, email)
+    page.get_by_role("navigation").get_by_role("link", name=words["scores"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["scores"])
+
+    page.get_by_label(words["period"], exact=True).select_option("last_90")
+    page.get_by_label(words["metric"], exact=True).select_option("csat")
+    page.get_by_label(words["group"], exact=True).select_option("channel")
+    page.get_by_role("button", name=words["apply"]).click()
+    expect(page).to_have_url(re.compile(r"by=channel"))
+    figure = page.locator("figure.chart[data-chart-kind=forest]")
+    expect(figure).to_have_class(re.compile("chart--drawn"))
+    assert figure.locator("svg g.mark-rule line").count() >= 2  # one interval per channel
+    rows = figure.locator("details table tbody tr")
+    expect(rows).to_have_count(2)
+    check_page(page, artifacts, f"{prefix}-scores-explorer")
+
+    page.get_by_label(words["group"], exact=True).select_option("period")
+    page.get_by_label(words["segment"], exact=True).fill("region:Busan")
+    page.get_by_role("button", name=words["apply"]).click()
+    expect(page).to_have_url(re.compile(r"by=period.*segment=region%3ABusan|segment=region%3ABusan.*by=period"))
+    trend = page.locator("figure.chart[data-chart-kind=trend]")
+    expect(trend).to_have_class(re.compile("chart--drawn"))
+    assert trend.locator("svg g.mark-area path").count() >= 1
+    spec = trend.locator("[data-chart-spec]").text_content()
+    check_page(page, artifacts, f"{prefix}-scores-explorer-trend")
+
+    shared = context.new_page()  # a bookmarked or shared address opens the same view
+    shared.goto(page.url)
+    expect(shared.locator("figure.chart[data-chart-kind=trend]")).to_have_class(re.compile("chart--drawn"))
+    assert shared.locator("figure.chart [data-chart-spec]").text_content() == spec
+    expect(shared.get_by_label(words["segment"], exact=True)).to_have_value("region:Busan")
+    assert complaints == []
+    context.close()

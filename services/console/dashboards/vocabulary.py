@@ -6,7 +6,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from services.console.dashboards.charting import number
+from services.console.dashboards.charting import metric_label, number
 
 RANGE_LABELS = {"last_7": _l("Last 7 days"), "last_30": _l("Last 30 days"), "last_90": _l("Last 90 days"),
                 "this_month": _l("This month"), "last_month": _l("Last month"),
@@ -18,7 +18,9 @@ PROBLEMS = {"range": _l("That period is not one of the choices; the last 30 days
                           "left out."),
             "touchpoint": _l("That touchpoint name is not valid and was left out."),
             "channel": _l("That channel name is not valid and was left out."),
-            "survey": _l("That survey is not valid and was left out.")}
+            "survey": _l("That survey is not valid and was left out."),
+            "group": _l("Group by a listed grouping or a customer attribute name (letters, digits, _ and -); "
+                        "that grouping was left out.")}
 
 
 def range_choices() -> list[tuple[str, str]]:
@@ -62,3 +64,4 @@ def duration(seconds: float) -> str:
 
 
 TEMPLATE_GLOBALS["duration"] = duration
+TEMPLATE_GLOBALS["metric_name"] = metric_label

@@ -21,6 +21,7 @@ def blueprints() -> list[Blueprint]:
     from services.console.pages.overview import overview_pages
     from services.console.pages.preferences import preferences_pages
     from services.console.pages.responses import responses_pages
+    from services.console.pages.scores_explorer import scores_explorer_pages
     from services.console.pages.survey_summary import survey_summary_pages
     from services.console.pages.surveys import surveys_pages
     from services.console.pages.triggers import triggers_pages
@@ -28,4 +29,4 @@ def blueprints() -> list[Blueprint]:
 
     return [auth_pages, overview_pages, users_pages, keys_pages, audit_pages, preferences_pages,
             surveys_pages, triggers_pages, invitations_pages, contact_rules_pages,
-            customers_pages, chart_assets, survey_summary_pages] + [responses_pages]
+            customers_pages, chart_assets, survey_summary_pages] + [responses_pages] + [scores_explorer_pages]

@@ -3,6 +3,7 @@ only image) with a plain-text alternative, in the lead's language and zone, one-
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -18,6 +19,9 @@ from shared.contracts.brand import AA_TEXT, WHITE, contrast_ratio
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "email"
 _ENVIRONMENT = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+_P_VALUE = re.compile(r"\bp ([<=>]) ")
+# "p < 0.001" kept on one line where the headline wraps (no-break spaces; the text part keeps plain ones)
+_ENVIRONMENT.filters["p_together"] = lambda text: _P_VALUE.sub("p\u00a0\\1\u00a0", str(text))
 #: accent colour and badge colours per kind of notice (each reaches WCAG AA with white text)
 TONES = {"bad": ("#b3261e", "#fde7e5", "#8c1d18"), "good": ("#1b7a3d", "#e3f4e8", "#14572c"),
          "neutral": ("#1d4f91", "#e6eef9", "#163d70")}

@@ -24,7 +24,8 @@ class Response(Base):
     __table_args__ = (Index("ix_responses_updated", "updated_at"),
                       Index("ix_responses_survey_created", "survey_id", "created_at"),
                       Index("ix_responses_signal_due", "signal_due_at"),
-                      Index("ix_responses_created", "created_at"))
+                      Index("ix_responses_created", "created_at"),
+                      Index("ix_responses_customer", "customer_id"))  # one customer's journey
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     # None for imported responses (given before cxloop, see responding/importing.py)

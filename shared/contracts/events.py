@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from marshmallow import RAISE, ValidationError, fields, validate
+from marshmallow import RAISE, ValidationError, fields, validate, validates_schema
 
 from shared.contracts.base import ReplySchema, StrictSchema
-from shared.contracts.fields import Timestamp, check_plausible
+from shared.contracts.fields import Id, Timestamp, check_plausible
 from shared.statuses import EventResultStatus, values
 
 MAX_BATCH_EVENTS = 500
@@ -239,8 +239,15 @@ class EventQueryArgsSchema(StrictSchema):
     """Filters of ``GET /v1/events``: the most recent events first (for a trigger's dry run)."""
 
     type = fields.String(validate=EVENT_TYPE)
+    trigger_id = Id(metadata={"description": "the events of this trigger's event type (404 if there is no such "
+                                              "trigger); instead of type"})
     customer_id = fields.String(validate=EXTERNAL_ID)
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+    @validates_schema
+    def _one_type(self, data: dict[str, Any], **_: Any) -> None:
+        if "type" in data and "trigger_id" in data:
+            raise ValidationError("give type or trigger_id, not both", field_name="trigger_id")
 
 
 class StoredEventSchema(ReplySchema):

@@ -44,6 +44,19 @@ def test_recent_events_of_a_type_newest_first_for_marketers_only(survey_app):
         assert survey_app.call("get", "/v1/events", role=role).status_code == 403
 
 
+def test_recent_events_of_a_triggers_type(survey_app):
+    """What the trigger editor asks together with the trigger itself: the events its trigger would see."""
+    survey = survey_app.published_survey()
+    trigger = survey_app.trigger(survey["id"], event_type="ticket.closed")
+    survey_app.post_event("delivered-1")
+    survey_app.post_event("closed-1", type_="ticket.closed", customer="c9")
+    reply = survey_app.call("get", "/v1/events", query_string={"trigger_id": trigger["id"]})
+    assert reply.status_code == 200 and [event["id"] for event in reply.json] == ["closed-1"]
+    assert survey_app.call("get", "/v1/events", query_string={"trigger_id": 999}).status_code == 404
+    both = survey_app.call("get", "/v1/events", query_string={"trigger_id": trigger["id"], "type": "a.b"})
+    assert both.status_code == 422 and "trigger_id" in both.json["errors"]["query"]
+
+
 def test_contact_rules_are_readable_by_whoever_sees_triggers(survey_app):
     reply = survey_app.call("get", "/v1/contact-rules")
     assert reply.status_code == 200

@@ -55,9 +55,11 @@ class TriggerCalls:
         """``GET /v1/event-types``: types seen, with count and last arrival."""
         return self.call(person, "GET", "/v1/event-types", reply_schema=self._event_types)
 
-    def recent_events(self, person: Person, *, event_type: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
-        """``GET /v1/events``: the latest events, of one type (marketer)."""
-        return self.call(person, "GET", "/v1/events", params=_present({"type": event_type, "limit": limit}),
+    def recent_events(self, person: Person, *, event_type: str | None = None, trigger_id: int | None = None,
+                      limit: int = 10) -> list[dict[str, Any]]:
+        """``GET /v1/events``: the latest events, of one type or of a trigger's type (marketer)."""
+        return self.call(person, "GET", "/v1/events",
+                         params=_present({"type": event_type, "trigger_id": trigger_id, "limit": limit}),
                          reply_schema=self._events)
 
     def contact_rules(self, person: Person) -> dict[str, Any]:

@@ -55,15 +55,20 @@ def index():
                            surveys={item["id"]: item for item in surveys or []}, can_edit=current_user.role in EDITORS)
 
 
-def _choices(form: TriggerForm, trigger: dict[str, Any] | None) -> dict[str, Any]:
-    """Fill the survey and event type pickers; returns what the page shows beside them, and the recent
-    events of the trigger's type for the dry run. The reads go to the survey service together."""
+def _editor_reads(trigger_id: int | None) -> dict[str, Any]:
+    """The editor's reads beside the trigger: surveys, event types, contact rules and, for a stored
+    trigger, the recent events of its type (asked by trigger id, so they need not wait for the trigger)."""
     survey = service_clients().survey
     reads = {"surveys": survey.list_surveys, "event_types": survey.list_event_types, "rules": survey.contact_rules}
-    if trigger is not None:
-        reads["events"] = functools.partial(survey.recent_events, event_type=trigger["event_type"],
-                                            limit=RECENT_EVENTS)
-    got = optional_reads(reads)
+    if trigger_id is not None:
+        reads["events"] = functools.partial(survey.recent_events, trigger_id=trigger_id, limit=RECENT_EVENTS)
+    return reads
+
+
+def _choices(form: TriggerForm, trigger: dict[str, Any] | None, got: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Fill the survey and event type pickers; returns what the page shows beside them, and the recent
+    events of the trigger's type for the dry run. The reads go to the survey service together."""
+    got = got or optional_reads(_editor_reads(trigger["id"] if trigger else None))
     surveys, surveys_problem = got["surveys"]
     published = [item for item in surveys or [] if item.get("status") == SurveyStatus.PUBLISHED]
     form.survey_id.choices = [("", _("Choose a published survey"))] + [(str(item["id"]), item["name"])
@@ -137,15 +142,22 @@ def new():
 @triggers_pages.route("/<int:trigger_id>", methods=["GET", "POST"])
 @login_required
 def edit(trigger_id: int):
-    """One trigger: its options, the contact rules that apply, and the dry run."""
-    try:
-        trigger = service_clients().survey.get_trigger(current_user, trigger_id)
-    except ConsoleServiceError as error:
-        _refused_as_page(error)
-        raise
+    """One trigger: its options, the contact rules that apply, and the dry run (all read at once)."""
+    survey = service_clients().survey
+    reads = _editor_reads(trigger_id)
+    reads["trigger"] = functools.partial(survey.get_trigger, trigger_id=trigger_id)
+    got = optional_reads(reads)
+    trigger, _problem = got.pop("trigger")
+    if trigger is None:  # refused or down: ask once more to answer with the service's own error
+        try:
+            trigger = survey.get_trigger(current_user, trigger_id)
+        except ConsoleServiceError as error:
+            _refused_as_page(error)
+            raise
     form = TriggerForm()
     if request.method == "GET":
         fill_from_trigger(form, trigger)
+        return _render_editor(form, trigger, context=_choices(form, trigger, got))
     return _editor_post(form, trigger)
 
 

@@ -11,6 +11,7 @@ from services.common.db import get_session
 from services.survey import events
 from services.survey.api.context import limit_body, now
 from services.survey.event_reads import recent_events
+from services.survey.triggers import get_trigger
 from shared.contracts.events import (
     MAX_BATCH_BYTES,
     MAX_EVENT_BYTES,
@@ -46,8 +47,12 @@ class Events(MethodView):
     @blp.arguments(EventQueryArgsSchema, location="query")
     @blp.response(200, StoredEventSchema(many=True))
     def get(self, args):
-        """The most recent events, by arrival, optionally of one type or customer (marketer): personal data."""
-        found = recent_events(get_session(), event_type=args.get("type"), customer_id=args.get("customer_id"),
+        """The most recent events, by arrival, optionally of one type (or a trigger's type) or customer
+        (marketer): personal data."""
+        event_type = args.get("type")
+        if "trigger_id" in args:
+            event_type = get_trigger(get_session(), args["trigger_id"]).event_type
+        found = recent_events(get_session(), event_type=event_type, customer_id=args.get("customer_id"),
                               limit=args["limit"])
         return [{"id": event.event_id, "type": event.type, "occurred_at": event.occurred_at,
                  "received_at": event.received_at, "customer_id": event.customer_id,

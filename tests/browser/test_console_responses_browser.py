@@ -1,8 +1,8 @@
 """The responses inbox in headless Chromium at 360 and 1280 px, in Korean and English: the inbox and a
-search, one response, a triage, "exclude as test" (the NPS n of metrics drops by one, then comes back
-when counted again), a bulk change of a ticked selection, and CSV / XLSX exports of the filtered rows
-read back with the csv module and openpyxl. axe-core on every page (0 serious or critical violations),
-no CSP error; screenshots under test-artifacts/console/."""
+search, one response, a triage, "exclude as test" (the n on the survey summary's score card and metrics'
+NPS n drop by one, then come back when counted again), a bulk change of a ticked selection, and CSV and
+XLSX exports of the filtered rows read back with the csv module and openpyxl. axe-core on every page (0
+serious or critical violations), no CSP error; screenshots under test-artifacts/console/."""
 
 from __future__ import annotations
 
@@ -37,13 +37,15 @@ WORDS = {
            "show": "보기", "status": "상태", "read": "읽음", "save": "상태와 태그 저장", "saved": "저장했습니다.",
            "exclude": "테스트로 제외", "include": "점수에 다시 집계", "excluded": "테스트로 제외됨",
            "tags": "태그 추가 (쉼표로 구분)", "apply": "선택한 응답에 적용", "archived": "보관됨",
-           "changed": "응답 1건을 변경했습니다.", "score_to": "최고 점수", "select": "응답 선택"},
+           "changed": "응답 1건을 변경했습니다.", "score_to": "최고 점수", "select": "응답 선택",
+           "answers": "응답 %d건", "survey": "배송은 어떠셨나요?"},
     "en": {"email": "Email", "password": "Password", "sign_in": "Sign in", "nav": "Responses",
            "search": "Search in comments", "show": "Show", "status": "Status", "read": "Read",
            "save": "Save status and tags", "saved": "Saved.", "exclude": "Exclude as test",
            "include": "Count again in scores", "excluded": "Excluded as test", "tags": "Add tags (comma-separated)",
            "apply": "Apply to selected", "archived": "Archived", "changed": "1 response changed.",
-           "score_to": "Score to", "select": "Select the response"},
+           "score_to": "Score to", "select": "Select the response", "answers": "%d answers",
+           "survey": "How was your delivery?"},
 }
 
 
@@ -166,17 +168,26 @@ def test_inbox_detail_triage_exclusion_bulk_and_exports(live_inbox, browser, art
     expect(page.get_by_text(words["saved"])).to_be_visible()
     expect(page.locator(".tag", has_text="배송 지연").first).to_be_visible()
 
+    detail_url = page.url
     assert live_inbox.nps_n() == 3
+    page.get_by_role("link", name=words["survey"]).click()  # the survey summary: its score card and n
+    expect(page.locator(".score__interval").first).to_contain_text(words["answers"] % 3)
+    page.goto(detail_url)
     page.get_by_role("button", name=words["exclude"]).click()
     expect(page.get_by_text(words["excluded"]).first).to_be_visible()
     live_inbox.deliver()
     assert live_inbox.nps_n() == 2  # the test response left the score
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]["width"]
     check_page(page, artifacts, f"{prefix}-response-excluded")
+    page.get_by_role("link", name=words["survey"]).click()
+    expect(page.locator(".score__interval").first).to_contain_text(words["answers"] % 2)
+    page.goto(detail_url)
     page.get_by_role("button", name=words["include"]).click()
     expect(page.get_by_role("button", name=words["exclude"])).to_be_visible()
     live_inbox.deliver()
     assert live_inbox.nps_n() == 3  # and came back
+    page.get_by_role("link", name=words["survey"]).click()
+    expect(page.locator(".score__interval").first).to_contain_text(words["answers"] % 3)
 
     page.get_by_role("navigation").get_by_role("link", name=words["nav"], exact=True).click()
     page.get_by_role("checkbox", name=words["select"]).first.check()

@@ -73,6 +73,8 @@ def test_triage_exclude_and_notes_are_audited(console):
     http, path = _as(console, "marketer"), f"/responses/{ids['c-1']}"
     reply = post_form(http, f"{path}/triage", {"status": "read", "add_tags": "배송 지연, damaged"}, page=path)
     assert reply.status_code == 302
+    reply = post_form(http, f"{path}/triage", {"remove_tags": "damaged"}, page=path)
+    assert reply.status_code == 302
     reply = post_form(http, f"{path}/triage", {"excluded": "yes"}, page=path)
     assert reply.status_code == 302
     post_form(http, f"{path}/notes", {"note": "<i>called the customer</i>"}, page=path)
@@ -81,6 +83,7 @@ def test_triage_exclude_and_notes_are_audited(console):
     assert "Marketer" in page or "marketer" in page  # the note's author by name
     api = console.services["survey"].client().get(f"/v1/responses/{ids['c-1']}", headers=auth(ADMIN_KEY)).json
     assert api["triage"]["excluded"] is True and api["triage"]["status"] == "read"
+    assert api["triage"]["tags"] == ["배송 지연"]  # "damaged" was removed
     audit = text_of(_as(console, "admin").get("/settings/audit"))
     assert "Response excluded as test" in audit and "Note added to a response" in audit
     assert "Response status or tags changed" in audit

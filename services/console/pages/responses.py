@@ -28,6 +28,7 @@ from services.console.response_inbox import (
     read_inbox_filters,
 )
 from services.console.response_triage import answer_rows, read_change, triage_details
+from services.console.trigger_decisions import channel_label
 from shared.statuses import ResponseStatus
 
 responses_pages = Blueprint("responses", __name__, url_prefix="/responses")
@@ -185,4 +186,5 @@ def _audit(action: str, target: str, details: dict[str, Any]) -> None:
 @responses_pages.context_processor
 def _words() -> dict[str, Any]:
     return {"status_label": lambda s: STATUS_LABELS.get(s, s), "status_tone": lambda s: STATUS_TONES.get(s, "neutral"),
+            "channel_label": channel_label,
             "response_statuses": [(s.value, STATUS_LABELS[s]) for s in ResponseStatus]}

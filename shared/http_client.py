@@ -91,15 +91,22 @@ class ServiceClient:
     def request(self, method: str, path: str, *, json: Any = None,
                 params: Mapping[str, Any] | None = None, idempotency_key: str | None = None,
                 request_id: str | None = None, reply_schema: Schema | None = None,
-                extra_headers: Mapping[str, str] | None = None) -> Any:
-        """Send a request with retries and return the reply body, loaded with ``reply_schema`` if given."""
+                extra_headers: Mapping[str, str] | None = None, content: bytes | None = None,
+                content_type: str | None = None) -> Any:
+        """Send a request with retries and return the reply body, loaded with ``reply_schema`` if given.
+
+        ``content`` sends raw bytes (an uploaded image) as ``content_type`` instead of a JSON body."""
         headers = {"Accept": "application/json", "X-Request-ID": request_id or uuid.uuid4().hex}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
         if method.upper() in {"POST", "PUT", "PATCH", "DELETE"}:
             headers["Idempotency-Key"] = idempotency_key or uuid.uuid4().hex
         headers.update(extra_headers or {})
-        response = self._send_with_retries(method, path, json=json, params=params, headers=headers)
+        body: dict[str, Any] = {"json": json}
+        if content is not None:
+            body = {"content": content}
+            headers["Content-Type"] = content_type or "application/octet-stream"
+        response = self._send_with_retries(method, path, params=params, headers=headers, **body)
         if response.status_code >= 400:
             raise ServiceRejectedError(response.status_code, _body_of(response))
         body = _body_of(response)

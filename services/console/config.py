@@ -65,7 +65,8 @@ class Config(ServiceConfig):
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SECURE = secure
         self.PERMANENT_SESSION_LIFETIME = int(env.get(prefix + "SESSION_HOURS", "12")) * 3600
-        self.MAX_CONTENT_LENGTH = int(env.get(prefix + "MAX_BODY_BYTES", str(512 * 1024)))
+        # Room for a logo upload (at most 512 KB, shared.contracts.brand) and the rest of its form.
+        self.MAX_CONTENT_LENGTH = int(env.get(prefix + "MAX_BODY_BYTES", str(640 * 1024)))
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
         self.WTF_CSRF_SSL_STRICT = secure
 

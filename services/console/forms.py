@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import EqualTo, InputRequired, Length, NumberRange
+from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional
 
 from services.console.passwords import MIN_PASSWORD_LENGTH
 from services.console.people import time_zones
@@ -96,3 +97,16 @@ class ContactBudgetForm(FlaskForm):
     budget_days = IntegerField(_l("In any period of this many days"), validators=[
         InputRequired(REQUIRED), NumberRange(1, MAX_BUDGET_DAYS,
                                              message=_l("Enter a whole number from 1 to %(max)d.", max=MAX_BUDGET_DAYS))])
+
+
+class BrandForm(FlaskForm):
+    """An admin sets the organisation's brand (the survey service checks the colour's contrast and the logo)."""
+
+    name = StringField(_l("Organisation name"), validators=[InputRequired(REQUIRED), Length(max=100)])
+    primary_color = StringField(_l("Primary colour"), validators=[InputRequired(REQUIRED), Length(max=7)])
+    sender_name = StringField(_l("Sender name"), validators=[InputRequired(REQUIRED), Length(max=100)])
+    sender_address = EmailField(_l("Sender address"), validators=[InputRequired(REQUIRED), Length(max=254)])
+    reply_to = EmailField(_l("Reply-to address"), validators=[Optional(), Length(max=254)])
+    footer_ko = StringField(_l("Footer line in Korean"), validators=[Optional(), Length(max=300)])
+    footer_en = StringField(_l("Footer line in English"), validators=[Optional(), Length(max=300)])
+    logo = FileField(_l("Logo"))

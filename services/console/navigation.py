@@ -40,6 +40,8 @@ NAV_ITEMS: list[NavItem] = [
             section="settings"),
     NavItem("keys.index", _l("API keys"), ("admin",), _l("Keys for systems that call the APIs."),
             section="settings"),
+    NavItem("brand.edit", _l("Brand"), ("admin",),
+            _l("The logo, colour, sender and footer customers see."), section="settings"),
     NavItem("contact_rules.edit", _l("Contact rules"), ("admin",),
             _l("How often one customer may be asked, across every survey."), section="settings"),
     NavItem("audit.index", _l("Audit log"), ("admin",), _l("Every change made through the console."),

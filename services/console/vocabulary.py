@@ -38,6 +38,8 @@ AUDIT_ACTION_LABELS = {
     "trigger.updated": _l("Trigger changed"),
     "contact_budget.changed": _l("Contact budget changed"),
     "contact_budget.reset": _l("Contact budget back to configuration"),
+    "brand.changed": _l("Brand changed"),
+    "brand.logo_removed": _l("Logo removed"),
     "response.triaged": _l("Response status or tags changed"),
     "response.excluded": _l("Response excluded as test"),
     "response.included": _l("Response counted again"),

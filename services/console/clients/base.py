@@ -116,12 +116,14 @@ class ConsoleClient:
                                          expires_at=expires)}
 
     def call(self, person: Person, method: str, path: str, *, reply_schema: Schema | None = None,
-             json: Any = None, params: Mapping[str, Any] | None = None) -> Any:
+             json: Any = None, params: Mapping[str, Any] | None = None, content: bytes | None = None,
+             content_type: str | None = None) -> Any:
         """One request as ``person``; returns the loaded reply or raises a ``ConsoleServiceError``."""
         client = self._reads if method.upper() == "GET" else self._writes
         try:
             return client.request(method, path, json=json, params=params, reply_schema=reply_schema,
-                                  extra_headers=self.acting_for(person))
+                                  extra_headers=self.acting_for(person), content=content,
+                                  content_type=content_type)
         except ServiceRejectedError as error:
             body = error.body if isinstance(error.body, Mapping) else {}
             raise ServiceRefusedError(self.service, error.status_code, str(body.get("message") or error.body),

@@ -11,6 +11,7 @@ from typing import Any
 from services.console.clients.base import Person
 from services.console.clients.customer_calls import JourneyCalls
 from services.console.clients.platform import PlatformClient
+from services.console.clients.survey_brand import BrandCalls
 from services.console.clients.survey_design import SurveyDesignCalls
 from services.console.clients.survey_funnel import FunnelCalls
 from services.console.clients.survey_responses import ResponseCalls
@@ -19,7 +20,8 @@ from shared.contracts.base import tolerant
 from shared.contracts.surveys import SurveySchema
 
 
-class SurveyClient(SurveyDesignCalls, TriggerCalls, FunnelCalls, JourneyCalls, ResponseCalls, PlatformClient):
+class SurveyClient(SurveyDesignCalls, TriggerCalls, FunnelCalls, JourneyCalls, ResponseCalls, BrandCalls,
+                   PlatformClient):
     """Surveys, touchpoints, triggers, invitations and responses (survey service)."""
 
     _surveys = tolerant(SurveySchema, many=True)

@@ -13,6 +13,7 @@ def blueprints() -> list[Blueprint]:
     """Every page blueprint, registered by ``create_app``."""
     from services.console.pages.audit import audit_pages
     from services.console.pages.auth import auth_pages
+    from services.console.pages.brand import brand_pages
     from services.console.pages.chart_assets import chart_assets
     from services.console.pages.contact_rules import contact_rules_pages
     from services.console.pages.customers import customers_pages
@@ -29,4 +30,4 @@ def blueprints() -> list[Blueprint]:
 
     return [auth_pages, overview_pages, users_pages, keys_pages, audit_pages, preferences_pages,
             surveys_pages, triggers_pages, invitations_pages, contact_rules_pages,
-            customers_pages, chart_assets, survey_summary_pages] + [responses_pages] + [scores_explorer_pages]
+            customers_pages, chart_assets, survey_summary_pages, responses_pages, scores_explorer_pages, brand_pages]

@@ -49,7 +49,9 @@ def _number(value: Any) -> float | None:
     if value is None:
         return None
     number = float(value)
-    return None if math.isnan(number) or math.isinf(number) else round(number, 2)
+    # Six decimals: the table under a chart rounds once more for display, and a value first rounded to
+    # two decimals (83.2536 -> 83.25) would then show as 83.2 instead of 83.3.
+    return None if math.isnan(number) or math.isinf(number) else round(number, 6)
 
 
 def interval_text(low: float | None, high: float | None, digits: int = 1) -> str:

@@ -55,3 +55,30 @@ class ProportionQueryArgsSchema(StrictSchema):
     def _at_most_trials(self, data, **_kwargs) -> None:
         if data["successes"] > data["trials"]:
             raise ValidationError("cannot exceed trials", "successes")
+
+
+class QuestionDropoffSchema(ReplySchema):
+    """One question of the survey's live version: how many responses reached it, answered it, and stopped there."""
+
+    key = fields.String(required=True)
+    position = fields.Integer(required=True, metadata={"description": "1 for the first question"})
+    type = fields.String(required=True)
+    text = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                       metadata={"description": "the question's text by language"})
+    reached = fields.Integer(required=True, metadata={"description": "responses that got this far: completed, "
+                                                                      "or stopped here or later"})
+    answered = fields.Integer(required=True, metadata={"description": "responses with an answer to it"})
+    dropped = fields.Integer(required=True, metadata={"description": "unfinished responses whose first "
+                                                                      "unanswered question after their last "
+                                                                      "answer is this one (where they left)"})
+
+
+class DropoffSchema(ReplySchema):
+    """Where the responses opened in [from, to) left the survey, question by question (excluded ones left out)."""
+
+    survey_id = fields.Integer(required=True)
+    from_ = fields.DateTime(data_key="from", required=True)
+    to = fields.DateTime(required=True)
+    opened = fields.Integer(required=True, metadata={"description": "responses opened in the range"})
+    completed = fields.Integer(required=True, metadata={"description": "of those, submitted"})
+    questions = fields.List(fields.Nested(QuestionDropoffSchema), required=True)

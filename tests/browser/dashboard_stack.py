@@ -5,11 +5,12 @@ read a drawn chart and the console log."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from werkzeug.serving import make_server
 
+from services.survey.models.responses import Response
 from shared.contracts.responses import ResponseBatchSchema
 from tests.browser.console_stack import console_app, service_app
 from tests.browser.test_console_browser import CONSOLE_KEY, PASSWORD, SECRET
@@ -19,11 +20,13 @@ from tests.support import ADMIN_KEY, auth
 WORDS = {
     "ko": {"email": "이메일", "password": "비밀번호", "sign_in": "로그인", "drop": "유의한 하락", "apply": "적용",
            "segment": "세그먼트", "by_month": "월별", "period": "기간", "numbers": "이 차트의 수치",
-           "scores": "점수 탐색", "metric": "지표", "group": "묶음 기준"},
+           "scores": "점수 탐색", "metric": "지표", "group": "묶음 기준", "dropoff": "질문별 이탈",
+           "rising": "급증", "examples": "댓글 예시"},
     "en": {"email": "Email", "password": "Password", "sign_in": "Sign in", "drop": "Significant drop",
            "apply": "Apply", "segment": "Segment", "by_month": "By month", "period": "Period",
            "numbers": "The numbers of this chart", "scores": "Scores explorer", "metric": "Metric",
-           "group": "Group by"},
+           "group": "Group by", "dropoff": "Drop-off per question", "rising": "Rising",
+           "examples": "Example comments"},
 }
 
 
@@ -54,10 +57,26 @@ class LiveDashboards:
         assert created.status_code == 201, created.json
         survey_id = created.json["id"]
         assert survey.post(f"/v1/surveys/{survey_id}/publish", headers=admin).status_code == 201
+        self._opened(survey.application, survey_id)
         wire = ResponseBatchSchema().dump({"responses": dip_responses(survey_id, now=self.now)})
         reply = metrics.post("/v1/responses/batch", json=wire, headers=admin)
         assert reply.status_code == 200, reply.json
         return survey_id
+
+    def _opened(self, app, survey_id: int) -> None:
+        """Responses opened on the survey page this week: four submitted, three left at the comment, two
+        before answering (the drop-off table's numbers)."""
+        plan = [({"csat": 4, "comment": "빨라요"}, True)] * 4 + [({"csat": 2}, False)] * 3 + [({}, False)] * 2
+        with app.extensions["db"].session_factory() as session:
+            for number, (answers, completed) in enumerate(plan):
+                at = self.now - timedelta(days=2, minutes=number)
+                session.add(Response(
+                    id=f"opened-{number}", invitation_id=None, survey_id=survey_id, survey_version=1,
+                    customer_id=None, touchpoint="delivery", channel="link", event_type=None, event_at=None,
+                    lang="ko", attributes={}, answers=answers, version=1, completed=completed, opened_at=at,
+                    first_answer_at=at if answers else None, completed_at=at if completed else None,
+                    created_at=at, updated_at=at, shown_questions=None))
+            session.commit()
 
     def api(self, path: str, **params) -> dict:
         """What the metrics API says (as the admin) for these parameters."""

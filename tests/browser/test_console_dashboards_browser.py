@@ -62,6 +62,14 @@ def test_home_and_summary_draw_the_dip(live_dashboards, browser, artifacts, lang
         expect(figures.nth(i)).to_have_class(re.compile("chart--drawn"))
         assert drawn_marks(figures.nth(i)) >= 1, f"chart {i} drew nothing"
     expect(page.locator(".score-card, .card").get_by_text(words["drop"]).first).to_be_visible()
+    dropoff = page.get_by_role("region", name=words["dropoff"]).get_by_role("row")
+    expect(dropoff).to_have_count(3)  # heading + 2 questions
+    assert [c.strip() for c in dropoff.nth(1).locator("td").all_text_contents()[1:4]] == ["9", "7", "2"]
+    assert [c.strip() for c in dropoff.nth(2).locator("td").all_text_contents()[1:4]] == ["7", "4", "3"]
+    rising = page.locator(".keyword").filter(has=page.locator(".keyword__word", has_text=re.compile("^지연$")))
+    expect(rising.get_by_text(words["rising"])).to_be_visible()
+    rising.get_by_text(words["examples"]).click()
+    expect(rising.locator("details li").first).to_contain_text("지연")
     check_page(page, artifacts, f"{prefix}-dashboard-summary")
 
     page.get_by_label(words["period"], exact=True).select_option("last_90")
@@ -80,7 +88,7 @@ def test_home_and_summary_draw_the_dip(live_dashboards, browser, artifacts, lang
                               **{"from": (after - timedelta(days=90)).isoformat(), "to": after.isoformat()})
     [series] = api["series"]
     assert [n for _v, n in by_month] == [f"{p['n']:,}" for p in series["points"]]
-    assert all(abs(float(v) - p["value"]) <= 0.051 for (v, _n), p in zip(by_month, series["points"], strict=True))
+    assert [v for v, _n in by_month] == [f"{p['value']:.1f}" for p in series["points"]]
     check_page(page, artifacts, f"{prefix}-dashboard-summary-month")
 
     before = page.locator("figure.chart [data-chart-spec]").first.text_content()

@@ -19,7 +19,9 @@ def survey_body() -> dict:
     return {"name": "배송 만족도 <script>alert(1)</script>", "touchpoint": "delivery", "default_language": "ko",
             "title": {"ko": "배송은 어떠셨나요?", "en": "How was the delivery?"},
             "questions": [{"key": "csat", "type": "csat", "required": True,
-                           "text": {"ko": "배송에 만족하셨나요?", "en": "How satisfied are you with the delivery?"}}]}
+                           "text": {"ko": "배송에 만족하셨나요?", "en": "How satisfied are you with the delivery?"}},
+                          {"key": "comment", "type": "text",
+                           "text": {"ko": "하실 말씀이 있나요?", "en": "Anything to add?"}}]}
 
 
 def publish_delivery_survey(survey_client, key: str) -> int:
@@ -48,8 +50,27 @@ def dip_responses(survey_id: int, *, now: datetime, per_window: int = 240, seed:
                 "attributes": {"region": REGIONS[number % 3]}, "completed": True, "created_at": at,
                 "updated_at": at, "completed_at": at,
                 "answers": [{"question_key": "csat", "type": "csat", "value": score, "scale_max": None,
-                             "choices": [], "text": None, "dimension": None, "driver": None}]})
+                             "choices": [], "text": None, "dimension": None, "driver": None},
+                            *_comment(rng, window, score)]})
     return records
+
+
+def _comment(rng: random.Random, window: int, score: int) -> list[dict]:
+    """A comment on about a third of the answers; in the dip, low scores blame the late delivery (the rising
+    keyword the summary marks)."""
+    if rng.random() > 0.35:
+        return []
+    if window == 0 and score <= 3 and rng.random() < 0.8:
+        text = rng.choice(COMPLAINTS)
+    else:
+        text = rng.choice(PRAISE if score >= 4 else MIXED)
+    return [{"question_key": "comment", "type": "text", "value": None, "scale_max": None, "choices": [],
+             "text": text, "dimension": None, "driver": None}]
+
+
+COMPLAINTS = ("배송이 너무 늦었어요", "택배 지연 때문에 화가 났어요", "배송 지연이 심해요", "배송이 늦고 연락도 없었어요")
+PRAISE = ("포장이 꼼꼼했어요", "기사님이 친절했어요", "상품이 좋아요", "포장이 깔끔해요")
+MIXED = ("상품이 생각과 달라요", "포장이 조금 아쉬워요")
 
 
 def seed_dip(metrics_client, service_key: str, survey_id: int, *, now: datetime) -> int:

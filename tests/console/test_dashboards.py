@@ -73,7 +73,7 @@ def test_the_summary_numbers_equal_the_api_for_the_same_filters(dashboards):
     breakdown = _api(dashboards, "/v1/scores", metric="csat", survey=str(dashboards.survey_id), group_by="channel",
                      **{"from": "2024-12-04", "to": "2025-03-04"}, tz="Asia/Seoul")
     forest = next(s for s in specs if s["data"]["values"] and s["data"]["values"][0]["key"] in ("email", "in_app"))
-    by_channel = {c["group"]["channel"]: round(c["value"], 2) for c in breakdown["cells"]}
+    by_channel = {c["group"]["channel"]: round(c["value"], 6) for c in breakdown["cells"]}
     assert {d["key"]: d["value"] for d in forest["data"]["values"]} == by_channel
     values = [d["value"] for d in forest["data"]["values"]]
     assert values == sorted(values, reverse=True)
@@ -130,3 +130,25 @@ def test_a_comparison_without_a_previous_period_says_so_instead_of_failing(dashb
     assert "No answers in the previous period to compare with." in html
     assert "not answering" not in html  # the compare reply's null parts load (they once broke the contract)
     assert "(95% interval  – )" not in html
+
+
+def test_the_summary_shows_drop_off_per_question_and_the_rising_keywords_with_examples(dashboards):
+    client = dashboards.client()
+    sign_in(client, "marketer@example.com", "a long enough password")
+    html = text_of(client.get(f"/surveys/{dashboards.survey_id}"))
+    survey = dashboards.services["survey"]
+    dropoff = survey.client().get(f"/v1/surveys/{dashboards.survey_id}/dropoff", headers=auth(survey.key_for("analyst")),
+                                  query_string={"from": "2025-02-01T15:00:00Z", "to": "2025-03-03T15:00:00Z"})
+    assert dropoff.status_code == 200, dropoff.get_json()
+    assert "Drop-off per question" in html and "1. How satisfied are you with the delivery?" in html
+    assert "2. Anything to add?" in html
+    keywords = _api(dashboards, "/v1/voc/keywords", survey=str(dashboards.survey_id), split="none", min_count="3",
+                    **{"from": "2025-02-02", "to": "2025-03-04"}, tz="Asia/Seoul")
+    [group] = keywords["groups"]
+    rising = {item["keyword"] for item in group["rising"]}
+    assert "지연" in rising  # the late carrier's month: "delay" rose from nothing
+    section = html.split('id="keywords-heading"')[1]
+    word = section.index('<span class="keyword__word">지연</span>')
+    assert "Rising" in section[word:word + 300]
+    assert any(example in section[word:] for example in ("배송 지연이 심해요", "택배 지연 때문에 화가 났어요"))
+    assert f"{group['n_comments']} comments in this period" in section

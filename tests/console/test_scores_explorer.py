@@ -45,9 +45,9 @@ def test_grouped_by_an_attribute_the_forest_and_table_hold_the_api_numbers(explo
     assert reply.status_code == 200, html[:1500]
     api = _api(explorer, metric="csat", group_by="attr.region", confidence="0.9", **SPAN)
     spec = _spec(html)
-    by_region = {c["group"]["attr.region"]: round(c["value"], 2) for c in api["cells"]}
+    by_region = {c["group"]["attr.region"]: round(c["value"], 6) for c in api["cells"]}
     assert {d["key"]: d["value"] for d in spec["data"]["values"]} == by_region
-    assert {d["low"] for d in spec["data"]["values"]} == {round(c["ci_low"], 2) for c in api["cells"]}
+    assert {d["low"] for d in spec["data"]["values"]} == {round(c["ci_low"], 6) for c in api["cells"]}
     assert "90% interval" in html and set(by_region) == {"Seoul", "Busan", "Incheon"}
     for cell in api["cells"]:
         assert f"<td>{cell['n']}</td>" in html and f"{cell['value']:.1f}" in html

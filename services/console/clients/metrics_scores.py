@@ -1,5 +1,5 @@
-"""The metrics endpoints the dashboards read (mixed into ``MetricsClient``): scores, comparisons, and
-the interval of a rate."""
+"""The metrics endpoints the dashboards read (mixed into ``MetricsClient``): scores, comparisons, the
+interval of a rate, and the comments' keywords."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from services.console.clients.base import Person
 from shared.contracts.base import tolerant
 from shared.contracts.estimates import EstimateSchema
 from shared.contracts.scores import CompareReplySchema, ScoresReplySchema
+from shared.contracts.voc import KeywordReplySchema
 
 
 def _params(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -30,6 +31,7 @@ class ScoreCalls:
     _scores = tolerant(ScoresReplySchema)
     _compare = tolerant(CompareReplySchema)
     _estimate = tolerant(EstimateSchema)
+    _keywords = tolerant(KeywordReplySchema)
 
     call: Any  # ConsoleClient.call
 
@@ -45,3 +47,7 @@ class ScoreCalls:
         """A rate in percent with its Wilson interval (metrics owns every statistic)."""
         return self.call(person, "GET", "/v1/estimates/proportion",
                          params={"successes": successes, "trials": trials}, reply_schema=self._estimate)
+
+    def keywords(self, person: Person, params: Mapping[str, Any]) -> dict[str, Any]:
+        """The comments' top keywords of a range with their shares, the rising ones, and example comments."""
+        return self.call(person, "GET", "/v1/voc/keywords", params=_params(params), reply_schema=self._keywords)

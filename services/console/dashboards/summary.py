@@ -37,6 +37,9 @@ def summary_reads(clients, survey_id: int, filters: Filters, *, start: datetime,
     metrics = ",".join(SCORE_METRICS)
     reads: dict[str, Any] = {
         "funnel": functools.partial(clients.survey.funnel, survey_id=survey_id, start=start, end=end),
+        "dropoff": functools.partial(clients.survey.dropoff, survey_id=survey_id, start=start, end=end),
+        "keywords": functools.partial(clients.metrics.keywords, params={
+            "split": "none", "top_k": 10, "min_count": 3, "examples": 2, **span, **scope}),
         "now": functools.partial(clients.metrics.scores, params={"metric": metrics, **span, **scope}),
         "trend": functools.partial(clients.metrics.scores, params={
             "metric": metrics, "group_by": "period", "period": filters.extra["period"], **span, **scope}),

@@ -20,6 +20,7 @@ from services.console.dashboards.summary import (
     metric_views,
     summary_reads,
 )
+from services.console.dashboards.voice import dropoff_steps, keyword_items
 from services.console.pages.support import now, optional_reads
 
 survey_summary_pages = Blueprint("survey_summary", __name__)
@@ -56,7 +57,10 @@ def summary(survey_id: int):
                "baseline": _("%(first)s – %(last)s", first=format_date(first - timedelta(days=span)),
                              last=format_date(first - timedelta(days=1)))}
     views = metric_views(values, period=filters.extra["period"], by=by, windows=windows)
+    keywords, comments = keyword_items(values.get("keywords"))
     return render_template("pages/surveys/summary.html", survey=survey, survey_id=survey_id, filters=filters,
                            views=views, funnel=values.get("funnel"), rate=rate, by=by, breakdowns=BREAKDOWNS,
                            problems=[*problems, *([rate_problem] if rate_problem else [])], windows=windows,
-                           now_report=values.get("now"), options=filter_options(None))
+                           now_report=values.get("now"), options=filter_options(None),
+                           dropoff=values.get("dropoff"), steps=dropoff_steps(values.get("dropoff")),
+                           keywords=keywords, comments=comments)

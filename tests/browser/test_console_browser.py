@@ -69,13 +69,15 @@ def test_every_foundation_page_signed_in_at_both_widths_in_both_languages(live_c
                     "add": "사용자 추가", "keys": "API 키", "create": "키 만들기", "audit": "감사 로그",
                     "prefs": "내 설정", "held": "보유자", "problem": "문제가 있습니다", "name": "이름",
                     "submit_add": "사용자 추가", "role": "역할", "first_password": "처음 비밀번호",
-                    "rules": "접촉 규칙", "max": "고객당 최대 설문 수", "days": "기간(일)", "save": "저장"},
+                    "rules": "접촉 규칙", "max": "고객당 최대 설문 수", "days": "기간(일)", "save": "저장",
+                    "brand": "브랜드", "colour": "대표 색"},
              "en": {"email": "Email", "password": "Password", "sign_in": "Sign in", "people": "People",
                     "add": "Add a person", "keys": "API keys", "create": "Create key", "audit": "Audit log",
                     "prefs": "My preferences", "held": "Held by", "problem": "There is a problem", "name": "Name",
                     "submit_add": "Add person", "role": "Role", "first_password": "First password",
                     "rules": "Contact rules", "max": "At most this many surveys per customer",
-                    "days": "In any period of this many days", "save": "Save"}}[language]
+                    "days": "In any period of this many days", "save": "Save",
+                    "brand": "Brand", "colour": "Primary colour"}}[language]
     context = browser.new_context(viewport=WIDTHS[width], locale="ko-KR" if language == "ko" else "en-US")
     page = context.new_page()
     violations_of_csp = []
@@ -126,6 +128,12 @@ def test_every_foundation_page_signed_in_at_both_widths_in_both_languages(live_c
     page.get_by_role("button", name=words["save"]).click()
     expect(page.get_by_role("status").first).to_contain_text("21")
     check_page(page, artifacts, f"{prefix}-contact-rules")
+
+    page.get_by_role("navigation").get_by_role("link", name=words["brand"]).click()
+    page.get_by_label(words["colour"]).fill("#ffcc00")  # too light: refused with the ratios, next to the field
+    page.get_by_role("button", name=words["save"]).click()
+    expect(page.locator("#primary_color-error")).to_contain_text(":1")
+    check_page(page, artifacts, f"{prefix}-brand-errors")
 
     page.get_by_role("navigation").get_by_role("link", name=words["audit"]).click()
     expect(page.get_by_role("table")).to_contain_text("key.created")

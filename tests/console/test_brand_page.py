@@ -62,7 +62,7 @@ def test_a_light_colour_and_an_svg_logo_are_refused_next_to_their_fields(console
     http = _admin(console)
     reply = post_form(http, "/settings/brand", {**BRAND, "primary_color": "#ffcc00"})
     page = text_of(reply)
-    assert reply.status_code == 422 and 'id="primary_color-error"' in page and ":1" in page  # the ratios reached
+    assert reply.status_code == 422 and 'id="primary_color-error"' in page and "1.51:1" in page  # the ratio reached
     assert 'value="하늘마켓"' in page  # what was typed is kept
     assert not _service_brand(console)["configured"]
     token = csrf_token(text_of(http.get("/settings/brand")))

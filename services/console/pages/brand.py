@@ -16,7 +16,16 @@ from services.console.audit import record_change
 from services.console.clients import ConsoleServiceError, ServiceRefusedError, service_clients
 from services.console.forms import ActionForm, BrandForm
 from services.console.pages.support import acting_actor, apply_errors, now, role_required, service_problem
-from shared.contracts.brand import LOGO_MAX_BYTES, LOGO_TYPES
+from shared.contracts.brand import (
+    AA_NON_TEXT,
+    AA_TEXT,
+    BLACK,
+    HEX_COLOUR,
+    LOGO_MAX_BYTES,
+    LOGO_TYPES,
+    WHITE,
+    contrast_ratio,
+)
 
 brand_pages = Blueprint("brand", __name__, url_prefix="/settings/brand")
 FIELDS = ("name", "primary_color", "sender_name", "sender_address", "reply_to")
@@ -40,6 +49,16 @@ def _body(form: BrandForm) -> dict[str, Any]:
     return {"name": form.name.data.strip(), "primary_color": form.primary_color.data.strip().lower(),
             "sender_name": form.sender_name.data.strip(), "sender_address": form.sender_address.data.strip(),
             "reply_to": (form.reply_to.data or "").strip() or None, "footer": footer}
+
+
+def _colour_problem(colour: str) -> str:
+    """Why the survey service refused ``colour``, in words (the ratios from ``shared.contracts.brand``)."""
+    if not HEX_COLOUR.match(colour):
+        return _("Write the colour as #rrggbb, for example #0b57d0.")
+    return _("%(colour)s is too light or too weak: against the white page %(page).2f:1 (needs %(non_text).1f:1), "
+             "text on it at best %(text).2f:1 (needs %(aa).1f:1). Choose a darker colour.", colour=colour,
+             page=contrast_ratio(colour, WHITE), non_text=AA_NON_TEXT, aa=AA_TEXT,
+             text=max(contrast_ratio(colour, WHITE), contrast_ratio(colour, BLACK)))
 
 
 def _upload(form: BrandForm) -> dict[str, Any] | None:
@@ -67,6 +86,8 @@ def _save(form: BrandForm, before: dict[str, Any] | None):
     except ConsoleServiceError as error:
         _refused_as_page(error)
         apply_errors(form, error)
+        if form.primary_color.errors:  # the service's reason, in the person's language, from the same formula
+            form.primary_color.errors = [_colour_problem(body["primary_color"])]
         return None, 422 if isinstance(error, ServiceRefusedError) else 503
     changed = sorted(name for name, value in body.items() if (before or {}).get(name) != value)
     logo = _upload(form)

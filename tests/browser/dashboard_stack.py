@@ -20,12 +20,12 @@ from tests.support import ADMIN_KEY, auth
 WORDS = {
     "ko": {"email": "이메일", "password": "비밀번호", "sign_in": "로그인", "drop": "유의한 하락", "apply": "적용",
            "segment": "세그먼트", "by_month": "월별", "period": "기간", "numbers": "이 차트의 수치",
-           "scores": "점수 탐색", "metric": "지표", "group": "묶음 기준", "dropoff": "질문별 이탈",
+           "scores": "점수 탐색", "metric": "지표", "group": "묶음 기준", "dropoff": "질문별 이탈", "interval": "95% 구간",
            "rising": "급증", "examples": "댓글 예시"},
     "en": {"email": "Email", "password": "Password", "sign_in": "Sign in", "drop": "Significant drop",
            "apply": "Apply", "segment": "Segment", "by_month": "By month", "period": "Period",
            "numbers": "The numbers of this chart", "scores": "Scores explorer", "metric": "Metric",
-           "group": "Group by", "dropoff": "Drop-off per question", "rising": "Rising",
+           "group": "Group by", "dropoff": "Drop-off per question", "interval": "95% interval", "rising": "Rising",
            "examples": "Example comments"},
 }
 

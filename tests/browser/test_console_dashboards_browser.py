@@ -70,6 +70,10 @@ def test_home_and_summary_draw_the_dip(live_dashboards, browser, artifacts, lang
     expect(rising.get_by_text(words["rising"])).to_be_visible()
     rising.get_by_text(words["examples"]).click()
     expect(rising.locator("details li").first).to_contain_text("지연")
+    if width == "desktop":  # the tooltip of a point: value, interval and n, drawn under the CSP
+        point = page.locator("figure.chart[data-chart-kind=trend] svg g.mark-symbol path").first
+        point.hover(force=True)
+        expect(page.locator("#vg-tooltip-element")).to_contain_text(words["interval"])
     check_page(page, artifacts, f"{prefix}-dashboard-summary")
 
     page.get_by_label(words["period"], exact=True).select_option("last_90")

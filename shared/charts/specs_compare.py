@@ -22,7 +22,8 @@ def forest_spec(rows: list[ChartRow], text: ChartText, *, reference: float | Non
     spec["encoding"] = {"y": y}
     layers: list[dict[str, Any]] = [
         {"mark": {"type": "rule", "strokeWidth": 2, "color": INK},
-         "encoding": {"x": {"field": "low", "type": "quantitative", "title": text.x_title, "scale": x_scale},
+         "encoding": {"x": {"field": "low", "type": "quantitative", "title": text.x_title, "scale": x_scale,
+                            "axis": {"tickCount": 6}},  # a label every unit crowds a wide chart
                       "x2": {"field": "high"}, "opacity": fade_opacity()}},
         {"mark": {"type": "point", "filled": True, "size": 70, "color": INK},
          "encoding": {"x": {"field": "value", "type": "quantitative"}, "opacity": fade_opacity(),

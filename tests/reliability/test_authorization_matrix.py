@@ -18,7 +18,10 @@ from tests.notifier.support import subscription_body
 from tests.reliability.apps import ROLES, bearer, make_app
 
 SCORES = ("/v1/scores", "/v1/scores/compare", "/v1/voc/keywords",
-          "/v1/estimates/proportion")  # a rate's interval (the survey summary's response rate)
+          "/v1/estimates/proportion",  # a rate's interval (the survey summary's response rate)
+          "/v1/drivers")  # key drivers: a reading of scores, for whoever reads scores (issue 18)
+# Service-wide settings: everyone who works on surveys reads them, admins set them (issues 14, 17).
+ADMIN_SETTINGS = ("/v1/contact-rules", "/v1/brand")
 FINANCE_WRITES = ("/v1/transactions/batch", "/v1/transactions/import", "/v1/contracts/batch", "/v1/clv/fits")
 # What the services call on each other (services/survey/clients, services/notifier/clients).
 SERVICE_CALLS = {("metrics", "POST", "/v1/responses/batch"), ("notifier", "POST", "/v1/signals"),
@@ -61,7 +64,7 @@ def design_allows(service: str, method: str, path: str, role: str) -> bool:
                 return method == "GET"
             if path in TRACKING_CALLS or path.startswith(TRACKING_WEBHOOKS):  # nor through the tracking API
                 return False
-            if path.startswith("/v1/tracking/sources"):  # a source's options and webhook secret: admins set them
+            if path.startswith(("/v1/tracking/sources",) + ADMIN_SETTINGS):  # admins set these; marketers read
                 return method == "GET"
             return not (method == "DELETE" and path.startswith("/v1/customers"))
         return service == "metrics" and method == "GET" and path in SCORES

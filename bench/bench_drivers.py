@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from datetime import UTC, datetime
@@ -22,6 +21,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from timing import median_time  # noqa: E402  (bench/, on the path when run as a script or by run_all)
 
 from services.common.db import create_database, make_engine  # noqa: E402
 from services.common.migrate import upgrade  # noqa: E402
@@ -75,14 +76,6 @@ def _load(engine, responses: int) -> float:
     return time.perf_counter() - started
 
 
-def _median_time(work, repeat: int = 3) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
-
 
 def run(pg_url: str, responses: int = 1_000_000) -> list[dict]:
     """Measure and return the table rows of this benchmark."""
@@ -109,9 +102,9 @@ def run(pg_url: str, responses: int = 1_000_000) -> list[dict]:
             return driver_report(session, driver_args, now=END)
 
     compare()  # warm the cache for all three
-    base_seconds, _ = _median_time(compare)
-    explain_seconds, explained = _median_time(explain)
-    driver_seconds, found = _median_time(drivers)
+    base_seconds, _ = median_time(compare)
+    explain_seconds, explained = median_time(explain)
+    driver_seconds, found = median_time(drivers)
     engine.dispose()
     [cell] = explained["cells"]
     top = cell["explanation"]["contributions"][0]["segment"] if cell["explanation"] else None

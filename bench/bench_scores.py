@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 import tracemalloc
@@ -19,6 +18,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from timing import median_time  # noqa: E402  (bench/, on the path when run as a script or by run_all)
 
 from services.common.db import create_database, make_engine  # noqa: E402
 from services.common.migrate import upgrade  # noqa: E402
@@ -58,14 +59,6 @@ def _load(engine, rows: int) -> float:
     return time.perf_counter() - started
 
 
-def _median_time(work, repeat: int = 3) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeat):
-        started = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
-
 
 def run(pg_url: str, rows: int = 10_000_000) -> list[dict]:
     """Measure and return the table rows of this benchmark."""
@@ -87,8 +80,8 @@ def run(pg_url: str, rows: int = 10_000_000) -> list[dict]:
             return score_report(session, args, now=END)
 
     baseline()  # warm the cache for both
-    base_seconds, groups = _median_time(baseline)
-    ours_seconds, report = _median_time(ours)
+    base_seconds, groups = median_time(baseline)
+    ours_seconds, report = median_time(ours)
     tracemalloc.start()
     ours()
     peak_mib = tracemalloc.get_traced_memory()[1] / 2**20

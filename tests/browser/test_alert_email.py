@@ -157,7 +157,7 @@ def test_a_score_drop_email_reads_in_one_sentence_with_the_chart(mail_and_notifi
     [message] = received
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert text.startswith(HEADLINES[language]) and message["Content-Language"] == language
-    assert f"{CONSOLE}/responses?from=" in text and "/v1/" not in text and "/alerts/" not in text
+    assert f"{CONSOLE}/responses?from=" in text and "/v1/" not in text and f"{CONSOLE}/alerts/" in text
     [chart] = [part for part in message.walk() if part.get_content_type() == "image/png"]
     assert chart.get_content().startswith(b"\x89PNG") and len(chart.get_content()) > 20_000
     for seen in render(browser, artifacts, message, f"drop-{language}"):

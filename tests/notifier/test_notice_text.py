@@ -51,7 +51,7 @@ def test_in_english_the_same_numbers_and_no_korean_word_of_ours():
                              "-32.5 [-41.6, -22.7], p < 0.001).")  # New York's days: the window began on the 22nd
     text = "\n".join(body_lines(view))
     assert not HANGUL.search(text), text
-    assert "/alerts/" not in text  # the console has no alert page yet: no dead link
+    assert "Open the alert: https://console.example.com/alerts/s1" in text  # the console's alert page
     assert "https://console.example.com/responses?from=2026-11-22&to=2026-11-29&touchpoint=delivery" in text
     assert "/v1/" not in text  # no API URL a browser answers with 401
 

@@ -39,8 +39,8 @@ def test_a_score_drop_in_slack_leads_with_the_sentence_and_buttons_into_the_cons
     assert "*차이*\n-32.5 [-41.6, -22.7] · p &lt; 0.001" in texts(body)
     [actions] = [block for block in body["blocks"] if block["type"] == "actions"]
     urls = [button["url"] for button in actions["elements"]]
-    assert urls[0].startswith(f"{CONSOLE}/responses?from=") and not any("/alerts/" in url for url in urls)
-    assert actions["elements"][0]["style"] == "primary"  # no alert page in the console yet: no link to one
+    assert urls[0] == f"{CONSOLE}/alerts/s1" and urls[1].startswith(f"{CONSOLE}/responses?from=")
+    assert actions["elements"][0]["style"] == "primary"  # the alert's own page is the main way in
 
 
 def test_a_low_score_in_slack_shows_answers_by_label_and_the_comment_quoted():

@@ -1,6 +1,6 @@
 """Links from a notice into the console (the responses behind the window, the response and the
-customer); none when the console's address is not configured, so a notice holds no dead link. The
-alert's own page comes with the console's alert screens."""
+customer, the alert's own page); none when the console's address is not configured, so a notice holds
+no dead link."""
 
 from __future__ import annotations
 
@@ -28,13 +28,15 @@ def _base(console_url: str | None) -> str | None:
 
 def alert_links(notice: dict[str, Any], words: dict[str, str], console_url: str | None,
                 tz: str | None = None) -> list[Link]:
-    """The responses of the alerted window (in the subscription's scope): the console's inbox takes days
-    in the reader's zone, ``to`` included."""
+    """The alert's page in the console (``/alerts/<subscription id>``), then the responses of the alerted
+    window (in the subscription's scope): the console's inbox takes days in the reader's zone, ``to``
+    included."""
     base = _base(console_url)
     if base is None:
         return []
-    # The console has no alert page yet (issue 16 adds /alerts/<id>): until it does, no link to one.
     links = []
+    if notice.get("subscription_id"):
+        links.append(Link(words["open_alert"], f"{base}/alerts/{quote(str(notice['subscription_id']), safe='')}"))
     window = notice.get("window") or {}
     start, end = as_moment(window.get("from")), as_moment(window.get("to"))
     if start is not None and end is not None:

@@ -55,26 +55,32 @@ def _has_lone_surrogate(text: str) -> bool:
 
 def _check_tree(value: Any, check_strings: bool) -> None:
     """Walk the parsed document without recursion: depth, and (when asked) lone surrogates."""
-    stack: list[tuple[Any, int]] = [([value], 0)]  # wrapped, so a top-level string is checked too
+    if check_strings:
+        _check_strings(value)
+    level: list[Any] = [value]
+    for _ in range(MAX_JSON_DEPTH):  # one level of containers per step, each step in comprehensions
+        children: list[Any] = []
+        for node in level:
+            members = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+            children.extend([child for child in members if isinstance(child, dict | list)])
+        if not children:
+            return
+        level = children
+    raise JsonPolicyError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels is refused")
+
+
+def _check_strings(value: Any) -> None:
+    """Refuse a lone UTF-16 surrogate in any key or string of the document."""
+    stack: list[Any] = [[value]]  # wrapped, so a top-level string is checked too
     while stack:
-        node, depth = stack.pop()
-        items: Iterable[tuple[Any, Any]]
-        if isinstance(node, dict):
-            items = node.items()
-        elif isinstance(node, list):
-            items = enumerate(node)
-        else:
-            continue
-        if depth > MAX_JSON_DEPTH:
-            raise JsonPolicyError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels is refused")
+        node = stack.pop()
+        items: Iterable[tuple[Any, Any]] = node.items() if isinstance(node, dict) else enumerate(node)
         for key, child in items:
-            if check_strings:
-                if isinstance(key, str) and _has_lone_surrogate(key):
-                    raise JsonPolicyError("a string holds a lone UTF-16 surrogate (\\ud800-\\udfff)")
-                if isinstance(child, str) and _has_lone_surrogate(child):
-                    raise JsonPolicyError("a string holds a lone UTF-16 surrogate (\\ud800-\\udfff)")
+            if (isinstance(key, str) and _has_lone_surrogate(key)) or (
+                    isinstance(child, str) and _has_lone_surrogate(child)):
+                raise JsonPolicyError("a string holds a lone UTF-16 surrogate (\\ud800-\\udfff)")
             if isinstance(child, dict | list):
-                stack.append((child, depth + 1))
+                stack.append(child)
 
 
 def load_json(body: bytes | str) -> Any:

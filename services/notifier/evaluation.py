@@ -26,8 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.common.set_aside import isolate, not_set_aside
-from services.notifier.clients.metrics import compare_params
-from services.notifier.enrich import data_link, rising_keywords, trend_points
+from services.notifier.enrich import rising_keywords, trend_points
 from services.notifier.models import PLATFORM
 from services.notifier.models.alerts import AlertEpisode
 from services.notifier.models.subscriptions import Subscription
@@ -35,8 +34,9 @@ from services.notifier.notices import queue_notice
 from services.notifier.rules.episodes import OpenEpisode, next_step
 from services.notifier.rules.windows import closed_window_end, next_decision_at
 from services.notifier.signals import digest_notice
-from services.notifier.snapshots import ScopeDecision, decisions_from_reply
+from services.notifier.snapshots import ScopeDecision
 from services.notifier.subscriptions import SET_ASIDE_KIND, rule_window
+from services.notifier.window_decisions import decide_window
 from shared.http_client import ServiceCallError
 
 log = logging.getLogger("cxloop.notifier")
@@ -173,15 +173,13 @@ def fetch_for(metrics, claimed: ClaimedSubscription, *, now: datetime, settings:
         end = closed_window_end(now, window, settle=settings.settle)
         fetched = Fetched(end=end, window=window)
         if claimed.decided_window_end != end:
-            params = _params(claimed, window, end)
             try:
-                reply = metrics.compare(params)
+                decided = decide_window(metrics, claimed, window=window, end=end,
+                                        data_link_base=settings.data_link_base)
                 result.metrics_calls += 1
             except ServiceCallError as exc:  # metrics down: delay, never fire
                 return Fetched(unavailable=str(exc))
-            for found in decisions_from_reply(claimed, reply):
-                found.snapshot["link"] = data_link(settings.data_link_base, params)
-                fetched.decisions[found.scope_key] = found
+            fetched.decisions.update((found.scope_key, found) for found in decided)
             fetched.decided = True
         for key, group in _notices_expected(claimed, fetched.decisions, now=now):
             fetched.enrichment[key] = _enrichment(metrics, claimed, group, end=end, window=window)
@@ -227,15 +225,6 @@ def write_evaluation(session: Session, subscription: Subscription, fetched: Fetc
     if open_count:
         next_at = min(next_at, now + settings.interval)
     subscription.next_evaluation_at = next_at
-
-
-def _params(subscription, window: timedelta, end: datetime) -> dict[str, Any]:
-    rule = subscription.rule
-    confidence = 1 - 2 * rule["alpha"] if rule["kind"] == "threshold" else 0.95
-    volume_of = subscription.volume_of if subscription.metric == "volume" else None
-    return compare_params(metric=subscription.metric, volume_of=volume_of, scope=subscription.scope, window=window,
-                          end=end, baseline=rule.get("baseline", "last_n"),
-                          baseline_windows=rule.get("baseline_windows", 12), alpha=rule["alpha"], confidence=confidence)
 
 
 def _step_episodes(session, subscription, fetched: Fetched, episodes, *, now, result) -> int:

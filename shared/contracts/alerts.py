@@ -51,6 +51,10 @@ class RuleSchema(StrictSchema):
     min_n = fields.Integer(load_default=30, validate=validate.Range(0, 1_000_000))
     target = fields.Float(allow_none=True, load_default=None)
     digest_minutes = fields.Integer(allow_none=True, load_default=None, validate=validate.Range(1, 1440))
+    explain_by = fields.String(allow_none=True, load_default=None, validate=_check_group, metadata={
+        "description": "the grouping a significant drop is explained by in its notice (top three segment "
+                       "contributions and rising low-score keywords, from `GET /v1/scores/compare?explain=`); "
+                       "null: the first of touchpoint, channel, survey that the scope does not fix"})
 
     @validates_schema
     def _consistent(self, data, **_kwargs) -> None:

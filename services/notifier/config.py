@@ -41,6 +41,10 @@ class Config(ServiceConfig):
         # A claimed subscription is held this long while metrics is asked (no transaction open);
         # a worker that dies meanwhile leaves it to be claimed again once the lease ends.
         self.EVALUATION_LEASE_SECONDS = float(env.get(prefix + "EVALUATION_LEASE_SECONDS", "300"))
+        # Close-the-loop cases: due this long after opening when no playbook sets a target; the job that
+        # reminds assignees of overdue cases looks this often.
+        self.CASE_TARGET_HOURS = int(env.get(prefix + "CASE_TARGET_HOURS", "24"))
+        self.CASE_REMINDER_INTERVAL_SECONDS = float(env.get(prefix + "CASE_REMINDER_INTERVAL_SECONDS", "300"))
         # Customer attributes that are personal data (shared.personal_data), one list for every service.
         self.PERSONAL_ATTRIBUTES = parse_personal_attributes(env.get(PERSONAL_SETTING))
 

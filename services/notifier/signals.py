@@ -11,9 +11,11 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from services.notifier.cases.opening import cases_by_response, correct_case, notice_fields, open_case
 from services.notifier.models.alerts import Delivery, Signal
 from services.notifier.models.subscriptions import Subscription
 from services.notifier.notices import queue_notice
+from services.notifier.segments import segment_matches
 
 SIGNAL_FILTERS = {"touchpoint": "touchpoint", "survey": "survey_id", "channel": "channel"}
 ANSWER_FILTERS = {"question": "question_key", "dimension": "dimension", "driver": "driver"}
@@ -42,33 +44,34 @@ def in_scope(subscription: Subscription, signal: dict[str, Any]) -> bool:
     if wanted_answer and not any(all(answer.get(field) in values for field, values in wanted_answer.items())
                                  for answer in low_answers(signal)):
         return False
-    attributes = signal.get("attributes") or {}
-    wanted: dict[str, set[str]] = {}
-    for item in scope.get("segment", []):
-        attribute, _, value = item.partition(":")
-        wanted.setdefault(attribute, set()).add(value)
-    return all(str(attributes.get(a)) in values for a, values in wanted.items())
+    return segment_matches(scope.get("segment", []), signal.get("attributes") or {})
 
 
-def signal_notice(signal: dict[str, Any]) -> dict[str, Any]:
-    """What a person needs to follow up: score, answers, comment, customer and a link."""
+def signal_notice(signal: dict[str, Any], case: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What a person needs to follow up: score, answers, comment, customer and a link, and the case it
+    opened (``cases.opening.notice_fields``: its id and link, the playbook's instruction)."""
     return {"metric": signal["metric"], "reason": f"{signal['metric']} score {signal['score']}",
             "signals": [{key: signal.get(key) for key in (
                 "response_id", "survey_id", "survey_title", "touchpoint", "channel", "customer_id", "metric",
                 "score", "comment", "answers", "questions", "lang", "low", "link")}
-                        | {"answered_at": signal["answered_at"].isoformat()}],
+                        | {"answered_at": signal["answered_at"].isoformat()} | (case or {})],
             "link": signal.get("link")}
 
 
-def store_signal(session: Session, signal: dict[str, Any], *, now: datetime) -> str:
-    """Store a signal and queue real-time notices (``stored``); apply a newer revision of a stored one
-    (``corrected``); ignore a revision already held (``duplicate``)."""
+def store_signal(session: Session, signal: dict[str, Any], *, now: datetime, case_target_hours: int = 24,
+                 console_url: str | None = None) -> str:
+    """Store a signal, open its case and queue real-time notices (``stored``); apply a newer revision of a
+    stored one (``corrected``); ignore a revision already held (``duplicate``).
+
+    ``case_target_hours``: when a case without a playbook is due; ``console_url``: where notices link to it.
+    """
     revision = signal.get("revision", 1)
     held = session.get(Signal, signal["response_id"], with_for_update=True)
     if held is not None:
         if revision <= held.revision:
             return "duplicate"
-        _correct(session, held, signal, now=now)
+        case = correct_case(session, signal, old_score=held.score, now=now, target_hours=case_target_hours)
+        _correct(session, held, signal, now=now, case=notice_fields(case, console_url))
         session.commit()
         return "corrected"
     if not signal.get("low", True):  # a correction to "no longer low" of a signal never held here
@@ -83,10 +86,11 @@ def store_signal(session: Session, signal: dict[str, Any], *, now: datetime) -> 
     except IntegrityError:  # the same signal arrived concurrently
         session.rollback()
         return "duplicate"
+    case = notice_fields(open_case(session, signal, now=now, target_hours=case_target_hours), console_url)
     for subscription in _live_low_score_subscriptions(session, now):
         if subscription.rule.get("digest_minutes") or not in_scope(subscription, signal):
             continue
-        queue_notice(session, subscription, signal_notice(signal), kind="low_score",
+        queue_notice(session, subscription, signal_notice(signal, case), kind="low_score",
                      key=f"low:{subscription.id}:{signal['response_id']}", now=now)
     session.commit()
     return "stored"
@@ -98,7 +102,8 @@ def _live_low_score_subscriptions(session: Session, now: datetime) -> list[Subsc
     return [s for s in subscriptions if s.muted_until is None or _aware(s.muted_until) <= now]
 
 
-def _correct(session: Session, held: Signal, signal: dict[str, Any], *, now: datetime) -> None:
+def _correct(session: Session, held: Signal, signal: dict[str, Any], *, now: datetime,
+             case: dict[str, Any] | None = None) -> None:
     """The customer changed the score after the signal went out: update the stored signal (digests
     and later reads show the new score) and tell whoever already saw the old one.
 
@@ -121,14 +126,14 @@ def _correct(session: Session, held: Signal, signal: dict[str, Any], *, now: dat
                 Delivery.subscription_id == subscription.id,
                 Delivery.idempotency_key.startswith(f"low:{subscription.id}:{rid}:")).limit(1)) is not None
         if saw_it:
-            notice = signal_notice(signal)
+            notice = signal_notice(signal, case)
             notice["reason"] = (f"{before['metric']} score {before['score']} changed to "
                                 f"{signal['metric']} {signal['score']}" + ("" if low else " (no longer low)"))
             notice["supersedes"] = {"response_id": rid, **before}
             queue_notice(session, subscription, notice, kind="low_score_update", now=now,
                          key=f"lowfix:{subscription.id}:{rid}:r{held.revision}")
         elif low and not subscription.rule.get("digest_minutes") and in_scope(subscription, signal):
-            queue_notice(session, subscription, signal_notice(signal), kind="low_score",
+            queue_notice(session, subscription, signal_notice(signal, case), kind="low_score",
                          key=f"low:{subscription.id}:{rid}", now=now)
 
 
@@ -144,14 +149,17 @@ def _json_ready(signal: dict[str, Any]) -> dict[str, Any]:
 def digest_notice(session: Session, subscription: Subscription, *, start: datetime,
                   end: datetime) -> dict[str, Any] | None:
     """The low-score signals in scope received in [start, end), as one notice (None if there are none)."""
-    items = []
+    payloads = []
     for row in _received_signals(session, subscription, start=start, end=end):
         payload = dict(row.payload)
         payload["answered_at"] = row.answered_at
         if in_scope(subscription, payload):
-            items.append(signal_notice(payload)["signals"][0])
-    if not items:
+            payloads.append(payload)
+    if not payloads:
         return None
+    cases = cases_by_response(session, [payload["response_id"] for payload in payloads])
+    items = [signal_notice(payload, notice_fields(cases.get(payload["response_id"]), None))["signals"][0]
+             for payload in payloads]
     return {"metric": subscription.metric, "reason": f"{len(items)} low scores", "signals": items,
             "window": {"from": start.isoformat(), "to": end.isoformat()}}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask.views import MethodView
 
 from services.common.auth import require_roles
@@ -21,5 +22,7 @@ class Signals(MethodView):
     @signals_blp.arguments(SignalSchema)
     @signals_blp.response(200, SignalResultSchema)
     def post(self, body):
-        """Store a low-score signal once per response id and notify matching subscriptions."""
-        return {"response_id": body["response_id"], "status": store_signal(get_session(), body, now=now())}
+        """Store a low-score signal once per response id, open its case and notify matching subscriptions."""
+        status = store_signal(get_session(), body, now=now(), case_target_hours=current_app.config["CASE_TARGET_HOURS"],
+                              console_url=current_app.config.get("CONSOLE_URL"))
+        return {"response_id": body["response_id"], "status": status}

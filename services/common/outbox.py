@@ -89,16 +89,32 @@ def single(deliver: Callable[[OutboxMessage], None]) -> Handler:
     return handler
 
 
+@dataclass(frozen=True)
+class RetryPlan:
+    """How long one destination is retried: attempts in all (the first included) and the waits."""
+
+    max_attempts: int
+    backoff: Backoff
+
+    def longest_wait(self) -> timedelta:
+        """The time from the first attempt to the last when every wait is at its ceiling."""
+        seconds = sum(min(self.backoff.cap_seconds, self.backoff.base_seconds * 2 ** (n - 1))
+                      for n in range(1, self.max_attempts))
+        return timedelta(seconds=seconds)
+
+
 class OutboxRelay:
     """Claims due outbox rows and hands them to the handler of their destination."""
 
     def __init__(self, engine: Engine, tables: PlatformTables, handlers: Mapping[str, Handler], *,
                  service: str, batch_size: int = 100, max_attempts: int = 12,
                  backoff: Backoff | None = None, rng: random.Random | None = None,
-                 lease: timedelta = timedelta(seconds=60)) -> None:
+                 lease: timedelta = timedelta(seconds=60),
+                 retries: Mapping[str, RetryPlan] | None = None) -> None:
         self.engine, self.tables, self.handlers = engine, tables, dict(handlers)
         self.service, self.batch_size, self.max_attempts = service, batch_size, max_attempts
         self.backoff = backoff or Backoff()
+        self.retries = dict(retries or {})  # per destination, else max_attempts and backoff
         self.rng = rng or random.Random()
         self.lease = lease
 
@@ -179,11 +195,12 @@ class OutboxRelay:
         else:
             error_text = f"{type(problem).__name__}: {problem}"[:2000]
             result.errors.append(error_text)
-            if isinstance(problem, PermanentDeliveryError) or attempts >= self.max_attempts:
+            plan = self.retries.get(message.destination) or RetryPlan(self.max_attempts, self.backoff)
+            if isinstance(problem, PermanentDeliveryError) or attempts >= plan.max_attempts:
                 outcome, values = "dead", {"status": "dead", "attempts": attempts, "last_error": error_text}
             else:
                 outcome, values = "retried", {"attempts": attempts, "last_error": error_text,
-                                              "next_attempt_at": now + self.backoff.delay(attempts, self.rng)}
+                                              "next_attempt_at": now + plan.backoff.delay(attempts, self.rng)}
         if not connection.execute(update(box).where(row).values(**values)).rowcount:
             log.warning("outbox lease lost; another relay owns the message", extra={"outbox_id": message.id})
             return

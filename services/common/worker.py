@@ -81,8 +81,10 @@ def run_worker(service: str, jobs: list[Job]) -> None:
     scheduler.start()
 
 
-def platform_jobs(service: str, config, engine: Engine, tables: PlatformTables, handlers, clock=None) -> list[Job]:
-    """The heartbeat and the outbox relay, which every worker runs."""
+def platform_jobs(service: str, config, engine: Engine, tables: PlatformTables, handlers, clock=None,
+                  retries=None) -> list[Job]:
+    """The heartbeat and the outbox relay, which every worker runs (``retries``: a ``RetryPlan`` per
+    destination that is retried longer or shorter than the service's outbox settings say)."""
     from services.common.outbox import Backoff, OutboxRelay
 
     clock = clock or SystemClock()
@@ -90,6 +92,6 @@ def platform_jobs(service: str, config, engine: Engine, tables: PlatformTables, 
     relay = OutboxRelay(engine, tables, handlers, service=service, batch_size=config.OUTBOX_BATCH_SIZE,
                         max_attempts=config.OUTBOX_MAX_ATTEMPTS,
                         backoff=Backoff(config.OUTBOX_BACKOFF_BASE_SECONDS, config.OUTBOX_BACKOFF_CAP_SECONDS),
-                        lease=timedelta(seconds=config.OUTBOX_LEASE_SECONDS))
+                        lease=timedelta(seconds=config.OUTBOX_LEASE_SECONDS), retries=retries)
     return [Job("heartbeat", heartbeat.beat, config.HEARTBEAT_SECONDS),
             Job("outbox_relay", lambda: relay.drain(clock.now), config.OUTBOX_INTERVAL_SECONDS)]

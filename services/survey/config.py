@@ -63,6 +63,11 @@ class Config(ServiceConfig):
         self.WEBHOOK_ROTATION_OVERLAP_HOURS = float(env.get(prefix + "WEBHOOK_ROTATION_OVERLAP_HOURS", "24"))
         self.ALLOW_PRIVATE_WEBHOOKS = _flag(env.get(prefix + "ALLOW_PRIVATE_WEBHOOKS"))
         self.WEBHOOK_TIMEOUT_SECONDS = float(env.get(prefix + "WEBHOOK_TIMEOUT_SECONDS", "5"))
+        # Response webhooks are retried for one to two days (26 to 51 hours with the jitter), so an
+        # endpoint down for a night still gets its deliveries: 5 s doubling to 10 h between attempts.
+        self.WEBHOOK_MAX_ATTEMPTS = int(env.get(prefix + "WEBHOOK_MAX_ATTEMPTS", "18"))
+        self.WEBHOOK_BACKOFF_BASE_SECONDS = float(env.get(prefix + "WEBHOOK_BACKOFF_BASE_SECONDS", "5"))
+        self.WEBHOOK_BACKOFF_CAP_SECONDS = float(env.get(prefix + "WEBHOOK_BACKOFF_CAP_SECONDS", "36000"))
         self.CONTACT_BUDGET_MAX = int(env.get(prefix + "CONTACT_BUDGET_MAX", "3"))
         self.CONTACT_BUDGET_DAYS = int(env.get(prefix + "CONTACT_BUDGET_DAYS", "30"))
         self.DEFAULT_TIME_ZONE = env.get(prefix + "DEFAULT_TIME_ZONE", "UTC")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import sessionmaker
 from services.common.clock import SystemClock
 from services.common.db import make_engine
 from services.common.observability import configure_logging
+from services.common.outbox import RetryPlan
 from services.common.worker import Job, platform_jobs, run_worker
 from services.survey.clients.downstream import by_topic, erasure_handler, metrics_handler, notifier_handler
 from services.survey.clients.transactions import transactions_handler
@@ -27,6 +28,7 @@ from services.survey.responding.signals import send_settled_signals
 from services.survey.runtime import dispatch_settings, downstream_settings, planning_rules
 from services.survey.webhooks.emission import DESTINATION as WEBHOOKS_DESTINATION
 from services.survey.webhooks.sending import SendSettings, webhook_handler
+from shared.backoff import Backoff
 from shared.channels import InvitationChannel
 from shared.http_client import RetryPolicy, ServiceClient
 
@@ -92,16 +94,24 @@ def build_jobs(config: Config, engine, clock=None, senders: dict[str, Sender] | 
                 if send_settled_signals(session, now=clock.now(), settings=signal_settings) < 100:
                     return
 
+    webhook_retries = webhook_retry_plan(config)
     hooks = webhook_handler(engine, SendSettings(timeout=config.WEBHOOK_TIMEOUT_SECONDS,
                                                  allow_private=config.ALLOW_PRIVATE_WEBHOOKS,
-                                                 max_attempts=config.OUTBOX_MAX_ATTEMPTS), now_fn=clock.now)
+                                                 max_attempts=webhook_retries.max_attempts), now_fn=clock.now)
     handlers = {**downstream_handlers(config), WEBHOOKS_DESTINATION: hooks}  # response webhooks
-    jobs = platform_jobs("survey", config, engine, PLATFORM, handlers, clock)
+    jobs = platform_jobs("survey", config, engine, PLATFORM, handlers, clock,
+                         retries={WEBHOOKS_DESTINATION: webhook_retries})
     return jobs + [Job("match_events", match, config.MATCH_INTERVAL_SECONDS),
                    Job("dispatch_invitations", dispatch, config.DISPATCH_INTERVAL_SECONDS),
                    Job("send_reminders", remind, config.DISPATCH_INTERVAL_SECONDS),
                    Job("expire_invitations", expire, config.EXPIRY_INTERVAL_SECONDS),
                    Job("send_settled_signals", settle, config.SIGNAL_INTERVAL_SECONDS)]
+
+
+def webhook_retry_plan(config) -> RetryPlan:
+    """How long response webhooks are retried (``SURVEY_WEBHOOK_MAX_ATTEMPTS``, ``..._BACKOFF_*``)."""
+    return RetryPlan(config.WEBHOOK_MAX_ATTEMPTS,
+                     Backoff(config.WEBHOOK_BACKOFF_BASE_SECONDS, config.WEBHOOK_BACKOFF_CAP_SECONDS))
 
 
 def main() -> None:

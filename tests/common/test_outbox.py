@@ -227,3 +227,33 @@ def test_a_relay_that_dies_mid_delivery_leaves_its_messages_to_the_next_after_th
     assert healthy.run_once(T0 + timedelta(seconds=10)).claimed == 0  # still leased
     assert healthy.drain(lambda: T0 + timedelta(seconds=31)).delivered == 3
     assert sorted(receiver.received) == ["m0", "m1", "m2"]
+
+
+def test_a_destination_with_its_own_retry_plan_is_retried_longer(engine, receiver):
+    from services.common.outbox import RetryPlan
+
+    write(engine, 1)
+    receiver.up = False
+    plan = RetryPlan(6, Backoff(base_seconds=100, cap_seconds=400))
+    relay = relay_for(engine, receiver.url, max_attempts=2, retries={"receiver": plan})
+    now, waits = T0, []
+    for _ in range(5):  # the service's default (2 attempts) would have given up after the second
+        assert relay.run_once(now).retried == 1
+        with engine.connect() as connection:
+            due = connection.execute(select(PLATFORM.outbox.c.next_attempt_at)).scalar_one()
+        due = due if due.tzinfo else due.replace(tzinfo=T0.tzinfo)
+        waits.append((due - now).total_seconds())
+        now = due
+    assert relay.run_once(now).dead == 1
+    ceilings = [100, 200, 400, 400, 400]
+    assert all(ceiling / 2 <= wait <= ceiling for wait, ceiling in zip(waits, ceilings, strict=True)), waits
+    assert plan.longest_wait() == timedelta(seconds=sum(ceilings))
+
+
+def test_response_webhooks_are_retried_for_more_than_a_day():
+    from services.survey.config import Config
+    from services.survey.worker import webhook_retry_plan
+
+    plan = webhook_retry_plan(Config({}))
+    assert timedelta(days=1) < plan.longest_wait() / 2 < plan.longest_wait() < timedelta(days=3)
+    assert plan.max_attempts > Config({}).OUTBOX_MAX_ATTEMPTS

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 EVERYONE = ("admin", "marketer", "analyst", "finance", "team_lead")
+FINANCE = ("admin", "finance", "analyst")  # the roles metrics lets read churn and CLV
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class NavItem:
     label: object  # a lazy translated string
     roles: tuple[str, ...]
     description: object
-    section: str = "work"  # "work" (menu) or "settings" (menu, after a divider)
+    section: str = "work"  # "work" (menu), "finance" or "settings" (menu, each group after a divider)
 
 
 NAV_ITEMS: list[NavItem] = [
@@ -36,6 +37,16 @@ NAV_ITEMS: list[NavItem] = [
             _l("Every answer with its score and comment: search, triage, exclude test answers, export.")),
     NavItem("invitations.index", _l("Send log"), ("admin", "marketer", "analyst"),
             _l("Every invitation with its status, and why it was held or not sent.")),
+    NavItem("cases.index", _l("Cases"), ("admin", "team_lead"),
+            _l("Low scores to follow up: acknowledge, assign, note and resolve them before their target time.")),
+    NavItem("alerts.index", _l("Alerts"), ("admin", "team_lead"),
+            _l("Score-drop and threshold alerts: build a rule, backtest it on past weeks, mute it, see why it fired.")),
+    NavItem("finance_retention.retention", _l("Retention"), FINANCE,
+            _l("Contract retention by cohort with intervals, the sBG projection and churn per period."),
+            section="finance"),
+    NavItem("finance_clv.index", _l("Customer lifetime value"), FINANCE,
+            _l("CLV per segment and customer with intervals, refits, exports and a holdout check of the model."),
+            section="finance"),
     NavItem("users.index", _l("People"), ("admin",), _l("Who signs in, their role, language and time zone."),
             section="settings"),
     NavItem("keys.index", _l("API keys"), ("admin",), _l("Keys for systems that call the APIs."),
@@ -44,6 +55,8 @@ NAV_ITEMS: list[NavItem] = [
             _l("The logo, colour, sender and footer customers see."), section="settings"),
     NavItem("contact_rules.edit", _l("Contact rules"), ("admin",),
             _l("How often one customer may be asked, across every survey."), section="settings"),
+    NavItem("playbooks.index", _l("Playbooks"), ("admin", "marketer"),
+            _l("What to do when a low score opens a case, per touchpoint and segment."), section="settings"),
     NavItem("audit.index", _l("Audit log"), ("admin",), _l("Every change made through the console."),
             section="settings"),
     NavItem("preferences.edit", _l("My preferences"), EVERYONE, _l("Your language and time zone."),

@@ -44,6 +44,14 @@ AUDIT_ACTION_LABELS = {
     "response.excluded": _l("Response excluded as test"),
     "response.included": _l("Response counted again"),
     "response.noted": _l("Note added to a response"),
+    "case.acknowledged": _l("Case acknowledged"),
+    "case.assigned": _l("Case assigned"),
+    "case.noted": _l("Note added to a case"),
+    "case.resolved": _l("Case resolved"),
+    "case.reopened": _l("Case reopened"),
+    "playbook.created": _l("Playbook created"),
+    "playbook.updated": _l("Playbook changed"),
+    "playbook.deleted": _l("Playbook deleted"),
 }
 
 assert set(ROLES) <= set(ROLE_LABELS) and set(ROLE_NAMES) <= set(ROLE_LABELS)

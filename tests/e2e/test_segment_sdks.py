@@ -148,3 +148,43 @@ def test_a_wrong_write_key_is_refused_and_reported_by_the_sdk(stack):
     client.join()
     assert [getattr(error, "status", None) for error in errors] == [401]
     assert httpx.get(f"{stack.urls['survey']}/healthz").status_code == 200
+
+
+def test_the_webhooks_actions_destination_posts_through_real_gunicorn(stack):
+    """Segment's Webhooks (Actions) destination: a single event and a batching-mode array, each signed
+    with the source's shared secret (``X-Signature``, hex HMAC-SHA1 of the body), trigger the invitation;
+    the same signed event posted again (a Segment retry) adds nothing; a forged body is refused."""
+    import hashlib
+    import hmac
+    import json
+
+    from shared.auth import parse_key_id
+
+    stack, _ = stack
+    key_id = parse_key_id(stack.write_key)
+    secret = "actions-shared-secret-0123456789"
+    put = stack.survey.put(f"/v1/tracking/sources/{key_id}", json={"webhook_secret": secret})
+    assert put.status_code == 200 and put.json()["webhook_enabled"] is True, put.text
+    url = f"{stack.urls['survey']}/v1/tracking/webhooks/{key_id}"
+
+    def post(document) -> httpx.Response:
+        body = json.dumps(document).encode()
+        signature = hmac.new(secret.encode(), body, hashlib.sha1).hexdigest()
+        return httpx.post(url, content=body, headers={"Content-Type": "application/json", "X-Signature": signature})
+
+    customer = "actions-1"
+    identify = {"type": "identify", "messageId": "act-id-1", "userId": customer, "context": CONTEXT,
+                "traits": {"email": f"{customer}@example.com", "name": "Kim"}}
+    delivered = {"type": "track", "messageId": "act-tr-1", "userId": customer, "event": "Order Delivered",
+                 "properties": {"order_id": "A-77"}}
+    first = post(identify)
+    assert first.status_code == 200 and first.json()["accepted"] == 1, first.text
+    batch = post([delivered, {**delivered, "messageId": "act-tr-2", "event": "Order Shipped"}])
+    assert batch.status_code == 200 and batch.json()["accepted"] == 2, batch.text
+    again = post(delivered)
+    assert again.status_code == 200, again.text
+    assert wait_until(lambda: invitations(stack, customer), timeout=60), stack.log_tail("survey-worker")
+    assert len(events(stack, customer)) == 2 and len(invitations(stack, customer)) == 1
+    forged = httpx.post(url, content=json.dumps(delivered).encode(), headers={
+        "Content-Type": "application/json", "X-Signature": hmac.new(b"wrong", b"x", hashlib.sha1).hexdigest()})
+    assert forged.status_code == 401 and forged.json()["code"] == 401

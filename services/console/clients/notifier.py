@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from services.console.clients.base import Person
-from services.console.clients.notifier_alerts import AlertCalls
 from services.console.clients.notifier_cases import CaseCalls
 from services.console.clients.platform import PlatformClient
 from shared.contracts.alerts import SubscriptionListSchema, SubscriptionSchema
 from shared.contracts.base import tolerant
 
 
-class NotifierClient(AlertCalls, CaseCalls, PlatformClient):
+class NotifierClient(CaseCalls, PlatformClient):
     """Alert subscriptions, alerts and close-the-loop cases (notifier service)."""
 
     _subscriptions = tolerant(SubscriptionListSchema)

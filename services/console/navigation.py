@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 EVERYONE = ("admin", "marketer", "analyst", "finance", "team_lead")
+FINANCE = ("admin", "finance", "analyst")  # the roles metrics lets read churn and CLV
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class NavItem:
     label: object  # a lazy translated string
     roles: tuple[str, ...]
     description: object
-    section: str = "work"  # "work" (menu) or "settings" (menu, after a divider)
+    section: str = "work"  # "work" (menu), "finance" or "settings" (menu, each group after a divider)
 
 
 NAV_ITEMS: list[NavItem] = [
@@ -38,6 +39,12 @@ NAV_ITEMS: list[NavItem] = [
             _l("Every invitation with its status, and why it was held or not sent.")),
     NavItem("cases.index", _l("Cases"), ("admin", "team_lead"),
             _l("Low scores to follow up: acknowledge, assign, note and resolve them before their target time.")),
+    NavItem("finance_retention.retention", _l("Retention"), FINANCE,
+            _l("Contract retention by cohort with intervals, the sBG projection and churn per period."),
+            section="finance"),
+    NavItem("finance_clv.index", _l("Customer lifetime value"), FINANCE,
+            _l("CLV per segment and customer with intervals, refits, exports and a holdout check of the model."),
+            section="finance"),
     NavItem("users.index", _l("People"), ("admin",), _l("Who signs in, their role, language and time zone."),
             section="settings"),
     NavItem("keys.index", _l("API keys"), ("admin",), _l("Keys for systems that call the APIs."),

@@ -18,6 +18,9 @@ def blueprints() -> list[Blueprint]:
     from services.console.pages.chart_assets import chart_assets
     from services.console.pages.contact_rules import contact_rules_pages
     from services.console.pages.customers import customers_pages
+    from services.console.pages.finance_clv import finance_clv_pages
+    from services.console.pages.finance_holdout import finance_holdout_pages
+    from services.console.pages.finance_retention import finance_retention_pages
     from services.console.pages.invitations import invitations_pages
     from services.console.pages.keys import keys_pages
     from services.console.pages.overview import overview_pages
@@ -33,4 +36,4 @@ def blueprints() -> list[Blueprint]:
     return [auth_pages, overview_pages, users_pages, keys_pages, audit_pages, preferences_pages,
             surveys_pages, triggers_pages, invitations_pages, contact_rules_pages,
             customers_pages, chart_assets, survey_summary_pages, responses_pages, scores_explorer_pages, brand_pages,
-            cases_pages, playbooks_pages]
+            cases_pages, playbooks_pages, finance_retention_pages, finance_clv_pages, finance_holdout_pages]

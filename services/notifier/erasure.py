@@ -1,4 +1,5 @@
-"""Erasure of a customer's attributes from the stored low-score signals (``POST /v1/erasures``)."""
+"""Erasure of a customer's attributes from the stored low-score signals, and of their text from their
+cases (``POST /v1/erasures``)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,17 @@ from collections.abc import Sequence
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from services.notifier.cases.erasure import erase_case_text
 from services.notifier.models.alerts import Signal
 
 _CHUNK = 500
 
 
 def erase_signal_attributes(session: Session, *, customer_id: str, response_ids: Sequence[str]) -> int:
-    """Clear the attribute copies of the customer's signals (by response id and by customer).
+    """Clear the attribute copies of the customer's signals (by response id and by customer), and the
+    comment, answers and notes of their cases (``cases.erasure``).
 
-    Idempotent: returns how many signals still held attributes (0 when repeated). Commits once.
+    Idempotent: returns how many signals and cases still held any of it (0 when repeated). Commits once.
     """
     by_customer = Signal.payload["customer_id"].as_string() == customer_id
     ids = list(response_ids)
@@ -25,5 +28,6 @@ def erase_signal_attributes(session: Session, *, customer_id: str, response_ids:
         if (signal.payload or {}).get("attributes"):
             signal.payload = {**signal.payload, "attributes": {}}
             changed += 1
+    changed += erase_case_text(session, customer_id=customer_id, response_ids=ids)
     session.commit()
     return changed

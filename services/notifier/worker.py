@@ -10,6 +10,7 @@ from services.common.clock import SystemClock
 from services.common.db import make_engine
 from services.common.observability import configure_logging
 from services.common.worker import Job, platform_jobs, run_worker
+from services.notifier.cases.reminders import DESTINATION, remind_overdue, reminder_handler
 from services.notifier.channels.handlers import build_handlers
 from services.notifier.clients.metrics import MetricsClient
 from services.notifier.config import Config
@@ -39,13 +40,30 @@ def evaluation_job(config: Config, engine, clock, metrics=None, max_batches: int
     return run
 
 
+def case_reminder_job(engine, clock, batch_size: int = 100, max_batches: int = 50):
+    """A function that queues the one reminder of every overdue assigned case, batch after batch."""
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+
+    def run() -> int:
+        reminded = 0
+        for _ in range(max_batches):
+            with factory() as session:
+                count = remind_overdue(session, now=clock.now(), limit=batch_size)
+            reminded += count
+            if count < batch_size:
+                break
+        return reminded
+    return run
+
+
 def build_jobs(config: Config, engine, clock=None) -> list[Job]:
-    """The jobs this worker runs: heartbeat, outbox relay, evaluation of due subscriptions."""
+    """The jobs this worker runs: heartbeat, outbox relay, evaluation of due subscriptions, case reminders."""
     clock = clock or SystemClock()
-    handlers = build_handlers(config, engine)
+    handlers = {**build_handlers(config, engine), DESTINATION: reminder_handler(config, engine, clock=clock)}
     return [*platform_jobs("notifier", config, engine, PLATFORM, handlers, clock),
             Job("evaluate_subscriptions", evaluation_job(config, engine, clock),
-                config.EVALUATION_INTERVAL_SECONDS)]
+                config.EVALUATION_INTERVAL_SECONDS),
+            Job("remind_overdue_cases", case_reminder_job(engine, clock), config.CASE_REMINDER_INTERVAL_SECONDS)]
 
 
 def main() -> None:

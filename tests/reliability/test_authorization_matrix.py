@@ -36,6 +36,10 @@ PERSONAL = ("/v1/customers/", "/v1/subscriptions",  # contact records; subscript
             "/v1/events")  # stored events name customers and carry their attributes
 # One customer's journey (survey) and value (metrics): personal data left out for roles without access (issue 18).
 CUSTOMER_READS = ("/journey", "/summary")
+# Close-the-loop cases (issue 16): team leads work them (service-side scope: their subscriptions' and their
+# own); playbooks are set by admins and marketers and read by team leads, who follow them. Cases hold the
+# customer's answers and comment, and playbooks name people: not for analysts.
+CASES, PLAYBOOKS = "/v1/cases", "/v1/playbooks"
 
 
 def design_allows(service: str, method: str, path: str, role: str) -> bool:
@@ -56,7 +60,7 @@ def design_allows(service: str, method: str, path: str, role: str) -> bool:
             (path.startswith("/v1/customers/") and path.endswith(("/pending-surveys", "/unsubscribe"))))
     if role == "analyst":  # alerts carry low-score customers' ids and comments: personal data
         customer_read = path.startswith("/v1/customers/") and path.endswith(CUSTOMER_READS)
-        return method == "GET" and (customer_read or (not path.startswith(PERSONAL + ("/v1/alerts",))
+        return method == "GET" and (customer_read or (not path.startswith(PERSONAL + ("/v1/alerts", CASES, PLAYBOOKS))
                                                       and not path.endswith("/pending-surveys")))
     if role == "marketer":  # surveys, touchpoints, triggers and what they produce; reads scores
         if service == "survey":
@@ -67,7 +71,8 @@ def design_allows(service: str, method: str, path: str, role: str) -> bool:
             if path.startswith(("/v1/tracking/sources",) + ADMIN_SETTINGS):  # admins set these; marketers read
                 return method == "GET"
             return not (method == "DELETE" and path.startswith("/v1/customers"))
-        return service == "metrics" and method == "GET" and path in SCORES
+        return (service == "notifier" and path.startswith(PLAYBOOKS)) or (
+            service == "metrics" and method == "GET" and path in SCORES)
     if role == "finance":  # reads scores too, to line NPS up against churn (issue 13)
         return service == "metrics" and (
             (method == "POST" and path in FINANCE_WRITES) or
@@ -75,7 +80,8 @@ def design_allows(service: str, method: str, path: str, role: str) -> bool:
                                   or path.endswith("/summary"))))
     if role == "team_lead":
         if service == "notifier":
-            return path.startswith(("/v1/subscriptions", "/v1/alerts"))
+            return path.startswith(("/v1/subscriptions", "/v1/alerts", CASES)) or (
+                method == "GET" and path.startswith(PLAYBOOKS))
         return service == "metrics" and method == "GET" and path in SCORES
     raise AssertionError(role)
 
@@ -120,7 +126,7 @@ def apps(tmp_path_factory):
 
 
 def _concrete(path: str) -> str:
-    path = re.sub(r"\{(?:survey_id|trigger_id|invitation_id|version|endpoint_id|delivery_id)\}", "987654", path)
+    path = re.sub(r"\{(?:survey_id|trigger_id|invitation_id|version|endpoint_id|delivery_id|case_id)\}", "987654", path)
     return re.sub(r"\{[a-z_]+\}", "nobody-987654", path)
 
 
@@ -169,3 +175,22 @@ def test_a_team_lead_gets_404_for_another_leads_subscription(apps):
     assert alerts.status_code in (200, 404, 422) and not (alerts.status_code == 200 and alerts.json.get("items"))
     mine = client.get(path, headers=bearer(keys["team_lead"]))
     assert mine.status_code == 200 and mine.json["name"] == subscription_body()["name"]
+
+
+def test_a_team_lead_gets_404_for_a_case_outside_their_subscriptions(apps):
+    from tests.notifier.support import signal_body
+
+    app = apps["notifier"]
+    keys = app.config["CX_KEYS"]
+    client = app.test_client()
+    lead, other = bearer(keys["team_lead"]), bearer(keys["team_lead_b"])
+    watching = subscription_body(name="Low scores", rule={"kind": "low_score"}, scope={"touchpoint": ["authz"]})
+    assert client.post("/v1/subscriptions", json=watching, headers=lead).status_code == 201
+    signal = signal_body(touchpoint="authz")
+    assert client.post("/v1/signals", json=signal, headers=bearer(keys["service"])).json["status"] == "stored"
+    [case] = [c for c in client.get("/v1/cases", headers=lead).json["items"] if c["response_id"] == signal["response_id"]]
+    path = f"/v1/cases/{case['id']}"
+    assert client.get(path, headers=lead).status_code == 200
+    assert client.get(path, headers=other).status_code == 404
+    assert client.post(f"{path}/notes", json={"text": "mine now"}, headers=other).status_code == 404
+    assert all(c["id"] != case["id"] for c in client.get("/v1/cases", headers=other).json["items"])

@@ -54,11 +54,13 @@ def alert_links(notice: dict[str, Any], words: dict[str, str], console_url: str 
 
 
 def signal_links(item: dict[str, Any], words: dict[str, str], console_url: str | None) -> list[Link]:
-    """The response and the customer's journey."""
+    """The case, the response and the customer's journey."""
     base = _base(console_url)
     if base is None:
         return []
     links = []
+    if item.get("case_id") is not None:  # the case the low score opened: where the follow-up happens
+        links.append(Link(words["open_case"], f"{base}/cases/{quote(str(item['case_id']), safe='')}"))
     if item.get("response_id"):
         links.append(Link(words["open_response"], f"{base}/responses/{quote(str(item['response_id']), safe='')}"))
     if item.get("customer_id"):

@@ -155,6 +155,9 @@ def signal_view(item: dict[str, Any], notice: dict[str, Any], *, lang: str, tz: 
     facts = [(words["customer"], str(item.get("customer_id") or "-")), (words["touchpoint"], touchpoint)]
     if item.get("survey_title"):
         facts.append((words["survey"], str(item["survey_title"])))
+    instruction = ((item.get("playbook") or {}).get("instruction") or {}).get(lang)
+    if instruction:  # the case's playbook, in the reader's language
+        facts.append((words["playbook"], str(instruction)))
     return SignalView(headline=words[key].format(**values), facts=facts,
                       answers=answer_rows(item, lang=lang), comment=item.get("comment") or None,
                       links=signal_links(item, words, console_url))

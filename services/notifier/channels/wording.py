@@ -42,6 +42,9 @@ WORDS: dict[str, dict[str, str]] = {
                                    "({touchpoint}{at_time}).",
         "headline_digest": "{count} low scores from {start} to {end}.",
         "no_touchpoint": "no touchpoint",
+        "open_case": "Open the case", "playbook": "What to do", "case_due": "Due",
+        "reminder_subject": "Overdue case {case}: {metric} {score} at {touchpoint}",
+        "reminder_body": "The case {case} assigned to you passed its target time ({due}).",
     },
     "ko": {
         "firing": "점수 하락", "repeat": "계속 낮음", "resolved": "회복", "low_score": "낮은 점수",
@@ -69,6 +72,9 @@ WORDS: dict[str, dict[str, str]] = {
                                    "아닙니다 ({touchpoint}{at_time}).",
         "headline_digest": "{start}부터 {end}까지 낮은 점수 {count}건.",
         "no_touchpoint": "접점 없음",
+        "open_case": "케이스 열기", "playbook": "대응 방법", "case_due": "처리 기한",
+        "reminder_subject": "기한이 지난 케이스 {case}: {touchpoint} {metric} {score}점",
+        "reminder_body": "담당하신 케이스 {case}의 처리 기한({due})이 지났습니다.",
     },
 }
 METRIC_NAMES = {"nps": "NPS", "csat": "CSAT", "ces": "CES",

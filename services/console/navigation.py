@@ -39,6 +39,8 @@ NAV_ITEMS: list[NavItem] = [
             _l("Every invitation with its status, and why it was held or not sent.")),
     NavItem("cases.index", _l("Cases"), ("admin", "team_lead"),
             _l("Low scores to follow up: acknowledge, assign, note and resolve them before their target time.")),
+    NavItem("alerts.index", _l("Alerts"), ("admin", "team_lead"),
+            _l("Score-drop and threshold alerts: build a rule, backtest it on past weeks, mute it, see why it fired.")),
     NavItem("finance_retention.retention", _l("Retention"), FINANCE,
             _l("Contract retention by cohort with intervals, the sBG projection and churn per period."),
             section="finance"),

@@ -92,6 +92,15 @@ class ChannelSchema(StrictSchema):
             raise ValidationError("a webhook channel needs a secret of 16+ characters", "secret")
 
 
+class ChannelReplySchema(ReplySchema):
+    """A channel as the API returns it: its id and where it sends (never a secret)."""
+
+    id = fields.String(allow_none=True)
+    type = fields.String(required=True)
+    address = fields.String(allow_none=True)
+    url = fields.String(allow_none=True)
+
+
 class SubscriptionCreateSchema(StrictSchema):
     """``POST /v1/subscriptions``."""
 
@@ -149,7 +158,7 @@ class SubscriptionSchema(ReplySchema):
     volume_of = fields.String(required=True)
     scope = fields.Dict(required=True)
     rule = fields.Dict(required=True)
-    channels = fields.List(fields.Nested(ChannelSchema), required=True)
+    channels = fields.List(fields.Nested(ChannelReplySchema), required=True)
     lang = fields.String(required=True)
     time_zone = fields.String(load_default="UTC")
     cooldown_minutes = fields.Integer(required=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from services.console.clients.base import Person
+from services.console.clients.notifier_alerts import AlertCalls
 from services.console.clients.notifier_cases import CaseCalls
 from services.console.clients.platform import PlatformClient
 from shared.contracts.alerts import SubscriptionListSchema, SubscriptionSchema
 from shared.contracts.base import tolerant
 
 
-class NotifierClient(CaseCalls, PlatformClient):
+class NotifierClient(AlertCalls, CaseCalls, PlatformClient):
     """Alert subscriptions, alerts and close-the-loop cases (notifier service)."""
 
     _subscriptions = tolerant(SubscriptionListSchema)

@@ -11,6 +11,9 @@ from flask import Blueprint
 
 def blueprints() -> list[Blueprint]:
     """Every page blueprint, registered by ``create_app``."""
+    from services.console.pages.alert_actions import alert_actions_pages
+    from services.console.pages.alert_builder import alert_builder_pages
+    from services.console.pages.alerts import alerts_pages
     from services.console.pages.audit import audit_pages
     from services.console.pages.auth import auth_pages
     from services.console.pages.brand import brand_pages
@@ -36,4 +39,5 @@ def blueprints() -> list[Blueprint]:
     return [auth_pages, overview_pages, users_pages, keys_pages, audit_pages, preferences_pages,
             surveys_pages, triggers_pages, invitations_pages, contact_rules_pages,
             customers_pages, chart_assets, survey_summary_pages, responses_pages, scores_explorer_pages, brand_pages,
-            cases_pages, playbooks_pages, finance_retention_pages, finance_clv_pages, finance_holdout_pages]
+            cases_pages, playbooks_pages, finance_retention_pages, finance_clv_pages, finance_holdout_pages,
+            alerts_pages, alert_builder_pages, alert_actions_pages]

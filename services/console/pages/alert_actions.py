@@ -1,0 +1,99 @@
+"""The buttons of ``/alerts/<id>``: send a test notice, mute for a chosen time, unmute. Each is one call to
+notifier (which refuses someone else's subscription with 404), audited, and back to the alert's page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+
+from services.common.db import get_session
+from services.console.audit import record_change
+from services.console.clients import ConsoleServiceError, ServiceRefusedError, service_clients
+from services.console.pages.support import acting_actor, now, service_problem
+
+alert_actions_pages = Blueprint("alert_actions", __name__, url_prefix="/alerts")
+MUTE_CHOICES = (("1h", 1, _l("1 hour")), ("4h", 4, _l("4 hours")), ("1d", 24, _l("1 day")),
+                ("3d", 72, _l("3 days")), ("1w", 168, _l("1 week")), ("30d", 720, _l("30 days")))
+
+
+class MuteForm(FlaskForm):
+    """Mute an alert for a chosen time."""
+
+    length = SelectField(_l("Mute for"), choices=lambda: [(key, str(label)) for key, _hours, label in MUTE_CHOICES],
+                         default="1d")
+
+
+def audit_alert(action: str, subscription: dict[str, Any], **details: Any) -> None:
+    """Record a change to an alert subscription in the console's audit log."""
+    record_change(get_session(), actor=acting_actor(), now=now(), action=action,
+                  target=f"subscription:{subscription['id']}", details={"name": subscription["name"], **details})
+    get_session().commit()
+
+
+def _back(subscription_id: str):
+    return redirect(url_for("alerts.detail", subscription_id=subscription_id))
+
+
+def _refused(error: ConsoleServiceError, subscription_id: str):
+    if isinstance(error, ServiceRefusedError) and error.status in (403, 404):
+        abort(error.status)
+    flash(service_problem(error), "error")
+    return _back(subscription_id)
+
+
+@alert_actions_pages.post("/<subscription_id>/test")
+@login_required
+def test_send(subscription_id: str):
+    """Send a sample notice through every channel of the subscription now (CSRF checked by CSRFProtect)."""
+    try:
+        deliveries = service_clients().notifier.test_send(current_user, subscription_id)
+    except ConsoleServiceError as error:
+        return _refused(error, subscription_id)
+    targets = ", ".join(sorted({d["target"] for d in deliveries}))
+    flash(_("A test notice is on its way to: %(targets)s", targets=targets), "success")
+    return _back(subscription_id)
+
+
+@alert_actions_pages.post("/<subscription_id>/mute")
+@login_required
+def mute(subscription_id: str):
+    """Mute until now plus the chosen length: the rule is still evaluated, nothing is sent."""
+    form = MuteForm()
+    hours = {key: hours for key, hours, _label in MUTE_CHOICES}.get(form.length.data or "")
+    if not form.validate_on_submit() or hours is None:
+        flash(_("Choose how long to mute the alert."), "error")
+        return _back(subscription_id)
+    until = now() + timedelta(hours=hours)
+    try:
+        saved = service_clients().notifier.mute_subscription(current_user, subscription_id, until)
+    except ConsoleServiceError as error:
+        return _refused(error, subscription_id)
+    audit_alert("alert.muted", saved, until=until.isoformat())
+    flash(_("Muted until %(when)s: the rule is still evaluated, but no notice is sent.",
+            when=_format(saved["muted_until"])), "success")
+    return _back(subscription_id)
+
+
+@alert_actions_pages.post("/<subscription_id>/unmute")
+@login_required
+def unmute(subscription_id: str):
+    """End the mute now."""
+    try:
+        saved = service_clients().notifier.mute_subscription(current_user, subscription_id, None)
+    except ConsoleServiceError as error:
+        return _refused(error, subscription_id)
+    audit_alert("alert.unmuted", saved)
+    flash(_("Unmuted: notices are sent again."), "success")
+    return _back(subscription_id)
+
+
+def _format(moment) -> str:
+    from flask_babel import format_datetime
+    return format_datetime(moment, "medium") if moment else ""

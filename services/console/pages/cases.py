@@ -42,6 +42,7 @@ from services.console.case_view import (
 )
 from services.console.clients import ConsoleServiceError, ServiceRefusedError, service_clients
 from services.console.pages.support import acting_actor, now, optional_reads, service_problem
+from services.console.trigger_decisions import channel_label
 from shared.contracts.cases import SYSTEM_ACTOR, CaseStatus, CaseView
 
 cases_pages = Blueprint("cases", __name__, url_prefix="/cases")
@@ -238,4 +239,5 @@ def reopen(case_id: int):
 def _words() -> dict[str, Any]:
     return {"status_label": functools.partial(label, STATUS_LABELS), "outcome_label": functools.partial(
         label, OUTCOME_LABELS), "history_label": functools.partial(label, HISTORY_LABELS), "status_tone": status_tone,
-        "span": span, "segment_text": segment_text, "system_actor": SYSTEM_ACTOR}
+        "span": span, "segment_text": segment_text, "system_actor": SYSTEM_ACTOR,
+        "channel_label": channel_label}

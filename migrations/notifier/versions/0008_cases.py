@@ -61,8 +61,9 @@ def upgrade() -> None:
         sa.Column("updated_at", TS, nullable=False),
     )
     op.create_index("ix_cases_customer_id", "cases", ["customer_id"])
+    op.create_index("ix_cases_opened", "cases", ["opened_at", "id"])
     op.create_index("ix_cases_status_opened", "cases", ["status", "opened_at", "id"])
-    op.create_index("ix_cases_assignee_status", "cases", ["assignee_id", "status", "opened_at"])
+    op.create_index("ix_cases_assignee_opened", "cases", ["assignee_id", "opened_at", "id"])
     op.create_index("ix_cases_status_due", "cases", ["status", "due_at"])
     op.create_table(
         "case_events",
@@ -81,7 +82,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_case_events_case", table_name="case_events")
     op.drop_table("case_events")
-    for name in ("ix_cases_status_due", "ix_cases_assignee_status", "ix_cases_status_opened", "ix_cases_customer_id"):
+    for name in ("ix_cases_status_due", "ix_cases_assignee_opened", "ix_cases_status_opened", "ix_cases_opened",
+                 "ix_cases_customer_id"):
         op.drop_index(name, table_name="cases")
     op.drop_table("cases")
     op.drop_index("ix_playbooks_touchpoint", table_name="playbooks")

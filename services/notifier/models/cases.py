@@ -68,8 +68,11 @@ class Case(Base):
     playbook: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(Timestamp)
 
-    __table_args__ = (Index("ix_cases_status_opened", "status", "opened_at", "id"),
-                      Index("ix_cases_assignee_status", "assignee_id", "status", "opened_at"),
+    # Lists are newest first: ``opened`` serves the active (two statuses) and overdue lists, which read
+    # from the newest down; ``status_opened`` one status; ``assignee_opened`` mine and unassigned; ``status_due`` the reminders.
+    __table_args__ = (Index("ix_cases_opened", "opened_at", "id"),
+                      Index("ix_cases_status_opened", "status", "opened_at", "id"),
+                      Index("ix_cases_assignee_opened", "assignee_id", "opened_at", "id"),
                       Index("ix_cases_status_due", "status", "due_at"))
 
 

@@ -22,7 +22,7 @@ class NavItem:
     label: object  # a lazy translated string
     roles: tuple[str, ...]
     description: object
-    section: str = "work"  # "work" (menu), "finance" or "settings" (menu, each group after a divider)
+    section: str = "work"  # "work" (menu; "finance" groups the finance pages in it) or "settings" (after a divider)
 
 
 NAV_ITEMS: list[NavItem] = [

@@ -54,8 +54,18 @@ def survival_chart(cohorts: Iterable[tuple[str, Mapping[str, Any]]]) -> FinanceC
         return None
     text = _survival_text(_("Share of each cohort still subscribed, month by month, with 95% intervals"),
                           n=_("customers at risk"))
-    return FinanceChart(title=_("Kaplan-Meier retention by cohort"), spec=trend_spec(rows, text, y_domain=(0, 100)),
+    return FinanceChart(title=_("Kaplan-Meier retention by cohort"), spec=_in_order(trend_spec(rows, text, y_domain=(0, 100)), rows),
                         rows=rows, text=text, label_heading=_("Month"), kind="survival")
+
+
+def _in_order(spec: dict[str, Any], rows: list[ChartRow]) -> dict[str, Any]:
+    """Colours and legend in the rows' order (oldest cohort first), not alphabetical ("Aug" before "Jul")."""
+    domain = list(dict.fromkeys(row.series for row in rows))
+    for layer in spec.get("layer", []):
+        colour = layer.get("encoding", {}).get("color")
+        if colour is not None and "field" in colour:
+            colour["scale"] = {"domain": domain}
+    return spec
 
 
 def projection_chart(report: Mapping[str, Any]) -> FinanceChart | None:
@@ -79,7 +89,7 @@ def projection_chart(report: Mapping[str, Any]) -> FinanceChart | None:
     text = _survival_text(_("Observed retention of all the cohorts together and the sBG projection past the "
                             "last observed month, with 95% intervals"), n=_("customers"))
     return FinanceChart(title=_("Retention projected with the sBG model"),
-                        spec=trend_spec(rows, text, y_domain=(0, 100)), rows=rows, text=text,
+                        spec=_in_order(trend_spec(rows, text, y_domain=(0, 100)), rows), rows=rows, text=text,
                         label_heading=_("Month"), kind="projection")
 
 
@@ -100,5 +110,6 @@ def holdout_chart(check: Mapping[str, Any]) -> FinanceChart | None:
                      interval=_("95% interval"), n=_("customers"), too_few=_("few customers"),
                      description=_("Mean purchases in the holdout period, actual and predicted, by number of "
                                    "repeat purchases in the calibration period"))
-    return FinanceChart(title=_("Calibration against holdout"), spec=trend_spec(rows, text), rows=rows, text=text,
+    return FinanceChart(title=_("Calibration against holdout"), spec=_in_order(trend_spec(rows, text), rows), rows=rows,
+                        text=text,
                         label_heading=_("Repeat purchases"), kind="holdout", digits=2)

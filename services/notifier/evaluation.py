@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from services.common.set_aside import isolate, not_set_aside
 from services.notifier.enrich import rising_keywords, trend_points
+from services.notifier.explain import explanation_for
 from services.notifier.models import PLATFORM
 from services.notifier.models.alerts import AlertEpisode
 from services.notifier.models.subscriptions import Subscription
@@ -267,7 +268,8 @@ def _enrichment(metrics, subscription, group, *, end, window) -> dict[str, Any]:
     metric = subscription.volume_of if subscription.metric == "volume" else subscription.metric
     return {"keywords": rising_keywords(metrics, subscription.scope, group, start=end - window, end=end),
             "trend": trend_points(metrics, metric, subscription.scope, group, end=end, window=window,
-                                  tz=subscription.time_zone)}
+                                  tz=subscription.time_zone),
+            "explanation": explanation_for(metrics, subscription, group, end=end, window=window)}
 
 
 def _send_digest(session, subscription, *, now, result) -> None:

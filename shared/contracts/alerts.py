@@ -254,6 +254,10 @@ class NoticeSchema(ReplySchema):
     reason = fields.String(allow_none=True)
     keywords = fields.List(fields.String(), load_default=list)
     trend = fields.List(fields.Dict(), load_default=list)
+    explanation = fields.Dict(allow_none=True, load_default=None, metadata={
+        "description": "firing and repeat notices of a significant drop: the top three segment contributions "
+                       "(`grouping`, `change`, `contributions`) and rising low-score `keywords`, as "
+                       "`GET /v1/scores/compare?explain=` gives them; null when there is nothing to explain"})
     signals = fields.List(fields.Dict(), load_default=list)
     link = fields.String(allow_none=True)
     sent_for = fields.String(allow_none=True)

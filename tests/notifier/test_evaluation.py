@@ -44,7 +44,9 @@ def test_a_drop_opens_one_episode_repeats_after_cooldown_and_resolves_once(notif
     assert metrics.calls[0]["alternative"] == "less" and metrics.calls[0]["touchpoint"] == "delivery"
     notifier.clock.advance(minutes=10)
     evaluate(metrics)
-    assert len(metrics.calls) == 1  # same window: no new question to metrics, no new notice
+    decisions = [call for call in metrics.calls if "explain" not in call]  # the others explain the notice
+    assert len(decisions) == 1  # same window: no new question to metrics, no new notice
+    assert [call["explain"] for call in metrics.calls if "explain" in call] == ["channel"]
     assert kinds(notifier) == ["firing"]
     notifier.clock.advance(minutes=55)
     evaluate(metrics)
@@ -131,8 +133,10 @@ def test_metrics_is_asked_with_no_transaction_open_and_the_subscription_leased(n
         metrics.compare = compare
         result = evaluate_due(session, metrics, now=notifier.clock.now(), settings=SETTINGS)
     assert result.notices == 1 and kinds(notifier) == ["firing"]
-    assert len(metrics.in_transaction) == 3 and not any(metrics.in_transaction)  # compare, keywords, trend
-    [lease_end] = leased
+    # compare, keywords, trend, and the compare that explains the drop
+    assert len(metrics.in_transaction) == 4 and not any(metrics.in_transaction)
+    lease_end = leased[0]
+    assert len(leased) == 2 and leased[1] == lease_end  # the decision and the explanation, both under the lease
     lease_end = lease_end if isinstance(lease_end, datetime) else datetime.fromisoformat(str(lease_end))
     assert lease_end.replace(tzinfo=UTC) == notifier.clock.now() + SETTINGS.lease
 

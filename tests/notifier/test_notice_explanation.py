@@ -48,7 +48,7 @@ def test_the_dip_notice_names_the_late_carrier_first(client):
     assert english.title == "Why it dropped, by carrier" and korean.title == "carrier별로 본 하락 원인"
     assert english.contributions[0][0] == orders.DIP_CARRIER
     assert english.contributions[0][1].startswith("-") and "[" in english.contributions[0][1]
-    text = "\n".join(explain_lines(english, "en"))
+    text = "\n".join(explain_lines(english))
     assert orders.DIP_CARRIER in text and "share of answers" in text
 
 
@@ -84,3 +84,43 @@ def test_shorten_keeps_the_ranked_top_three_and_one_example_each():
     assert [k["keyword"] for k in short["keywords"]] == ["k0", "k1", "k2"]
     view = explain_view(short, metric="csat", lang="ko")
     assert view.keywords[0] == ("k0: 3건 (이전 1건, ×2.0)", "줄 바꿈 <b>")  # one line; HTML escaping is the template's
+
+
+def _firing_notice(explanation):
+    return {"kind": "firing", "subscription_id": "s1", "subscription_name": "Delivery CSAT", "metric": "csat",
+            "scope": {"touchpoint": ["delivery"]}, "group": {},
+            "window": {"from": "2026-11-01T00:00:00+00:00", "to": "2026-12-01T00:00:00+00:00"},
+            "current": {"value": 61.0, "ci_low": 57.0, "ci_high": 65.0, "n": 500},
+            "baseline": {"value": 78.0, "ci_low": 75.0, "ci_high": 81.0, "n": 520},
+            "difference": {"value": -17.0, "ci_low": -22.0, "ci_high": -12.0}, "p_value": 0.0001,
+            "reason": "dropped", "keywords": [], "trend": [], "explanation": explanation}
+
+
+def test_email_text_html_and_slack_show_the_explanation_escaped():
+    from services.notifier.channels.email_notice import email_message
+    from services.notifier.channels.render import notice_view
+    from services.notifier.channels.slack import slack_payload
+
+    explanation = shorten({"grouping": "attr.carrier", "change": {"value": -17.0, "ci_low": -22.0, "ci_high": -12.0},
+                           "contributions": [{"segment": "<b>Late</b> Express", "rank": 1,
+                                              "total": {"value": -15.2, "ci_low": -19.0, "ci_high": -11.1},
+                                              "baseline_share": 0.3, "current_share": 0.45,
+                                              "baseline_score": 77.0, "current_score": 44.0}],
+                           "keywords": {"rising": [{"keyword": "지연", "count": 40, "previous_count": 5, "ratio": 7.5,
+                                                    "examples": [{"response_id": "r1", "text": "배송이 <늦었어요>"}]}]}})
+    for lang, title in (("en", "Why it dropped, by carrier"), ("ko", "carrier별로 본 하락 원인")):
+        view = notice_view(_firing_notice(explanation), lang=lang, tz="Asia/Seoul", console_url=None)
+        assert view.why is not None and view.why.title == title
+        message = email_message(_firing_notice(explanation), to="lead@example.com", sender="cx@example.com",
+                                lang=lang, unsubscribe_url="https://cx.example.com/unsubscribe/t")
+        text = message.get_body(("plain",)).get_content()
+        html = message.get_body(("html",)).get_content()
+        assert title in text and "<b>Late</b> Express: -15.2 [-19.0, -11.1]" in text
+        assert "&lt;b&gt;Late&lt;/b&gt; Express" in html and "<b>Late</b>" not in html
+        assert "배송이 &lt;늦었어요&gt;" in html
+        slack = str(slack_payload(view))
+        assert title in slack and "&lt;b&gt;Late&lt;/b&gt; Express" in slack
+    resolved = notice_view({**_firing_notice(explanation), "kind": "resolved"}, lang="en", tz=None, console_url=None)
+    assert resolved.why is not None  # a resolved notice keeps what it said; the worker sends none there
+    plain = notice_view(_firing_notice(None), lang="en", tz=None, console_url=None)
+    assert plain.why is None

@@ -27,6 +27,7 @@ class ExplainView:
     change: str
     contributions: list[tuple[str, str, str]] = field(default_factory=list)  # segment, total, detail
     keywords: list[tuple[str, str | None]] = field(default_factory=list)  # line, example
+    keywords_title: str = ""
 
 
 def grouping_label(grouping: str) -> str:
@@ -55,17 +56,17 @@ def explain_view(explanation: dict[str, Any] | None, *, metric: str | None, lang
         keywords.append((line, example))
     return ExplainView(title=words["title"].format(grouping=grouping_label(explanation.get("grouping") or "")),
                        change=words["change"].format(change=with_interval(explanation.get("change"), metric, sign=True)),
-                       contributions=contributions, keywords=keywords)
+                       contributions=contributions, keywords=keywords, keywords_title=words["keywords"])
 
 
-def explain_lines(view: ExplainView | None, lang: str) -> list[str]:
+def explain_lines(view: ExplainView | None) -> list[str]:
     """The plain-text lines (email text part)."""
     if view is None:
         return []
     lines = ["", view.title, view.change]
     lines += [f"  {segment}: {total} ({detail})" for segment, total, detail in view.contributions]
     if view.keywords:
-        lines.append(WORDS.get(lang, WORDS["en"])["keywords"])
+        lines.append(view.keywords_title)
         for line, example in view.keywords:
             lines.append(f"  {line}" + (f" — \"{example}\"" if example else ""))
     return lines

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.notifier.channels.answers import answer_rows
+from services.notifier.channels.explain_view import ExplainView, explain_lines, explain_view
 from services.notifier.channels.links import Link, alert_links, signal_links
 from services.notifier.channels.wording import (
     day_range,
@@ -55,6 +56,7 @@ class NoticeView:
     links: list[Link] = field(default_factory=list)
     note: str | None = None
     why_sent: str = ""
+    why: ExplainView | None = None  # why a firing score dropped (top contributions, rising keywords)
 
 
 def number(value: Any, metric: str | None = None) -> str:
@@ -194,7 +196,9 @@ def notice_view(notice: dict[str, Any], *, lang: str | None, tz: str | None,
         subject=one_line(f"[{words.get(kind, kind)}] {short}"), facts=facts,
         keywords=list(notice.get("keywords") or []), signals=signals,
         total_signals=len(notice.get("signals") or []), links=links,
-        note=words["test_note"] if kind == "test" else None, why_sent=words["why_sent"].format(name=name))
+        note=words["test_note"] if kind == "test" else None, why_sent=words["why_sent"].format(name=name),
+        why=explain_view(notice.get("explanation"), metric=notice.get("metric"), lang=language)
+        if kind in SCORE_KINDS else None)
 
 
 def more_text(view: NoticeView, shown: int) -> str | None:
@@ -212,6 +216,7 @@ def body_lines(view: NoticeView, *, unsubscribe_url: str | None = None) -> list[
     lines += [f"{label}: {value}" for label, value in view.facts]
     if view.keywords:
         lines.append(f"{words['keywords']}: {', '.join(view.keywords)}")
+    lines += explain_lines(view.why)
     for item in view.signals:
         lines += ["", item.headline if len(view.signals) > 1 or item.headline != view.headline else ""]
         lines += [f"{label}: {value}" for label, value in item.facts]

@@ -72,6 +72,14 @@ def slack_payload(view: NoticeView) -> dict[str, Any]:
     if view.keywords:
         blocks.append({"type": "section", "text": _mrkdwn(
             f"*{slack_escape(words['keywords'])}*\n" + "  ".join(f"`{slack_escape(k)}`" for k in view.keywords))})
+    if view.why is not None:
+        lines = [f"*{slack_escape(view.why.title)}*", slack_escape(view.why.change)]
+        lines += [f"• *{slack_escape(segment)}* {slack_escape(total)} — {slack_escape(detail)}"
+                  for segment, total, detail in view.why.contributions]
+        if view.why.keywords:
+            lines.append(f"*{slack_escape(view.why.keywords_title)}*")
+            lines += [f"• {slack_escape(line)}" for line, _ in view.why.keywords]
+        blocks.append({"type": "section", "text": _mrkdwn(_cut("\n".join(lines)))})
     blocks += _buttons(view.links, primary=True)
     for item in view.signals[:SIGNALS_SHOWN]:
         blocks += _signal_blocks(item, view, words)

@@ -42,6 +42,22 @@ HEADLINES = {"ko": "배송 CSAT가 2월 23일~3월 2일 41.1로 떨어졌습니�
 CHOICE_LABELS = {"ko": "배송 조회; 상담", "en": "Tracking; Chat"}
 
 
+def _contribution(segment, rank, total, shares, scores):
+    return {"segment": segment, "rank": rank, "total": {"value": total, "ci_low": total - 3.1, "ci_high": total + 2.9},
+            "baseline_share": shares[0], "current_share": shares[1], "baseline_score": scores[0],
+            "current_score": scores[1], "baseline_n": 400, "current_n": 40}
+
+
+EXPLANATION = {"grouping": "attr.carrier", "change": {"value": -32.4, "ci_low": -41.6, "ci_high": -22.7},
+               "contributions": [_contribution("한빛택배", 1, -27.9, (0.31, 0.58), (74.0, 25.5)),
+                                 _contribution("Swift Post", 2, -3.2, (0.36, 0.22), (73.1, 66.0)),
+                                 _contribution("Daehan Logis", 3, -1.3, (0.33, 0.20), (73.4, 70.2))],
+               "keywords": {"rising": [{"keyword": "지연", "count": 31, "previous_count": 4, "ratio": 7.7,
+                                        "examples": [{"response_id": "r-9", "text": "일주일이나 늦게 왔어요"}]},
+                                       {"keyword": "late", "count": 12, "previous_count": 2, "ratio": 6.0,
+                                        "examples": [{"response_id": "r-12", "text": "Three days late, no update"}]}]}}
+
+
 class DippingMetrics(FakeMetrics):
     """Delivery CSAT at 73.5 for weeks, 41.1 in the decided window; weekly points on Seoul's Mondays."""
 
@@ -50,6 +66,12 @@ class DippingMetrics(FakeMetrics):
                            "baseline": estimate(73.5, 1400, half=2.3),
                            "difference": {**estimate(-32.4, 1495), "ci_low": -41.6, "ci_high": -22.7},
                            "p_value": 2.1e-9, "test": "score", "significant": True, "direction": "down"}])
+
+    def compare(self, params):
+        reply = super().compare(params)
+        if params.get("explain"):  # the compare that explains the notice: the late carrier first
+            reply["cells"] = [{**cell, "explanation": EXPLANATION} for cell in reply["cells"]]
+        return reply
 
     def trend(self, params):
         end = params["to"]
@@ -158,6 +180,7 @@ def test_a_score_drop_email_reads_in_one_sentence_with_the_chart(mail_and_notifi
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert text.startswith(HEADLINES[language]) and message["Content-Language"] == language
     assert f"{CONSOLE}/responses?from=" in text and "/v1/" not in text and f"{CONSOLE}/alerts/" in text
+    assert "한빛택배: -27.9 [-31.0, -25.0]" in text and "일주일이나 늦게 왔어요" in text  # why it dropped
     [chart] = [part for part in message.walk() if part.get_content_type() == "image/png"]
     assert chart.get_content().startswith(b"\x89PNG") and len(chart.get_content()) > 20_000
     for seen in render(browser, artifacts, message, f"drop-{language}"):

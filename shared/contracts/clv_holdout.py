@@ -11,7 +11,7 @@ from shared.contracts.finance import SEGMENT_MAX_LENGTH, TIME_UNITS, Currency
 MAX_FREQUENCY_GROUPS = 20
 
 
-class ClvHoldoutRequestSchema(StrictSchema):
+class ClvHoldoutArgsSchema(StrictSchema):
     """Fit on purchases up to ``calibration_end``; count purchases after it up to ``holdout_end`` (inclusive)."""
 
     calibration_end = CalendarDate(required=True)

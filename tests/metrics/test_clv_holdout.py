@@ -30,7 +30,7 @@ def metrics(make_service):
 def test_cdnow_holdout_predictions_track_actual_means(metrics):
     client, key = metrics.client(), metrics.key_for("finance")
     post_cdnow(client, key)
-    reply = client.post("/v1/clv/holdout", json=CHECK, headers=auth(key))
+    reply = client.get("/v1/clv/holdout", query_string=CHECK, headers=auth(key))
     assert reply.status_code == 200, reply.json
     body = reply.json
     assert body["customers"] == 2357 and body["repeat_customers"] == 946 and body["converged"] is True
@@ -53,14 +53,14 @@ def test_cdnow_holdout_predictions_track_actual_means(metrics):
 
 def test_holdout_roles_and_bad_input(metrics):
     client = metrics.client()
-    team_lead = client.post("/v1/clv/holdout", json=CHECK, headers=auth(metrics.key_for("team_lead")))
+    team_lead = client.get("/v1/clv/holdout", query_string=CHECK, headers=auth(metrics.key_for("team_lead")))
     assert team_lead.status_code == 403
     key = metrics.key_for("analyst")
-    backwards = client.post("/v1/clv/holdout", json={**CHECK, "holdout_end": "1997-09-01"}, headers=auth(key))
-    assert backwards.status_code == 422 and "holdout_end" in backwards.json["errors"]["json"]
-    empty = client.post("/v1/clv/holdout", json=CHECK, headers=auth(key))
+    backwards = client.get("/v1/clv/holdout", query_string={**CHECK, "holdout_end": "1997-09-01"}, headers=auth(key))
+    assert backwards.status_code == 422 and "holdout_end" in backwards.json["errors"]["query"]
+    empty = client.get("/v1/clv/holdout", query_string=CHECK, headers=auth(key))
     assert empty.status_code == 422 and "too few" in empty.json["message"]
-    unknown = client.post("/v1/clv/holdout", json={**CHECK, "horizon": 3}, headers=auth(key))
+    unknown = client.get("/v1/clv/holdout", query_string={**CHECK, "horizon": 3}, headers=auth(key))
     assert unknown.status_code == 422
 
 
@@ -68,7 +68,7 @@ def test_holdout_refuses_a_base_above_the_inline_limit(make_service):
     metrics = make_service("metrics", env={"METRICS_CLV_INLINE_MAX_CUSTOMERS": "100"})
     client, key = metrics.client(), metrics.key_for("finance")
     post_cdnow(client, key)
-    reply = client.post("/v1/clv/holdout", json=CHECK, headers=auth(key))
+    reply = client.get("/v1/clv/holdout", query_string=CHECK, headers=auth(key))
     assert reply.status_code == 422 and "2357 customers" in reply.json["message"]
-    segment = client.post("/v1/clv/holdout", json={**CHECK, "currency": "EUR"}, headers=auth(key))
+    segment = client.get("/v1/clv/holdout", query_string={**CHECK, "currency": "EUR"}, headers=auth(key))
     assert segment.status_code == 422 and "0 customer(s)" in segment.json["message"]

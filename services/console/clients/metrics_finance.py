@@ -73,6 +73,6 @@ class FinanceCalls:
         return self.call(person, "GET", f"/v1/clv/customers/{quote(customer_id, safe='')}",
                          params=_present(params), reply_schema=self._customer)
 
-    def clv_holdout(self, person: Person, body: Mapping[str, Any]) -> dict[str, Any]:
+    def clv_holdout(self, person: Person, params: Mapping[str, Any]) -> dict[str, Any]:
         """The holdout check of the purchase model: predicted against actual per calibration group."""
-        return self.call(person, "POST", "/v1/clv/holdout", json=_present(body), reply_schema=self._holdout)
+        return self.call(person, "GET", "/v1/clv/holdout", params=_present(params), reply_schema=self._holdout)

@@ -13,7 +13,7 @@ from enum import StrEnum
 from marshmallow import ValidationError, fields, validate
 
 from shared.contracts.base import ReplySchema, StrictSchema
-from shared.contracts.fields import SingleLine
+from shared.contracts.fields import SingleLine, TimeZoneName
 from shared.statuses import values
 
 
@@ -81,6 +81,8 @@ class PersonSchema(StrictSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     lang = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["ko", "en"]),
                          metadata={"description": "the language of the overdue reminder (default en)"})
+    time_zone = TimeZoneName(load_default=None, allow_none=True, validate=validate.Length(max=64),
+                             metadata={"description": "IANA zone of the times in the reminder (default UTC)"})
 
 
 class InstructionSchema(StrictSchema):

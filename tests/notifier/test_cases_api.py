@@ -59,6 +59,8 @@ def test_a_playbook_is_copied_into_the_case_with_its_target_and_default_assignee
     assert case["playbook"]["instruction"]["en"] == "Call within 24 hours; offer re-delivery"
     assert case["due_at"] == (NOW + timedelta(hours=4)).isoformat()
     assert case["assignee"] == kim and case["first_action_at"] is None  # the playbook's, not a person's action
+    assert [(e["kind"], e["actor"], e["assignee"]) for e in case["history"]] == [
+        ("opened", "system", None), ("assigned", "system", kim)]
     notifier.http.put(f"/v1/playbooks/{created.json['id']}", headers=ADMIN,
                       json=playbook_body(instruction={"ko": "바뀜", "en": "changed"}))
     again = notifier.http.get(f"/v1/cases/{case['id']}", headers=ADMIN).json

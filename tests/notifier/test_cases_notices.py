@@ -5,13 +5,17 @@ the customer's text from their cases."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from services.common.clock import ManualClock
 from services.notifier.channels.render import notice_view
 from services.notifier.channels.senders import email_message
 from services.notifier.channels.slack import slack_payload
+from services.notifier.models.subscriptions import Subscription
+from services.notifier.signals import digest_notice
 from tests.notifier.cases_support import case_of, person, playbook_body, post_signal
 from tests.notifier.support import NOW, subscription_body
 from tests.support import ADMIN_KEY, auth
@@ -102,3 +106,15 @@ def test_an_erasure_clears_the_customers_text_from_their_cases(notifier):
     assert notifier.http.post("/v1/erasures", headers=service, json=erasure).json["changed"] == 0
     kept = case_of(notifier, other["response_id"])
     assert kept["comment"] == "배송이 너무 느렸어요" and kept["answers"]
+
+
+def test_a_digest_names_each_signals_case(notifier):
+    created = notifier.http.post("/v1/subscriptions", headers=ADMIN, json=subscription_body(
+        rule={"kind": "low_score", "digest_minutes": 30}))
+    notifier.http.post("/v1/playbooks", headers=ADMIN, json=playbook_body())
+    cases = [case_of(notifier, post_signal(notifier)["response_id"]) for _ in range(2)]
+    with Session(bind=notifier.connection, join_transaction_mode="create_savepoint") as session:
+        subscription = session.get(Subscription, created.json["id"])
+        notice = digest_notice(session, subscription, start=NOW - timedelta(hours=1), end=NOW + timedelta(hours=1))
+    assert sorted(item["case_id"] for item in notice["signals"]) == sorted(c["id"] for c in cases)
+    assert notice["signals"][0]["playbook"]["instruction"]["ko"] == "24시간 안에 전화하고 재배송을 제안하세요"

@@ -62,7 +62,7 @@ def open_case(session: Session, signal: dict[str, Any], *, now: datetime,
     session.add(case)
     session.flush()
     session.add(CaseEvent(case_id=case.id, at=now, actor=SYSTEM_ACTOR, kind=CaseEventKind.OPENED.value,
-                          assignee=assignee, text=None, outcome=None))
+                          assignee=None, text=None, outcome=None))
     if assignee:
         session.add(CaseEvent(case_id=case.id, at=now, actor=SYSTEM_ACTOR, kind=CaseEventKind.ASSIGNED.value,
                               assignee=assignee, text=None, outcome=None))

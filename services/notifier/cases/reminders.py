@@ -47,19 +47,19 @@ def remind_overdue(session: Session, *, now: datetime, limit: int = 100) -> int:
                               assignee=assignee, text=None, outcome=None))
         enqueue(session, PLATFORM, topic=TOPIC, destination=DESTINATION,
                 payload={"case_id": case.id, "assignee_id": case.assignee_id, "to": assignee.get("email"),
-                         "lang": language_of(assignee.get("lang"))},
+                         "lang": language_of(assignee.get("lang")), "time_zone": assignee.get("time_zone") or "UTC"},
                 idempotency_key=reminder_key(case.id), now=now)
     session.commit()
     return len(cases)
 
 
 def reminder_message(case: dict[str, Any], *, to: str, lang: str, sender: str, console_url: str | None,
-                     sent_at: datetime, message_id: str) -> EmailMessage:
+                     sent_at: datetime, message_id: str, time_zone: str = "UTC") -> EmailMessage:
     """The reminder email: which case, what the playbook says to do, when it was due, and its link."""
     words = words_for(lang)
     touchpoint = case.get("touchpoint") or words["no_touchpoint"]
     values = {"case": f"#{case['id']}", "metric": metric_name(case.get("metric"), lang), "score": case.get("score"),
-              "touchpoint": touchpoint, "due": time_of_day(case.get("due_at"), lang, "UTC")}
+              "touchpoint": touchpoint, "due": time_of_day(case.get("due_at"), lang, time_zone)}
     lines = [words["reminder_body"].format(**values), "",
              f"{words['customer']}: {case.get('customer_id') or '-'}", f"{words['touchpoint']}: {touchpoint}",
              f"{words['case_due']}: {values['due']}"]
@@ -90,6 +90,7 @@ def reminder_handler(config, engine: Engine, *, clock) -> Handler:
         case = {**row._mapping, "due_at": row.due_at.isoformat()}
         mail = reminder_message(case, to=message.payload["to"], lang=message.payload["lang"], sender=config.MAIL_FROM,
                                 console_url=config.CONSOLE_URL, sent_at=clock.now(),
+                                time_zone=message.payload.get("time_zone") or "UTC",
                                 message_id=delivery_message_id(message.idempotency_key, config.MAIL_FROM))
         send_email(mail, smtp_host=config.SMTP_HOST, smtp_port=config.SMTP_PORT, mail_dir=config.MAIL_DIR,
                    name=message.idempotency_key)

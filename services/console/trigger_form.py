@@ -29,6 +29,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from services.console.clients.base import ConsoleServiceError, ServiceRefusedError
 from services.console.forms import REQUIRED
 from services.console.pages.support import apply_errors
+from services.console.refusals import localized
 from shared.channels import InvitationChannel
 from shared.contracts.triggers import OPERATORS
 
@@ -208,7 +209,8 @@ def apply_trigger_errors(form: TriggerForm, error: ConsoleServiceError) -> None:
         apply_errors(form, error)
         return
     rest: dict[str, list[str]] = {}
-    for name, messages in error.field_errors.items():
+    for name, written in error.field_errors.items():
+        messages = [localized(message) for message in written]
         parts = name.split(".")
         if parts[0] == "conditions" and len(parts) > 2 and parts[1].isdigit():
             rows = [row for row in form.conditions if (row.form.field.data or "").strip()]

@@ -16,6 +16,7 @@ from services.common.exceptions import DomainError
 from services.console.audit import Actor
 from services.console.clients import service_clients
 from services.console.clients.base import ConsoleServiceError, ServiceDownError, ServiceRefusedError
+from services.console.refusals import localized
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,7 +59,7 @@ def service_problem(error: ConsoleServiceError) -> str:
         return _("The %(service)s service did not accept the console's credentials; ask an admin to "
                  "check CX_CONSOLE_KEY and CX_CONSOLE_ACTOR_SECRET.", service=error.service)
     return _("The %(service)s service refused this: %(reason)s", service=error.service,
-             reason=getattr(error, "message", ""))
+             reason=localized(getattr(error, "message", "")))
 
 
 def apply_errors(form: FlaskForm, error: DomainError | ServiceRefusedError | ConsoleServiceError) -> None:
@@ -68,7 +69,8 @@ def apply_errors(form: FlaskForm, error: DomainError | ServiceRefusedError | Con
     a field the form lacks goes to the top, so nothing is silently lost.
     """
     if isinstance(error, ServiceRefusedError):
-        per_field, general = error.field_errors, service_problem(error) if not error.field_errors else None
+        per_field = {name: [localized(message) for message in messages] for name, messages in error.field_errors.items()}
+        general = service_problem(error) if not error.field_errors else None
     elif isinstance(error, ConsoleServiceError):
         per_field, general = {}, service_problem(error)
     else:  # the console's own use cases: English messages that the catalogue translates

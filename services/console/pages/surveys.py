@@ -19,6 +19,7 @@ from services.common.db import get_session
 from services.console.audit import record_change
 from services.console.clients import ConsoleServiceError, ServiceRefusedError, service_clients
 from services.console.pages.support import acting_actor, now, service_problem
+from services.console.refusals import localized
 from services.console.survey_builder import (
     api_body,
     apply_action,
@@ -168,7 +169,8 @@ def _failed(state: dict[str, Any], error: ConsoleServiceError, *, survey: dict[s
     """Re-render what was typed with the service's errors next to their fields (422), or why it failed."""
     per_field, general = ({}, [])
     if isinstance(error, ServiceRefusedError):
-        per_field, general = errors_by_field(error.field_errors)
+        per_field, general = errors_by_field({path: [localized(message) for message in messages]
+                                              for path, messages in error.field_errors.items()})
         per_field = {target: list(dict.fromkeys(_readable(target, m) for m in messages))
                      for target, messages in per_field.items()}
     if not per_field:

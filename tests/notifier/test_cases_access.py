@@ -108,3 +108,31 @@ def test_playbooks_are_written_by_admins_and_marketers_and_read_by_leads(notifie
     changed = notifier.http.put(path, headers=key, json=playbook_body(target_hours=8))
     assert changed.status_code == (200 if writes else 403)
     assert notifier.http.delete(path, headers=key).status_code == (204 if writes else 403)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_a_leads_pages_hold_every_case_of_their_scope_once(notifier, monkeypatch, limit):
+    """A lead's list is filtered after reading: small reads and a small scan cap still page through every
+    case in scope, newest first, none twice (a page may come back short with a cursor)."""
+    from services.notifier.cases import views
+
+    monkeypatch.setattr(views, "SCAN_PAGE", 2)
+    monkeypatch.setattr(views, "SCAN_LIMIT", 3)
+    lead = lead_watching(notifier, "delivery")
+    visible = []
+    for index in range(9):
+        touchpoint = "delivery" if index % 3 != 1 else "support"
+        case = case_of(notifier, post_signal(notifier, touchpoint=touchpoint)["response_id"])
+        if touchpoint == "delivery":
+            visible.append(case["id"])
+        notifier.clock.advance(minutes=1)
+    seen, cursor = [], None
+    for _ in range(20):
+        query = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        page = notifier.http.get("/v1/cases", headers=lead.headers, query_string=query).json
+        assert len(page["items"]) <= limit
+        seen += [c["id"] for c in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == visible[::-1]

@@ -182,30 +182,27 @@ def list_cases(session: Session, reach: Reach, *, view: str = CaseView.TEAM, sta
     if cursor:
         conditions.append(_after(cursor))
     order = (Case.opened_at.desc(), Case.id.desc())
+    size = limit + 1 if reach.everything else SCAN_PAGE
     found: list[Case] = []
-    scanned, last = 0, None
-    while len(found) < limit and scanned < SCAN_LIMIT:
-        query = select(Case).where(*conditions)
-        if last is not None:
-            query = query.where(_after(_cursor(last)))
-        batch = list(session.scalars(query.order_by(*order).limit(limit + 1 if reach.everything else SCAN_PAGE)))
-        if not batch:
-            break
+    scanned, last, exhausted = 0, None, False
+    # One more than a page tells whether another follows; a lead's cases are filtered here by their
+    # subscriptions' scope, so a page may take several reads (at most SCAN_LIMIT rows, then a cursor).
+    while len(found) <= limit and scanned < SCAN_LIMIT and not exhausted:
+        query = select(Case).where(*conditions, *([_after(_cursor(last))] if last is not None else []))
+        batch = list(session.scalars(query.order_by(*order).limit(size)))
+        exhausted = len(batch) < size
         payloads = {} if reach.everything else _payloads(session, [case.response_id for case in batch])
         for case in batch:
-            scanned += 1
-            last = case
+            scanned, last = scanned + 1, case
             if reach.everything or view == CaseView.MINE or reach.covers(case, payloads.get(case.response_id)):
                 found.append(case)
                 if len(found) > limit:
+                    exhausted = False
                     break
-        if len(found) > limit or len(batch) < (limit + 1 if reach.everything else SCAN_PAGE):
-            break
-    more = len(found) > limit or (scanned >= SCAN_LIMIT and last is not None)
     page = found[:limit]
-    if more and len(found) > limit:
-        next_cursor = _cursor(page[-1])
-    elif more and last is not None:
+    if len(found) > limit:
+        next_cursor: str | None = _cursor(page[-1])
+    elif not exhausted and last is not None:  # the scan stopped at SCAN_LIMIT: go on from where it did
         next_cursor = _cursor(last)
     else:
         next_cursor = None

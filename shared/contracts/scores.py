@@ -93,7 +93,10 @@ class CompareQueryArgsSchema(ScopeArgsSchema):
     window = Duration(load_default=timedelta(days=7))
     end = Moment(data_key="to", load_default=None, metadata={"description": "end of the current window; default now"})
     end_deprecated = Moment(data_key="end", load_default=None, metadata=deprecated_metadata("to"))
-    baseline = fields.String(load_default="previous", validate=validate.OneOf(["previous", "last_n"]))
+    baseline = fields.String(load_default="previous", validate=validate.OneOf(["previous", "last_n", "year_ago"]),
+                             metadata={"description": "previous = the window before; last_n = the "
+                                                      "`baseline_windows` windows before, pooled; year_ago = the "
+                                                      "same local dates one calendar year earlier"})
     baseline_windows = fields.Integer(load_default=4, validate=validate.Range(1, 52))
     group_by = CommaList(fields.String(validate=_check_group), load_default=list,
                            validate=validate.Length(max=3))

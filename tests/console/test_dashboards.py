@@ -153,3 +153,35 @@ def test_the_summary_shows_drop_off_per_question_and_the_rising_keywords_with_ex
     assert "Rising" in section[word:word + 300]
     assert any(example in section[word:] for example in ("배송 지연이 심해요", "택배 지연 때문에 화가 났어요"))
     assert f"{group['n_comments']} comments in this period" in section
+
+
+def test_the_comparison_can_take_the_same_dates_a_year_earlier(dashboards):
+    from datetime import timedelta
+
+    from services.console.dashboards.filters import utc_bounds
+    from shared.contracts.responses import ResponseBatchSchema
+    from tests.console.dashboard_support import dip_responses
+
+    metrics = dashboards.services["metrics"]
+    year_before = [{**record, "response_id": "y" + record["response_id"]}  # ids of their own
+                   for record in dip_responses(dashboards.survey_id, now=NOW - timedelta(days=365), seed=7)]
+    reply = metrics.client().post("/v1/responses/batch", json=ResponseBatchSchema().dump({"responses": year_before}),
+                                  headers=auth(metrics.key_for("service")))
+    assert reply.status_code == 200, reply.get_json()
+    client = dashboards.client()
+    sign_in(client, "analyst@example.com", "a long enough password")
+    path = f"/surveys/{dashboards.survey_id}?range=last_30&against=year_ago"
+    html = text_of(client.get(path))
+    first, after = utc_bounds(read_filters({"range": "last_30"}), now=NOW, tz_name="Asia/Seoul")[2:]
+    api = _api(dashboards, "/v1/scores/compare", metric="csat", survey=str(dashboards.survey_id),
+               window=f"{(after - first).days}d", to=after.isoformat(), tz="Asia/Seoul", baseline="year_ago")
+    [cell] = api["cells"]
+    assert cell["baseline"]["n"] > 0 and api["baseline"] == "year_ago"
+    comparison = next(s for s in _specs(html)
+                      if [d["key"] for d in s["data"]["values"]] == ["baseline", "current"])
+    shown = {d["key"]: d["value"] for d in comparison["data"]["values"]}
+    assert shown == pytest.approx({"baseline": cell["baseline"]["value"], "current": cell["current"]["value"]})
+    assert "against the same dates a year earlier" in html and "A year earlier" in html
+    assert str(first.year - 1) in html  # the baseline's dates, a year back
+    previous = text_of(client.get(f"/surveys/{dashboards.survey_id}?range=last_30"))
+    assert "against the previous one" in previous and "against=year_ago" in previous  # the switch offers it

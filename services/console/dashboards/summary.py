@@ -20,7 +20,8 @@ from shared.question_types import SCORE_METRICS
 
 BREAKDOWNS = {"channel": _l("Channel"), "touchpoint": _l("Touchpoint"), "question": _l("Question"),
               "dimension": _l("Experience dimension"), "driver": _l("Driver")}
-SUMMARY_CHOICES = {"period": ("week", *[p for p in PERIODS if p != "week"])}
+SUMMARY_CHOICES = {"period": ("week", *[p for p in PERIODS if p != "week"]),
+                   "against": ("previous", "year_ago")}  # the comparison's baseline (metrics' compare)
 
 
 def breakdown_of(args) -> str:
@@ -48,7 +49,8 @@ def summary_reads(clients, survey_id: int, filters: Filters, *, start: datetime,
     }
     for metric in SCORE_METRICS:
         reads[f"compare_{metric}"] = functools.partial(clients.metrics.compare, params={
-            "metric": metric, "window": f"{(after - first).days}d", "to": after.isoformat(), "tz": tz, **scope})
+            "metric": metric, "window": f"{(after - first).days}d", "to": after.isoformat(), "tz": tz,
+            "baseline": filters.extra["against"], **scope})
     return reads
 
 
@@ -113,13 +115,16 @@ def _distribution(metric: str, estimate: dict[str, Any]) -> Chart | None:
                  text=text, label_heading=_("Answer"), kind="distribution")
 
 
-def _comparison(metric: str, cell: dict[str, Any] | None, windows: dict[str, str]) -> Chart | None:
+def _comparison(metric: str, cell: dict[str, Any] | None, windows: dict[str, str], against: str) -> Chart | None:
     if not cell:
         return None
     # Short row labels keep the axis readable at 360 px; the title gives both windows' dates.
-    baseline, current = rows_of_estimates([("baseline", _("Previous period"), cell["baseline"]),
-                                           ("current", _("This period"), cell["current"])])
-    title = _("This period (%(current)s) against the previous one (%(baseline)s)", **windows)
+    year_ago = against == "year_ago"
+    baseline, current = rows_of_estimates([
+        ("baseline", _("A year earlier") if year_ago else _("Previous period"), cell["baseline"]),
+        ("current", _("This period"), cell["current"])])
+    title = (_("This period (%(current)s) against the same dates a year earlier (%(baseline)s)", **windows)
+             if year_ago else _("This period (%(current)s) against the previous one (%(baseline)s)", **windows))
     text = chart_text(metric, x_title=_axis(metric), y_title=_("Period"), description=title)
     return Chart(title=title, spec=comparison_spec(baseline, current, text), rows=[baseline, current], text=text,
                  label_heading=_("Period"), kind="comparison")
@@ -142,7 +147,8 @@ def _breakdown(report: dict[str, Any] | None, metric: str, by: str, overall: flo
                  label_heading=heading, kind="forest")
 
 
-def metric_views(values: dict[str, Any], *, period: str, by: str, windows: dict[str, str]) -> list[MetricView]:
+def metric_views(values: dict[str, Any], *, period: str, by: str, windows: dict[str, str],
+                 against: str = "previous") -> list[MetricView]:
     """One view per metric the survey has answers for in the range, the most answered first."""
     views = []
     for cell in sorted((values.get("now") or {}).get("cells", []), key=lambda c: -c["n"]):
@@ -153,6 +159,6 @@ def metric_views(values: dict[str, Any], *, period: str, by: str, windows: dict[
         views.append(MetricView(metric=metric, estimate=cell, comparison=comparison,
                                 trend=_trend(values.get("trend"), metric, period),
                                 distribution=_distribution(metric, cell),
-                                compare_chart=_comparison(metric, comparison, windows),
+                                compare_chart=_comparison(metric, comparison, windows, against),
                                 breakdown=_breakdown(values.get("breakdown"), metric, by, cell.get("value"))))
     return views

@@ -3,7 +3,7 @@ comparison with the previous period and a sorted breakdown (the builder is at ``
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import format_date
@@ -35,6 +35,11 @@ def _rate(funnel: dict | None) -> tuple[dict | None, str | None]:
     return outcome
 
 
+def _year_earlier(day: date) -> date:
+    """The same date a year earlier (29 February -> 28th), as metrics' ``baseline=year_ago`` takes it."""
+    return day.replace(year=day.year - 1, day=min(day.day, 28) if (day.month, day.day) == (2, 29) else day.day)
+
+
 @survey_summary_pages.get("/surveys/<int:survey_id>")
 @login_required
 def summary(survey_id: int):
@@ -52,11 +57,13 @@ def summary(survey_id: int):
     values = {name: value for name, (value, _problem) in outcomes.items()}
     problems = sorted({problem for _value, problem in outcomes.values() if problem})
     rate, rate_problem = _rate(values.get("funnel"))
-    span = (after - first).days
+    span, against = (after - first).days, filters.extra["against"]
+    baseline_first, baseline_after = ((_year_earlier(first), _year_earlier(after)) if against == "year_ago"
+                                      else (first - timedelta(days=span), first))
     windows = {"current": _("%(first)s – %(last)s", first=format_date(first), last=format_date(after - timedelta(days=1))),
-               "baseline": _("%(first)s – %(last)s", first=format_date(first - timedelta(days=span)),
-                             last=format_date(first - timedelta(days=1)))}
-    views = metric_views(values, period=filters.extra["period"], by=by, windows=windows)
+               "baseline": _("%(first)s – %(last)s", first=format_date(baseline_first),
+                             last=format_date(baseline_after - timedelta(days=1)))}
+    views = metric_views(values, period=filters.extra["period"], by=by, windows=windows, against=against)
     keywords, comments = keyword_items(values.get("keywords"))
     return render_template("pages/surveys/summary.html", survey=survey, survey_id=survey_id, filters=filters,
                            views=views, funnel=values.get("funnel"), rate=rate, by=by, breakdowns=BREAKDOWNS,

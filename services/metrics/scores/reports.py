@@ -113,11 +113,25 @@ def _series(cells: list[dict[str, Any]], group_by: list[str]) -> list[dict[str, 
 
 
 def compare_windows(args: dict[str, Any], now: datetime) -> tuple[tuple[datetime, datetime], tuple[datetime, datetime]]:
-    """The current and the baseline window of a compare: ``((from, to), (from, to))``."""
+    """The current and the baseline window of a compare: ``((from, to), (from, to))``.
+
+    ``baseline=year_ago``: the same local dates and times one calendar year earlier (29 February
+    becomes the 28th), so a month is compared with the same month and a seasonal peak with itself.
+    """
     end = resolve_moment(args.get("end"), args["tz"], now)
     window: timedelta = args["window"]
+    if args["baseline"] == "year_ago":
+        start = end - window
+        return (start, end), (year_earlier(start, args["tz"]), year_earlier(end, args["tz"]))
     windows = args["baseline_windows"] if args["baseline"] == "last_n" else 1
     return (end - window, end), (end - window * (windows + 1), end - window)
+
+
+def year_earlier(moment: datetime, tz_name: str) -> datetime:
+    """The same local date and time in ``tz_name`` one year before ``moment`` (29 February -> 28th), in UTC."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(tz_name))
+    day = min(local.day, 28) if (local.month, local.day) == (2, 29) else local.day
+    return local.replace(year=local.year - 1, day=day).astimezone(UTC)
 
 
 def compare_report(session: Session, args: dict[str, Any], *, now: datetime,

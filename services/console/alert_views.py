@@ -10,11 +10,13 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from services.console.alert_form import METRIC_LABELS
 from services.console.dashboards.charting import format_skeleton
+from services.console.dashboards.vocabulary import pvalue
 from shared.charts import ChartText, rows_of_estimates
 from shared.charts.specs_backtest import BacktestText, DecidedWindow, backtest_spec
 
@@ -135,3 +137,45 @@ def explain_params(subscription: dict[str, Any], snapshot: dict[str, Any], group
             "baseline": rule.get("baseline", "last_n"), "baseline_windows": rule.get("baseline_windows", 12),
             "alternative": "less", "test": "pooled", "alpha": rule.get("alpha", 0.05), "min_n": 0,
             "explain": grouping, **{name: values for name, values in scope.items() if values}}
+
+
+def reason_words(row: dict[str, Any]) -> str:
+    """Why the rule decided as it did, in the reader's language (notifier's reason code and numbers)."""
+    values, code = row.get("reason_values") or {}, row.get("reason_code") or ""
+
+    def num(name: str, digits: int = 1) -> str:
+        value = values.get(name)
+        return "–" if value is None else format_decimal(round(float(value), digits))
+
+    if code == "too_few" and "baseline" in values:
+        return _("too few answers (%(current)s now, %(baseline)s in the baseline; %(need)s needed)",
+                 current=values["current"], baseline=values["baseline"], need=values["need"])
+    if code == "too_few":
+        return _("too few answers (%(current)s; %(need)s needed)", current=values.get("current"), need=values.get("need"))
+    if code == "no_estimate":
+        return _("no estimate for this window")
+    if code == "small_change":
+        return _("a change of %(change)s is less than the smallest drop, %(min_drop)s",
+                 change=num("change"), min_drop=num("min_drop"))
+    if code == "not_significant":
+        return _("not significant (p %(p)s, needs below %(alpha)s)", p=_p(values.get("p")), alpha=num("alpha", 3))
+    if code == "dropped":
+        return _("dropped %(drop)s (p %(p)s, below %(alpha)s)", drop=num("drop"), p=_p(values.get("p")),
+                 alpha=num("alpha", 3))
+    if code == "below_target":
+        return _("the interval's upper end %(upper)s is below the target %(target)s", upper=num("upper"),
+                 target=num("target"))
+    if code == "not_below_target":
+        return _("the interval's upper end %(upper)s is not below the target %(target)s", upper=num("upper"),
+                 target=num("target"))
+    return str(row.get("reason") or "")
+
+
+def _p(value: float | None) -> str:
+    text = pvalue(value)
+    return text if text.startswith("<") else f"= {text}"
+
+
+def window_days(start: datetime, end: datetime, tz: str) -> str:
+    """"Nov 2 – Nov 8": a window's local days, its last day included."""
+    return _("%(first)s – %(last)s", first=_day(start, tz), last=_day(end - timedelta(microseconds=1), tz))

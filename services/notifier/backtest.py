@@ -85,8 +85,9 @@ def run_backtest(metrics, draft: DraftRule, *, ends: list[datetime], settle: tim
             elif step.action == "resolve":
                 del open_episodes[key]
             if found is not None:
-                rows.append(_row(found.snapshot, key, end=end, window=window, decided_at=decided_at,
-                                 episode=step.action, notice=step.notice))
+                rows.append({**_row(found.snapshot, key, end=end, window=window, decided_at=decided_at,
+                                    episode=step.action, notice=step.notice),
+                             "reason_code": found.decision.code, "reason_values": dict(found.decision.values)})
     length = _DURATION._serialize(window, "window", None)
     return {"metric": draft.metric, "rule": {**draft.rule, "window": length}, "window": length,
             "from_": ends[0] - window if ends else None, "to": ends[-1] if ends else None, "windows": rows,

@@ -39,7 +39,8 @@ def backtest_spec(windows: list[DecidedWindow], text: ChartText, words: Backtest
                                 "b_high": window.baseline.high,
                                 "b_interval": interval_text(window.baseline.low, window.baseline.high)}
                                for window in windows]}
-    y = {"type": "quantitative", "scale": {"zero": False, "nice": True}}
+    # Every layer's y carries the same title: Vega-Lite would otherwise join the layers' field names ("CSAT, low").
+    y = {"type": "quantitative", "scale": {"zero": False, "nice": True}, "title": text.y_title}
     tips = [{"field": "label", "type": "nominal", "title": text.x_title},
             {"field": "value", "type": "quantitative", "title": text.value, "format": ".1f"},
             {"field": "interval", "type": "nominal", "title": text.interval},
@@ -50,7 +51,7 @@ def backtest_spec(windows: list[DecidedWindow], text: ChartText, words: Backtest
     spec["encoding"] = {"x": _x(text)}
     spec["layer"] = [
         {"mark": {"type": "errorband", "color": FADED, "opacity": 0.25, "borders": False},
-         "encoding": {"y": {"field": "b_low", **y, "title": text.y_title}, "y2": {"field": "b_high"}}},
+         "encoding": {"y": {"field": "b_low", **y}, "y2": {"field": "b_high"}}},
         {"mark": {"type": "line", "color": FADED, "strokeDash": [6, 4], "strokeWidth": 2},
          "encoding": {"y": {"field": "b_value", **y}}},
         {"mark": {"type": "errorband", "color": BAND, "opacity": 0.45, "borders": False},

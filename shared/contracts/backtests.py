@@ -63,6 +63,10 @@ class BacktestWindowSchema(ReplySchema):
     p_value = FiniteFloat(allow_none=True)
     firing = fields.Boolean(required=True)
     reason = fields.String(required=True)
+    reason_code = fields.String(load_default="", metadata={
+        "description": "the reason as a word: too_few, no_estimate, small_change, not_significant, dropped, "
+                       "below_target, not_below_target"})
+    reason_values = fields.Dict(load_default=dict, metadata={"description": "the numbers the reason names"})
     decided_at = fields.AwareDateTime(required=True, metadata={"description": "when the worker decides it: end + settle"})
     episode = fields.String(required=True, validate=validate.OneOf(EPISODE_ACTIONS),
                             metadata={"description": "open, keep (still firing), resolve, or none"})

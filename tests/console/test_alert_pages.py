@@ -65,7 +65,8 @@ def test_a_lead_backtests_a_drop_rule_on_the_dip_then_saves_it(alerts):
     assert reply.status_code == 200, html
     fired = re.search(r"Over the last 26 weeks this rule would have fired in (\d+) window", html)
     assert fired and int(fired.group(1)) >= 1, html  # the carrier month's first week
-    assert "<li>Window from 2/3/25, 9:00\u202fAM to 2/10/25" in html  # Monday 00:00 UTC, in Seoul's hours
+    assert "<li>Feb 3 – Feb 10: 45.9 [35.1 – 57.2] against a baseline of 84.1</li>" in html  # in Seoul's days
+    assert "dropped 38.2 (p &lt; 0.001, below 0.05)" in html
     [spec] = _specs(html)
     values = spec["data"]["values"]
     assert len(values) == 6 and any(v["fired"] for v in values)  # the six weeks with answers; none before
@@ -136,3 +137,18 @@ def test_the_builder_puts_notifiers_errors_next_to_the_fields(alerts):
     low = post_form(client, "/alerts/new", {**RULE, "kind": "low_score", "backtest": "1"})
     assert low.status_code == 422 and "no windows to" in text_of(low)
     assert _stored(alerts) == []
+
+
+def test_the_pages_render_in_korean_with_the_reasons_in_korean(alerts):
+    korean = alerts.person("team_lead", "lead-ko@example.com", language="ko")
+    client = _lead(alerts, korean)
+    assert client.get("/alerts/new").status_code == 200
+    reply = post_form(client, "/alerts/new", {**RULE, "backtest": "1"})
+    html = text_of(reply)
+    assert reply.status_code == 200 and "최근 26주 동안 이 규칙은" in html
+    assert "하락" in html and "dropped" not in html and "too few answers" not in html  # notifier's reasons, in Korean
+    post_form(client, "/alerts/new", {**RULE, "save": "1"})
+    [stored] = _stored(alerts)
+    assert client.get(f"/alerts/{stored.id}").status_code == 200
+    listed = text_of(client.get("/alerts"))
+    assert "조용함" in listed and "dropped" not in listed

@@ -8,6 +8,7 @@ Notifier decides and enforces (a team lead reads and changes only their own subs
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
@@ -19,8 +20,10 @@ from services.console.alert_views import (
     explain_params,
     group_words,
     metric_words,
+    reason_words,
     responses_link,
     state_of,
+    window_days,
     windows_charts,
 )
 from services.console.clients import ConsoleServiceError, ServiceRefusedError, service_clients
@@ -38,10 +41,11 @@ def refused_as_page(error: ConsoleServiceError) -> None:
         abort(error.status)
 
 
-def _current(person, subscription: dict[str, Any]) -> dict[str, Any] | None:
-    """The latest decided window's numbers, decided by notifier's own code (a one-week backtest)."""
+def _current(person, *, notifier, subscription: dict[str, Any]) -> dict[str, Any] | None:
+    """The latest decided window's numbers, decided by notifier's own code (a one-week backtest). Runs in
+    a read thread: the client comes in (no app context there)."""
     body = {name: subscription[name] for name in ("metric", "volume_of", "scope", "rule", "cooldown_minutes")}
-    reply = service_clients().notifier.backtest_rule(person, {**body, "weeks": 1})
+    reply = notifier.backtest_rule(person, {**body, "weeks": 1})
     return reply["windows"][-1] if reply.get("windows") else None
 
 
@@ -58,7 +62,7 @@ def index():
     reads: dict[str, Any] = {"firing": functools.partial(notifier.list_alerts, limit=200)}
     for item in subscriptions[:20]:
         if item["rule"].get("kind") != "low_score":
-            reads[item["id"]] = functools.partial(_current, subscription=item)
+            reads[item["id"]] = functools.partial(_current, notifier=notifier, subscription=item)
     got = optional_reads(reads)
     alerts, problem = got.pop("firing")
     firing = {episode["subscription_id"] for episode in (alerts or {}).get("episodes", [])
@@ -146,7 +150,9 @@ DELIVERY_STATES = {"pending": _l("waiting to be delivered"), "delivered": _l("de
                    "unknown": _l("unknown")}
 
 
-@alerts_pages.context_processor
+@alerts_pages.app_context_processor
 def _words() -> dict[str, Any]:
+    """Words of the alert pages (the builder's too)."""
     return {"notice_kind": lambda kind: str(NOTICE_KINDS.get(kind, kind)),
-            "delivery_status": lambda status: str(DELIVERY_STATES.get(status, status))}
+            "delivery_status": lambda status: str(DELIVERY_STATES.get(status, status)),
+            "reason_words": reason_words, "window_days": window_days, "parse_moment": datetime.fromisoformat}

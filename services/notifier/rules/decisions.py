@@ -9,7 +9,7 @@ statistics are metrics' (``services/metrics/stats``); these rules only decide on
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class Decision:
 
     firing: bool
     reason: str
+    code: str = ""  # the reason as a stable word (too_few, dropped, ...), for readers in other languages
+    values: dict[str, float | int] = field(default_factory=dict)  # the numbers the reason names
 
 
 def drop_decision(comparison: Comparison, *, alpha: float, min_drop: float, min_n: int) -> Decision:
@@ -63,15 +65,19 @@ def drop_decision(comparison: Comparison, *, alpha: float, min_drop: float, min_
     _check_level(alpha)
     if comparison.current.n < min_n or comparison.baseline.n < min_n:
         return Decision(False, f"too few answers (current {comparison.current.n}, "
-                               f"baseline {comparison.baseline.n}, need {min_n})")
+                               f"baseline {comparison.baseline.n}, need {min_n})", "too_few",
+                        {"current": comparison.current.n, "baseline": comparison.baseline.n, "need": min_n})
     change, p_value = comparison.difference.value, comparison.p_value
     if change is None or p_value is None or not math.isfinite(p_value):
-        return Decision(False, "no estimate")
+        return Decision(False, "no estimate", "no_estimate")
     if -change < min_drop:
-        return Decision(False, f"change {change:+.1f} is smaller than the minimum drop {min_drop:g}")
+        return Decision(False, f"change {change:+.1f} is smaller than the minimum drop {min_drop:g}",
+                        "small_change", {"change": change, "min_drop": min_drop})
     if p_value >= alpha:
-        return Decision(False, f"p = {p_value:.3g} is not below {alpha:g}")
-    return Decision(True, f"dropped {-change:.1f} (p = {p_value:.3g} < {alpha:g})")
+        return Decision(False, f"p = {p_value:.3g} is not below {alpha:g}", "not_significant",
+                        {"p": p_value, "alpha": alpha})
+    return Decision(True, f"dropped {-change:.1f} (p = {p_value:.3g} < {alpha:g})", "dropped",
+                    {"drop": -change, "p": p_value, "alpha": alpha})
 
 
 def threshold_decision(current: Estimate, *, target: float, min_n: int) -> Decision:
@@ -81,12 +87,16 @@ def threshold_decision(current: Estimate, *, target: float, min_n: int) -> Decis
     bound, so a score sitting exactly at the target fires with probability at most ``alpha``.
     """
     if current.n < min_n:
-        return Decision(False, f"too few answers ({current.n}, need {min_n})")
+        return Decision(False, f"too few answers ({current.n}, need {min_n})", "too_few",
+                        {"current": current.n, "need": min_n})
     if current.ci_high is None:
-        return Decision(False, "no interval")
+        return Decision(False, "no interval", "no_estimate")
+    values = {"upper": current.ci_high, "target": target}
     if current.ci_high < target:
-        return Decision(True, f"upper bound {current.ci_high:.1f} is below the target {target:g}")
-    return Decision(False, f"upper bound {current.ci_high:.1f} is not below the target {target:g}")
+        return Decision(True, f"upper bound {current.ci_high:.1f} is below the target {target:g}", "below_target",
+                        values)
+    return Decision(False, f"upper bound {current.ci_high:.1f} is not below the target {target:g}",
+                    "not_below_target", values)
 
 
 def _check_level(alpha: float) -> None:

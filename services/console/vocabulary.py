@@ -52,6 +52,10 @@ AUDIT_ACTION_LABELS = {
     "playbook.created": _l("Playbook created"),
     "playbook.updated": _l("Playbook changed"),
     "playbook.deleted": _l("Playbook deleted"),
+    "alert.created": _l("Alert created"),
+    "alert.updated": _l("Alert changed"),
+    "alert.muted": _l("Alert muted"),
+    "alert.unmuted": _l("Alert unmuted"),
 }
 
 assert set(ROLES) <= set(ROLE_LABELS) and set(ROLE_NAMES) <= set(ROLE_LABELS)

@@ -8,7 +8,7 @@ from shared.charts.rows import INK, ChartRow, ChartText, base_spec, fade_opacity
 
 
 def distribution_spec(rows: list[ChartRow], text: ChartText, *, colours: dict[str, str] | None = None,
-                      height: int = 200) -> dict[str, Any]:
+                      height: int = 200, legend: bool = False) -> dict[str, Any]:
     """Bars of each level's share of answers (``value`` in percent, ``n`` answers), in row order, with
     error bars where a row carries an interval; ``colours`` maps a row's ``series`` to its colour."""
     spec = base_spec(text, rows, height=height)
@@ -16,7 +16,8 @@ def distribution_spec(rows: list[ChartRow], text: ChartText, *, colours: dict[st
     if colours:
         colour = {"field": "series", "type": "nominal", "title": None,
                   "scale": {"domain": list(colours), "range": list(colours.values())},
-                  "legend": None}  # the x axis already names each level
+                  # the x axis names each level; a legend only when the colours group several levels
+                  "legend": {"orient": "bottom", "direction": "horizontal"} if legend else None}
     x = {"field": "label", "type": "ordinal", "sort": None, "title": text.x_title, "axis": {"labelAngle": 0}}
     spec["encoding"] = {"x": x}
     spec["layer"] = [

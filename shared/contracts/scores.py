@@ -144,6 +144,8 @@ class ScoreCellSchema(EstimateSchema):
 
     metric = fields.String(required=True)
     group = fields.Dict(keys=fields.String(), values=fields.String(allow_none=True), required=True)
+    answer_counts = fields.List(fields.Integer(), load_default=None, metadata={
+        "description": "how many answers gave each value of the scale, lowest first (NPS 0-10, CSAT 1-5, CES 1-7)"})
     # marshmallow takes declared fields off the class, so this name does not shadow Schema.partial
     partial = fields.Boolean(load_default=None,  # type: ignore[assignment]
                              metadata={"description": PARTIAL_HELP + "; only when grouped by period"})

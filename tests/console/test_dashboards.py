@@ -78,6 +78,9 @@ def test_the_summary_numbers_equal_the_api_for_the_same_filters(dashboards):
     values = [d["value"] for d in forest["data"]["values"]]
     assert values == sorted(values, reverse=True)
     assert "Median time to complete" in html and "Response rate" in html
+    levels = next(s for s in specs if [d["key"] for d in s["data"]["values"]] == ["1", "2", "3", "4", "5"])
+    assert [d["n"] for d in levels["data"]["values"]] == cell["answer_counts"]  # one bar per answer value
+    assert {d["series"] for d in levels["data"]["values"]} == {"Not satisfied (1–3)", "Satisfied (4–5)"}
 
 
 def test_switching_the_period_changes_the_trend_and_the_links_keep_the_state(dashboards):

@@ -83,10 +83,42 @@ def _trend(report: dict[str, Any] | None, metric: str, period: str) -> Chart | N
     return None
 
 
+def _level_groups(metric: str) -> list[tuple[range, str, str]]:
+    """The answer values of ``metric`` in the groups its score counts, with their colours."""
+    if metric == "nps":
+        return [(range(0, 7), _("Detractors (0–6)"), BAD), (range(7, 9), _("Passives (7–8)"), "#8a8f98"),
+                (range(9, 11), _("Promoters (9–10)"), GOOD)]
+    if metric == "csat":
+        return [(range(1, 4), _("Not satisfied (1–3)"), BAD), (range(4, 6), _("Satisfied (4–5)"), GOOD)]
+    return [(range(1, 5), _("Not easy (1–4)"), "#8a8f98"), (range(5, 8), _("Easy (5–7)"), GOOD)]
+
+
+def _level_bars(metric: str, estimate: dict[str, Any]) -> Chart | None:
+    """One bar per answer value (NPS 0-10, CSAT 1-5, CES 1-7), coloured by the group the score counts it in."""
+    counts, n = estimate.get("answer_counts"), estimate.get("n") or 0
+    groups = _level_groups(metric)
+    values = [value for values, _label, _colour in groups for value in values]
+    if not n or not counts or len(counts) != len(values):
+        return None
+    group_of = {value: label for values, label, _colour in groups for value in values}
+    rows = [ChartRow(key=str(value), label=str(value), value=round(100.0 * count / n, 1), low=None, high=None,
+                     n=int(count), faded=bool(estimate.get("insufficient")), series=group_of[value])
+            for value, count in zip(values, counts, strict=True)]
+    text = chart_text(metric, x_title=_("Answer"), y_title=_("Share of answers (%)"),
+                      description=_("How the %(metric)s answers spread, value by value", metric=metric_label(metric)))
+    text = type(text)(**{**text.__dict__, "value": _("Share (%)")})
+    colours = {label: colour for _values, label, colour in groups}
+    return Chart(title=_("Answer distribution"), spec=distribution_spec(rows, text, colours=colours, legend=True),
+                 rows=rows, text=text, label_heading=_("Answer"), kind="distribution")
+
+
 def _distribution(metric: str, estimate: dict[str, Any]) -> Chart | None:
     parts, n = estimate.get("parts") or {}, estimate.get("n") or 0
     if not n:
         return None
+    bars = _level_bars(metric, estimate)
+    if bars is not None:
+        return bars
     if metric == "nps":
         levels = [("detractors", _("Detractors (0–6)"), BAD), ("passives", _("Passives (7–8)"), "#8a8f98"),
                   ("promoters", _("Promoters (9–10)"), GOOD)]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from services.common.exceptions import InvalidInputError
 from services.metrics.scores.disclosure import check_personal_scope, merge_small_cells
-from services.metrics.scores.metric_defs import difference, estimate, volume
+from services.metrics.scores.metric_defs import METRICS, difference, estimate, volume
 from services.metrics.scores.query import COLUMNS, Scope, grouped_counts, unmatched_filters
 from shared.contracts.scores import VOLUME
 from shared.personal_data import Disclosure
@@ -71,7 +71,8 @@ def score_report(session: Session, args: dict[str, Any], *, now: datetime,
     for metric, *keys in sorted(counts, key=lambda k: tuple("" if v is None else str(v) for v in k)):
         result = estimate(metric, counts[(metric, *keys)], confidence=args["confidence"],
                           min_n=args["min_n"], method=args["method"], rng=rng)
-        cell = {"metric": metric, "group": _group_dict(group_by, tuple(keys)), **result.as_dict()}
+        cell = {"metric": metric, "group": _group_dict(group_by, tuple(keys)), **result.as_dict(),
+                "answer_counts": [int(c) for c in METRICS[metric].levels(counts[(metric, *keys)])]}
         if "period" in group_by:
             cell["partial"] = period_is_partial(cell["group"]["period"], args["period"], args["tz"],
                                                 covered=(start, min(end, now)))

@@ -83,6 +83,10 @@ def test_a_lead_backtests_a_drop_rule_on_the_dip_then_saves_it(alerts):
     assert "Delivery CSAT drop" in listed and "Quiet" in listed and "fires" in listed  # latest window: the dip's first
     edit = text_of(client.get(f"/alerts/{stored.id}/edit"))
     assert 'value="delivery"' in edit and "To watch another metric, create a new alert." in edit
+    changed = post_form(client, f"/alerts/{stored.id}/edit", {**RULE, "min_drop": "3", "save": "1"})
+    assert changed.status_code == 302, text_of(changed)
+    [after] = _stored(alerts)
+    assert after.rule["min_drop"] == 3 and after.channels == stored.channels  # channels untouched: not re-sent
 
 
 def test_a_firing_alert_shows_its_numbers_why_it_dropped_and_can_be_test_sent_muted_and_unmuted(alerts):
@@ -98,6 +102,7 @@ def test_a_firing_alert_shows_its_numbers_why_it_dropped_and_can_be_test_sent_mu
     assert "Firing" in page and "Why it dropped" in page and "Top contributions to the change" in page
     assert "/responses?from=2025-02-03&amp;to=2025-02-10&amp;touchpoint=delivery" in page  # Seoul days
     assert "in_app" in page and "email" in page  # the segments of the channel split
+    assert "Firing ×1" in page  # the notices the episode sent
     assert len(_specs(page)) == 1
     sent = post_form(client, f"/alerts/{stored.id}/test", {}, page=f"/alerts/{stored.id}", follow_redirects=True)
     assert "A test notice is on its way to: lead@example.com" in text_of(sent)

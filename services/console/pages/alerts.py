@@ -8,6 +8,7 @@ Notifier decides and enforces (a team lead reads and changes only their own subs
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -129,6 +130,8 @@ def detail(subscription_id: str):
     tz = current_user.time_zone
     for episode in episodes:
         episode["group_text"] = group_words(episode.get("group") or {})
+        sent = Counter(kind for kind, _at in {(d["kind"], d["created_at"]) for d in episode.get("deliveries") or []})
+        episode["sent"] = ", ".join(f"{NOTICE_KINDS.get(kind, kind)} ×{count}" for kind, count in sorted(sent.items()))
         episode["responses"] = responses_link(episode["snapshot"].get("window") or {}, subscription.get("scope") or {},
                                               episode.get("group") or {}, tz)
     latest = next((e for e in episodes if e["state"] == "firing"), episodes[0] if episodes else None)

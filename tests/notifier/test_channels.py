@@ -123,7 +123,8 @@ def test_slack_gets_block_kit_with_the_headline_and_the_numbers_as_fields():
     fields = [f["text"] for block in body["blocks"] if block["type"] == "section" for f in block.get("fields", [])]
     assert "*Difference*\n-11.0 [-19.5, -2.5] · p = 0.003" in fields
     buttons = [e for block in body["blocks"] if block["type"] == "actions" for e in block["elements"]]
-    assert buttons == []  # no window in the notice, no episode: nothing to link to
+    # no window in the notice: no responses to link to; the alert's own page in the console
+    assert [(b["text"]["text"], b["url"]) for b in buttons] == [("Open the alert", "https://console.example.com/alerts/s1")]
 
 
 @pytest.mark.parametrize("addresses, allowed", [

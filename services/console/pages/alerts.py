@@ -28,6 +28,7 @@ from services.console.alert_views import (
     windows_charts,
 )
 from services.console.clients import ConsoleServiceError, ServiceRefusedError, service_clients
+from services.console.navigation import items_for
 from services.console.pages.alert_actions import MUTE_CHOICES, MuteForm
 from services.console.pages.support import now, optional_reads, service_problem
 
@@ -128,12 +129,14 @@ def detail(subscription_id: str):
     firing = {e["subscription_id"] for e in episodes if e["state"] == "firing"}
     state, tone = state_of(subscription, firing, now())
     tz = current_user.time_zone
+    # the inbox is for the roles survey lets read responses; a team lead gets no link that ends in a refusal
+    reads_responses = any(item.endpoint == "responses.index" for item in items_for(current_user.role))
     for episode in episodes:
         episode["group_text"] = group_words(episode.get("group") or {})
         sent = Counter(kind for kind, _at in {(d["kind"], d["created_at"]) for d in episode.get("deliveries") or []})
         episode["sent"] = ", ".join(f"{NOTICE_KINDS.get(kind, kind)} ×{count}" for kind, count in sorted(sent.items()))
         episode["responses"] = responses_link(episode["snapshot"].get("window") or {}, subscription.get("scope") or {},
-                                              episode.get("group") or {}, tz)
+                                              episode.get("group") or {}, tz) if reads_responses else None
     latest = next((e for e in episodes if e["state"] == "firing"), episodes[0] if episodes else None)
     grouping = (request.args.get("explain") or "").strip()[:70] or default_grouping(subscription)
     explanation, explain_problem = _explanation(current_user, subscription, latest, grouping)

@@ -84,6 +84,7 @@ def seed(urls: dict[str, str], key: str, var: Path, env: dict[str, str], *, seed
     surveys = design(survey)
     relationship_survey = design_relationship(survey)
     log(f"demo: surveys and triggers ready ({time.monotonic() - started:.1f}s)")
+    live.add_playbooks(apis["notifier"])  # before any low score, so every demo case has its playbook
     lead_key = live.create_team_lead_key(env, now=now)
     lead = Api(urls["notifier"], lead_key)
     live.post_live_events(survey, customers, now=now)

@@ -44,9 +44,27 @@ def subscribe(notifier: Api) -> list[dict]:
                                             "time_zone": "Asia/Seoul"}),
         notifier.post("/v1/subscriptions", {"name": "Delivery CSAT", "metric": "csat", "scope": scope,
                                             "rule": {"kind": "drop", "window": "7d", "baseline": "last_n",
-                                                     "baseline_windows": 8, "min_drop": 5, "min_n": 30},
+                                                     "baseline_windows": 8, "min_drop": 5, "min_n": 30,
+                                                     "explain_by": "attr.carrier"},
                                             "channels": mail, "lang": "en", "time_zone": "Asia/Seoul"}),
     ]
+
+
+PLAYBOOKS = [
+    ("delivery", {"ko": "24시간 안에 전화해 사과하고 재배송이나 환불을 제안하세요. 택배사 이름을 메모에 남겨 주세요.",
+                  "en": "Call within 24 hours, apologise and offer re-delivery or a refund. Note the carrier."}, 24),
+    ("support", {"ko": "같은 상담원이 아닌 팀장이 8시간 안에 연락해 해결 여부를 확인하세요.",
+                 "en": "A team lead (not the same agent) calls within 8 hours to check it is solved."}, 8),
+    ("return_refund", {"ko": "환불이 처리되었는지 확인하고 48시간 안에 결과를 알려 드리세요.",
+                       "en": "Check the refund went through and tell the customer within 48 hours."}, 48),
+]
+
+
+def add_playbooks(notifier: Api) -> list[dict]:
+    """What to do when a customer of a touchpoint is unhappy: the playbooks cases open with."""
+    return [notifier.post("/v1/playbooks", {"touchpoint": touchpoint, "segment": None, "instruction": text,
+                                            "target_hours": hours, "default_assignee": None})
+            for touchpoint, text, hours in PLAYBOOKS]
 
 
 def live_events(customers: list[Customer], *, now: datetime) -> list[dict]:

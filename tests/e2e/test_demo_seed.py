@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.e2e.processes import wait_until
 from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,3 +117,23 @@ def test_the_demo_history_is_listed_by_survey_as_in_metrics(demo):
     scores = get(demo["urls"]["metrics"], "/v1/scores", metric="csat,nps,ces",
                  **{"from": (date.today() - timedelta(days=120)).isoformat()})
     assert sum(cell["n"] for cell in scores["cells"]) >= summary["responses"] * 0.9
+
+
+def test_the_demo_has_playbooks_and_its_drop_alert_says_why(demo):
+    from email import message_from_bytes, policy
+
+    playbooks = get(demo["urls"]["notifier"], "/v1/playbooks")
+    items = playbooks["items"] if isinstance(playbooks, dict) else playbooks
+    assert {p["touchpoint"] for p in items} >= {"delivery", "support", "return_refund"}
+
+    def alert_texts() -> list[str]:
+        texts = []
+        for path in (demo["var"] / "mail").rglob("*.eml"):
+            message = message_from_bytes(path.read_bytes(), policy=policy.default)
+            if "Delivery CSAT" in str(message["Subject"]):
+                texts.append(message.get_body(("plain",)).get_content())
+        return texts
+
+    texts = wait_until(alert_texts, timeout=180)  # the notifier worker decides the week and mails it
+    assert texts, "no Delivery CSAT alert mail"
+    assert any("Why it dropped, by carrier" in text and "스피드로지" in text for text in texts), texts[0][:3000]

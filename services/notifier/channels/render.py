@@ -13,6 +13,7 @@ from typing import Any
 from services.notifier.channels.answers import answer_rows
 from services.notifier.channels.explain_view import ExplainView, explain_lines, explain_view
 from services.notifier.channels.links import Link, alert_links, signal_links
+from services.notifier.channels.numbers import number, with_interval
 from services.notifier.channels.wording import (
     day_range,
     direction_particle,
@@ -57,31 +58,6 @@ class NoticeView:
     note: str | None = None
     why_sent: str = ""
     why: ExplainView | None = None  # why a firing score dropped (top contributions, rising keywords)
-
-
-def number(value: Any, metric: str | None = None) -> str:
-    """A score with one decimal (counts of answers as whole numbers); ``-`` when unknown."""
-    if value is None:
-        return "-"
-    return f"{value:,.0f}" if metric == "volume" else f"{value:.1f}"
-
-
-def signed(value: Any, metric: str | None = None) -> str:
-    """A difference with its sign (``-32.5``, ``+4.0``)."""
-    if value is None:
-        return "-"
-    return f"{value:+,.0f}" if metric == "volume" else f"{value:+.1f}"
-
-
-def with_interval(estimate: dict[str, Any] | None, metric: str | None, *, sign: bool = False) -> str:
-    """``-32.5 [-41.6, -22.7]`` (the interval only when known)."""
-    if not estimate:
-        return "-"
-    show = signed if sign else number
-    text = show(estimate.get("value"), metric)
-    if estimate.get("ci_low") is not None and estimate.get("ci_high") is not None:
-        text += f" [{show(estimate['ci_low'], metric)}, {show(estimate['ci_high'], metric)}]"
-    return text
 
 
 def scope_text(notice: dict[str, Any], words: dict[str, str]) -> str:

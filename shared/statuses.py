@@ -1,5 +1,5 @@
-"""Statuses, each defined once: what a survey, an invitation, an ingested event and a response in the
-inbox can be.
+"""Statuses, each defined once: what a survey, an invitation, an ingested event, a response in the
+inbox and a close-the-loop case can be.
 
 Members are ``StrEnum``: each is the very string stored in the databases and sent in the contracts, so
 ``InvitationStatus.SENT == "sent"``. Contracts validate with ``values(...)``; code compares with members.
@@ -44,6 +44,18 @@ class ResponseStatus(StrEnum):
     NEW = "new"
     READ = "read"
     ARCHIVED = "archived"
+
+
+class CaseStatus(StrEnum):
+    """Where a case stands: waiting for someone, being worked on, closed with an outcome."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+#: Cases still needing work (the default of the list, and the only ones that can be overdue).
+ACTIVE_CASE_STATUSES: tuple[CaseStatus, ...] = (CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED)
 
 
 class EventResultStatus(StrEnum):

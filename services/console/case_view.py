@@ -11,7 +11,8 @@ from babel.dates import format_timedelta
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from shared.contracts.cases import CaseEventKind, CaseOutcome, CaseStatus, CaseView
+from shared.contracts.cases import CaseEventKind, CaseOutcome, CaseView
+from shared.statuses import CaseStatus
 
 STATUS_LABELS = {CaseStatus.OPEN: _l("Open"), CaseStatus.ACKNOWLEDGED: _l("Acknowledged"),
                  CaseStatus.RESOLVED: _l("Resolved")}

@@ -14,19 +14,7 @@ from marshmallow import ValidationError, fields, validate
 
 from shared.contracts.base import ReplySchema, StrictSchema
 from shared.contracts.fields import SingleLine, TimeZoneName
-from shared.statuses import values
-
-
-class CaseStatus(StrEnum):
-    """Where a case stands: waiting for someone, being worked on, closed with an outcome."""
-
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    RESOLVED = "resolved"
-
-
-#: Cases still needing work (the default of the list, and the only ones that can be overdue).
-ACTIVE_CASE_STATUSES: tuple[CaseStatus, ...] = (CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED)
+from shared.statuses import CaseStatus, values
 
 
 class CaseOutcome(StrEnum):

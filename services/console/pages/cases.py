@@ -43,7 +43,8 @@ from services.console.case_view import (
 from services.console.clients import ConsoleServiceError, ServiceRefusedError, service_clients
 from services.console.pages.support import acting_actor, now, optional_reads, service_problem
 from services.console.trigger_decisions import channel_label
-from shared.contracts.cases import SYSTEM_ACTOR, CaseStatus, CaseView
+from shared.contracts.cases import SYSTEM_ACTOR, CaseView
+from shared.statuses import CaseStatus
 
 cases_pages = Blueprint("cases", __name__, url_prefix="/cases")
 PAGE_SIZE = 25

@@ -16,7 +16,8 @@ from services.common.exceptions import ConflictError
 from services.notifier.cases.playbooks import stored_person
 from services.notifier.cases.views import Reach, find_reachable, read_case
 from services.notifier.models.cases import Case, CaseEvent
-from shared.contracts.cases import CaseEventKind, CaseStatus
+from shared.contracts.cases import CaseEventKind
+from shared.statuses import CaseStatus
 
 
 class CaseConflictError(ConflictError):

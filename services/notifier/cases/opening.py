@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from services.notifier.cases.playbooks import matching_playbook, playbook_copy
 from services.notifier.channels.answers import answer_text
 from services.notifier.models.cases import Case, CaseEvent
-from shared.contracts.cases import ACTIVE_CASE_STATUSES, SYSTEM_ACTOR, CaseEventKind, CaseOutcome, CaseStatus
+from shared.contracts.cases import SYSTEM_ACTOR, CaseEventKind, CaseOutcome
+from shared.statuses import ACTIVE_CASE_STATUSES, CaseStatus
 
 DEFAULT_TARGET_HOURS = 24
 

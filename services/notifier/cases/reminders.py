@@ -22,8 +22,9 @@ from services.notifier.channels.senders import delivery_message_id, send_email
 from services.notifier.channels.wording import language_of, metric_name, time_of_day, words_for
 from services.notifier.models.base import PLATFORM
 from services.notifier.models.cases import Case, CaseEvent
-from shared.contracts.cases import ACTIVE_CASE_STATUSES, SYSTEM_ACTOR, CaseEventKind
+from shared.contracts.cases import SYSTEM_ACTOR, CaseEventKind
 from shared.contracts.fields import one_line
+from shared.statuses import ACTIVE_CASE_STATUSES
 
 DESTINATION = "case_email"
 TOPIC = "case.reminder"

@@ -22,7 +22,8 @@ from services.notifier.models.alerts import Signal
 from services.notifier.models.cases import Case, CaseEvent
 from services.notifier.models.subscriptions import Subscription
 from services.notifier.signals import SIGNAL_FILTERS, in_scope
-from shared.contracts.cases import ACTIVE_CASE_STATUSES, CaseStatus, CaseView
+from shared.contracts.cases import CaseView
+from shared.statuses import ACTIVE_CASE_STATUSES, CaseStatus
 
 SCAN_PAGE = 200
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

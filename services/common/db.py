@@ -105,6 +105,15 @@ def is_postgres(engine_or_session) -> bool:
     return bind.dialect.name == "postgresql"
 
 
+def prefer_set_joins(session: Session) -> None:
+    """For an analytic read that joins a ranked subquery (each customer's latest answer) to big tables:
+    on PostgreSQL, no nested loops for the rest of this transaction. A table just filled and not yet
+    analyzed looks empty to the planner, which then re-ranks the whole subquery once per outer row
+    (minutes instead of milliseconds); hash and merge joins rank it once whatever the statistics say."""
+    if is_postgres(session):
+        session.execute(text("SET LOCAL enable_nestloop = off"))
+
+
 class Database:
     """The Flask extension holding the engine and the session factory."""
 

@@ -15,6 +15,7 @@ import numpy as np
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from services.common.db import prefer_set_joins
 from services.metrics.models.responses import ResponseRecord, ScoreAnswer
 
 MAX_DRIVERS = 40
@@ -57,6 +58,7 @@ def journey_patterns(session: Session, *, survey_id: str, outcome_key: str, star
                      group_by: str, driver_metric: str, lookback: timedelta) -> tuple[list[str], Patterns]:
     """Per customer: the latest outcome answer in [start, end) and the mean of their ``driver_metric``
     answers in other surveys during ``lookback`` before it, one column per ``group_by`` value."""
+    prefer_set_joins(session)
     latest = (select(ResponseRecord.customer_id, ScoreAnswer.value, ScoreAnswer.answered_at,
                      func.row_number().over(partition_by=ResponseRecord.customer_id,
                                             order_by=(ScoreAnswer.answered_at.desc(), ScoreAnswer.id.desc()))

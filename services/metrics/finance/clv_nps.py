@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from services.common.db import prefer_set_joins
 from services.metrics.finance.clv_customers import resolve_fit
 from services.metrics.finance.nps_groups import group_of, latest_answers, nps_question, nps_source
 from services.metrics.finance.periods import day_start, estimate_reply
@@ -26,6 +27,7 @@ def nps_group_values(session: Session, *, fit_id: str | None, survey: str, quest
     """Mean CLV and repeat-purchase rate per NPS group (latest answer up to the fit's ``as_of`` day), and
     promoters minus detractors."""
     fit = resolve_fit(session, fit_id)
+    prefer_set_joins(session)
     key = nps_question(session, survey, question)
     before = day_start(fit.as_of + timedelta(days=1))
     latest = latest_answers(survey_id=survey, question_key=key, before=before)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Subquery, func, select
 from sqlalchemy.orm import Session
 
+from services.common.db import prefer_set_joins
 from services.common.exceptions import InvalidInputError, NotFoundError
 from services.metrics.models.responses import ResponseRecord, ScoreAnswer
 from services.metrics.voc.groups import nps_group
@@ -56,6 +57,7 @@ def customer_groups(session: Session, customers: Iterable[str], *, survey_id: st
                     before: datetime) -> dict[str, str]:
     """``{customer: group}`` for ``customers`` (every one of them; ``not_asked`` when never answered)."""
     wanted = sorted(set(customers))
+    prefer_set_joins(session)
     latest = latest_answers(survey_id=survey_id, question_key=question_key, before=before)
     found: dict[str, str] = dict.fromkeys(wanted, NOT_ASKED)
     for first in range(0, len(wanted), _IN_CHUNK):

@@ -8,19 +8,14 @@ import threading
 
 import httpx
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.browser.console_stack import console_app, service_app
+from tests.browser.console_stack import CONSOLE_KEY, PASSWORD, SECRET, WIDTHS, check_page, console_app, service_app
 
 pytestmark = pytest.mark.browser
-CONSOLE_KEY, SECRET = "browser-console-key", "browser-actor-secret"
-PASSWORD = "browser password 1"
-WIDTHS = {"phone": {"width": 360, "height": 780}, "desktop": {"width": 1280, "height": 900}}
 PEOPLE = {"ko": ("admin-ko@example.com", "김관리"),
           "en": ("admin-en@example.com", "Alex Admin")}
-SERIOUS = {"serious", "critical"}
 
 
 class LiveConsole:
@@ -47,17 +42,6 @@ def live_console(tmp_path_factory):
     live = LiveConsole(tmp_path_factory.mktemp("console"))
     yield live
     live.close()
-
-
-def check_page(page, artifacts, name: str) -> None:
-    """axe on the page (no serious or critical violation), then a full-page screenshot."""
-    results = Axe().run(page)
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in results.response["violations"] if v["impact"] in SERIOUS]
-    assert serious == [], f"{name}: {serious}"
-    folder = artifacts / "console"
-    folder.mkdir(exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("language", ["ko", "en"])

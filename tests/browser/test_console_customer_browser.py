@@ -5,29 +5,25 @@ violations); screenshots under test-artifacts/console/."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from services.survey.dispatch import dispatch_next
 from services.survey.matching import match_pending_events
 from services.survey.runtime import dispatch_settings, planning_rules
-from tests.browser.console_stack import console_app, service_app
-from tests.browser.test_console_browser import CONSOLE_KEY, PASSWORD, SECRET, WIDTHS, check_page
+from tests.browser.console_stack import TOKEN_SECRET, ConsoleStack, check_page, fits, people, signed_in
 from tests.support import ADMIN_KEY, auth
 from tests.survey.conftest import survey_body
 
 pytestmark = pytest.mark.browser
 PEOPLE = {"ko": ("journey-ko@example.com", "최관리"), "en": ("journey-en@example.com", "Jo Journey")}
 WORDS = {
-    "ko": {"email": "이메일", "password": "비밀번호", "sign_in": "로그인", "log": "발송 기록", "timeline": "타임라인",
+    "ko": {"log": "발송 기록", "timeline": "타임라인",
            "customer": "고객 cust-7", "value": "고객 가치", "decisions": "결정 2건", "answered": "응답", "clv": "고객 생애 가치(CLV)", "interval": "95% 구간",
            "purchase": "₩39,000"},
-    "en": {"email": "Email", "password": "Password", "sign_in": "Sign in", "log": "Send log", "timeline": "Timeline",
+    "en": {"log": "Send log", "timeline": "Timeline",
            "customer": "Customer cust-7", "value": "Customer value", "decisions": "2 decisions",
            "answered": "Answered", "clv": "Lifetime value", "interval": "95% interval", "purchase": "₩39,000"},
 }
@@ -84,31 +80,13 @@ def _seed_metrics(app) -> None:
     assert client.post("/v1/contracts/batch", json={"contracts": contracts}, headers=admin).status_code == 200
 
 
-class LiveCustomer:
-    """The console on 127.0.0.1 calling the three services in-process, seeded with one customer's journey."""
-
-    def __init__(self, tmp_path) -> None:
-        env = {"CX_CONSOLE_KEY": CONSOLE_KEY, "CX_CONSOLE_ACTOR_SECRET": SECRET, "CX_VAR_DIR": str(tmp_path),
-               "CX_ADMIN_KEY": ADMIN_KEY, "SURVEY_TOKEN_SECRET": "browser-token-secret"}
-        self.engines, transports = [], {}
-        for name in ("survey", "metrics", "notifier"):
-            app = service_app(name, tmp_path, env, self.engines)
-            transports[name] = httpx.WSGITransport(app=app)
-            {"survey": _seed_survey, "metrics": _seed_metrics}.get(name, lambda app: None)(app)
-        app = console_app(tmp_path, env, transports, self.engines, people=PEOPLE, role="admin", password=PASSWORD)
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.base_url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        for engine in self.engines:
-            engine.dispose()
-
-
 @pytest.fixture(scope="module")
 def live_customer(tmp_path_factory):
-    live = LiveCustomer(tmp_path_factory.mktemp("console-customer"))
+    """The console calling the three services in-process, seeded with one customer's journey."""
+    live = ConsoleStack(tmp_path_factory.mktemp("console-customer"), env=TOKEN_SECRET)
+    _seed_survey(live.apps["survey"])
+    _seed_metrics(live.apps["metrics"])
+    live.serve(people(PEOPLE, "admin"))
     yield live
     live.close()
 
@@ -116,17 +94,8 @@ def live_customer(tmp_path_factory):
 @pytest.mark.parametrize("language", ["ko", "en"])
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_the_customer_page_from_the_send_log(live_customer, browser, artifacts, language, width):
-    email, _name = PEOPLE[language]
-    words = WORDS[language]
-    context = browser.new_context(viewport=WIDTHS[width], locale="ko-KR" if language == "ko" else "en-US")
-    page = context.new_page()
-    csp = []
-    page.on("console", lambda message: csp.append(message.text) if "Content Security Policy" in message.text else None)
-    prefix = f"{language}-{width}"
-    page.goto(f"{live_customer.base_url}/login?lang={language}")
-    page.get_by_label(words["email"]).fill(email)
-    page.get_by_label(words["password"]).fill(PASSWORD)
-    page.get_by_role("button", name=words["sign_in"], exact=True).click()
+    words, prefix = WORDS[language], f"{language}-{width}"
+    context, page, complaints = signed_in(browser, live_customer.base_url, PEOPLE[language][0], language, width)
 
     page.get_by_role("navigation").get_by_role("link", name=words["log"]).click()
     page.get_by_role("table").get_by_role("link", name="cust-7").first.click()
@@ -140,7 +109,7 @@ def test_the_customer_page_from_the_send_log(live_customer, browser, artifacts, 
     clv = page.locator(".card").filter(has=page.get_by_role("heading", name=words["clv"]))
     expect(clv).to_contain_text("₩")  # a contract customer's value, in their contract's currency
     expect(page.get_by_text(words["interval"]).first).to_be_visible()  # the value carries its interval
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]["width"]  # no sideways scroll
+    fits(page, width)  # no sideways scroll
     check_page(page, artifacts, f"{prefix}-customer")
 
     summary = timeline.locator("summary", has_text=words["decisions"]).first
@@ -148,5 +117,5 @@ def test_the_customer_page_from_the_send_log(live_customer, browser, artifacts, 
     page.keyboard.press("Enter")
     expect(timeline.locator("details[open]")).to_have_count(1)
     check_page(page, artifacts, f"{prefix}-customer-decisions")
-    assert csp == []
+    assert complaints == []
     context.close()

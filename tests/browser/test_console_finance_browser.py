@@ -8,28 +8,23 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from datetime import date, timedelta
 
-import httpx
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from tests.browser.console_stack import console_app, service_app
-from tests.browser.test_console_browser import CONSOLE_KEY, PASSWORD, SECRET, WIDTHS, check_page
+from tests.browser.console_stack import ConsoleStack, check_page, people, signed_in
 from tests.metrics.test_clv_acceptance import cdnow_transactions
 from tests.support import ADMIN_KEY, auth
 
 pytestmark = pytest.mark.browser
 PEOPLE = {"ko": ("fin-ko@example.com", "김재무"), "en": ("fin-en@example.com", "Fiona Finance")}
 WORDS = {
-    "ko": {"email": "이메일", "password": "비밀번호", "sign_in": "로그인", "retention": "유지율",
-           "clv": "고객 생애 가치", "calibration": "보정 기간 종료일", "holdout": "홀드아웃 기간 종료일",
+    "ko": {"retention": "유지율", "clv": "고객 생애 가치", "calibration": "보정 기간 종료일", "holdout": "홀드아웃 기간 종료일",
            "run": "홀드아웃 검증 실행", "refit": "재적합", "refit_button": "모형 다시 적합하기", "as_of": "구매 기준일",
            "fitted": "고객 2,357명으로 적합했습니다.", "probability": "고객으로 남아 있을 확률"},
-    "en": {"email": "Email", "password": "Password", "sign_in": "Sign in", "retention": "Retention",
+    "en": {"retention": "Retention",
            "clv": "Customer lifetime value", "calibration": "Calibration period ends",
            "holdout": "Holdout period ends", "run": "Run the holdout check", "refit": "Refit",
            "refit_button": "Refit the models", "as_of": "Purchases up to", "fitted": "Fitted on 2,357 customers.",
@@ -58,43 +53,24 @@ def _contracts(today: date) -> list[dict]:
     return rows
 
 
-class LiveFinance:
-    """The console on 127.0.0.1 calling the services in-process; metrics holds the CDNOW sample, a CLV fit
-    to 1997-09-30 and a year of monthly contract cohorts."""
-
-    def __init__(self, tmp_path) -> None:
-        env = {"CX_CONSOLE_KEY": CONSOLE_KEY, "CX_CONSOLE_ACTOR_SECRET": SECRET, "CX_VAR_DIR": str(tmp_path),
-               "CX_ADMIN_KEY": ADMIN_KEY, "METRICS_CLV_DRAWS": "50"}
-        self.engines, transports = [], {}
-        for name in ("survey", "metrics", "notifier"):
-            app = service_app(name, tmp_path, env, self.engines)
-            transports[name] = httpx.WSGITransport(app=app)
-            if name == "metrics":
-                self._seed(app)
-        app = console_app(tmp_path, env, transports, self.engines, people=PEOPLE, role="finance", password=PASSWORD)
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.base_url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @staticmethod
-    def _seed(app) -> None:
-        client, admin = app.test_client(), auth(ADMIN_KEY)
-        stored = client.post("/v1/transactions/batch", json={"transactions": cdnow_transactions()}, headers=admin)
-        assert stored.status_code == 200, stored.json
-        contracts = client.post("/v1/contracts/batch", json={"contracts": _contracts(date.today())}, headers=admin)
-        assert contracts.status_code == 200, contracts.json
-        fit = client.post("/v1/clv/fits", json={"as_of": "1997-09-30", "time_unit": "week"}, headers=admin)
-        assert fit.status_code == 201, fit.json
-
-    def close(self) -> None:
-        self.server.shutdown()
-        for engine in self.engines:
-            engine.dispose()
+def _seed(metrics) -> None:
+    """The CDNOW sample, a year of contract cohorts and a CLV fit to 1997-09-30."""
+    client, admin = metrics.test_client(), auth(ADMIN_KEY)
+    stored = client.post("/v1/transactions/batch", json={"transactions": cdnow_transactions()}, headers=admin)
+    assert stored.status_code == 200, stored.json
+    contracts = client.post("/v1/contracts/batch", json={"contracts": _contracts(date.today())}, headers=admin)
+    assert contracts.status_code == 200, contracts.json
+    fit = client.post("/v1/clv/fits", json={"as_of": "1997-09-30", "time_unit": "week"}, headers=admin)
+    assert fit.status_code == 201, fit.json
 
 
 @pytest.fixture(scope="module")
 def live_finance(tmp_path_factory):
-    live = LiveFinance(tmp_path_factory.mktemp("console-finance"))
+    """The console calling the services in-process; metrics holds the CDNOW sample, a CLV fit to 1997-09-30
+    and a year of monthly contract cohorts."""
+    live = ConsoleStack(tmp_path_factory.mktemp("console-finance"), env={"METRICS_CLV_DRAWS": "50"})
+    _seed(live.apps["metrics"])
+    live.serve(people(PEOPLE, "finance"))
     yield live
     live.close()
 
@@ -111,18 +87,9 @@ def _download(page, link_name: str, folder) -> bytes:
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_finance_reads_retention_and_clv_exports_and_checks_the_holdout(live_finance, browser, artifacts, tmp_path,
                                                                           language, width):
-    email, _name = PEOPLE[language]
-    words = WORDS[language]
-    context = browser.new_context(viewport=WIDTHS[width], locale="ko-KR" if language == "ko" else "en-US",
-                                  accept_downloads=True)
-    page = context.new_page()
-    csp = []
-    page.on("console", lambda message: csp.append(message.text) if "Content Security Policy" in message.text else None)
-    prefix = f"{language}-{width}"
-    page.goto(f"{live_finance.base_url}/login?lang={language}")
-    page.get_by_label(words["email"]).fill(email)
-    page.get_by_label(words["password"]).fill(PASSWORD)
-    page.get_by_role("button", name=words["sign_in"], exact=True).click()
+    words, prefix = WORDS[language], f"{language}-{width}"
+    context, page, complaints = signed_in(browser, live_finance.base_url, PEOPLE[language][0], language, width,
+                                          accept_downloads=True)
 
     page.get_by_role("navigation").get_by_role("link", name=words["retention"]).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(words["retention"])
@@ -159,7 +126,7 @@ def test_finance_reads_retention_and_clv_exports_and_checks_the_holdout(live_fin
     expect(page.locator('[data-chart-kind="holdout"] svg')).to_be_visible()
     expect(page.get_by_role("table").last).to_contain_text("1,411")
     check_page(page, artifacts, f"{prefix}-finance-holdout")
-    assert csp == []
+    assert complaints == []
     context.close()
 
 

@@ -10,14 +10,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DecimalField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from services.console.clients.base import ConsoleServiceError, ServiceRefusedError
 from services.console.forms import REQUIRED, _zones
 from services.console.pages.support import apply_errors
 from shared.channels import AlertChannelType
-from shared.contracts.alerts import LANGUAGES, RULE_KINDS, SUBSCRIPTION_METRICS
+from shared.contracts.alerts import LANGUAGES, MAX_CHANNELS, RULE_KINDS, SUBSCRIPTION_METRICS
 from shared.contracts.scores import METRICS
 
 METRIC_LABELS = {"nps": _l("NPS"), "csat": _l("CSAT"), "ces": _l("CES"), "volume": _l("Number of answers")}
@@ -28,6 +28,10 @@ BASELINE_LABELS = {"last_n": _l("The previous windows pooled"), "previous": _l("
 LANGUAGE_LABELS = {"en": _l("English"), "ko": _l("Korean")}
 UNITS = {"hours": 60, "days": 24 * 60, "weeks": 7 * 24 * 60}
 UNIT_LABELS = {"hours": _l("hours"), "days": _l("days"), "weeks": _l("weeks")}
+# Where each channel type is typed: several of a type, one per line (emails also by commas).
+CHANNEL_FIELDS = {AlertChannelType.EMAIL: "email", AlertChannelType.SLACK: "slack_url",
+                  AlertChannelType.WEBHOOK: "webhook_url"}
+CHANNEL_TARGET = {AlertChannelType.EMAIL: "address", AlertChannelType.SLACK: "url", AlertChannelType.WEBHOOK: "url"}
 SCOPE_LISTS = ("touchpoint", "survey", "channel", "question", "dimension", "driver")
 # The API's field names -> this form's (errors come back next to the field that holds them).
 API_TO_FORM = {"rule.kind": "kind", "rule.window": "window_amount", "rule.baseline": "baseline",
@@ -73,9 +77,9 @@ class AlertForm(FlaskForm):
     driver = StringField(_l("Driver tags"), validators=[Optional(), Length(max=500)])
     segment = StringField(_l("Segments"), validators=[Optional(), Length(max=1000)])
     group_by = StringField(_l("One alert per"), validators=[Optional(), Length(max=200)])
-    email = StringField(_l("Email address"), validators=[Optional(), Length(max=320)])
-    slack_url = StringField(_l("Slack incoming webhook"), validators=[Optional(), Length(max=2000)])
-    webhook_url = StringField(_l("Webhook address"), validators=[Optional(), Length(max=2000)])
+    email = TextAreaField(_l("Email addresses"), validators=[Optional(), Length(max=MAX_CHANNELS * 321)])
+    slack_url = TextAreaField(_l("Slack incoming webhooks"), validators=[Optional(), Length(max=MAX_CHANNELS * 2001)])
+    webhook_url = TextAreaField(_l("Webhook addresses"), validators=[Optional(), Length(max=MAX_CHANNELS * 2001)])
     webhook_secret = PasswordField(_l("Webhook signing secret"), validators=[Optional(), Length(min=16, max=200)])
     lang = SelectField(_l("Language of the notices"), choices=lambda: _choices(LANGUAGE_LABELS, LANGUAGES))
     time_zone = SelectField(_l("Time zone of the notices"), choices=_zones)
@@ -129,16 +133,22 @@ def scope_body(form: AlertForm) -> dict[str, Any]:
     return {name: values for name, values in scope.items() if values}
 
 
+def _lines(text: str | None, *, commas: bool) -> list[str]:
+    """Distinct non-empty entries, in the order typed: one per line (and per comma when ``commas``)."""
+    text = (text or "").replace(",", "\n") if commas else (text or "")
+    return list(dict.fromkeys(part.strip() for part in text.splitlines() if part.strip()))
+
+
 def channels_body(form: AlertForm) -> list[dict[str, Any]]:
-    """Email, Slack and webhook channels, each only when its address is filled in."""
+    """Every email address, Slack webhook and webhook typed, in that order; all webhooks are signed with
+    the one secret typed (notifier checks each, at most ``MAX_CHANNELS`` in all)."""
     channels: list[dict[str, Any]] = []
-    if form.email.data:
-        channels.append({"type": AlertChannelType.EMAIL.value, "address": form.email.data.strip()})
-    if form.slack_url.data:
-        channels.append({"type": AlertChannelType.SLACK.value, "url": form.slack_url.data.strip()})
-    if form.webhook_url.data:
-        channels.append({"type": AlertChannelType.WEBHOOK.value, "url": form.webhook_url.data.strip(),
-                         "secret": form.webhook_secret.data or None})
+    for kind, name in CHANNEL_FIELDS.items():
+        for target in _lines(getattr(form, name).data, commas=kind == AlertChannelType.EMAIL):
+            channel = {"type": kind.value, CHANNEL_TARGET[kind]: target}
+            if kind == AlertChannelType.WEBHOOK:
+                channel["secret"] = form.webhook_secret.data or None
+            channels.append(channel)
     return channels
 
 
@@ -166,13 +176,10 @@ def fill_from_subscription(form: AlertForm, subscription: dict[str, Any]) -> Non
             getattr(form, name).data = rule[name]
     for name in (*SCOPE_LISTS, "segment", "group_by"):
         getattr(form, name).data = ", ".join(str(value) for value in scope.get(name) or [])
-    for channel in subscription.get("channels") or []:
-        if channel["type"] == AlertChannelType.EMAIL:
-            form.email.data = channel.get("address")
-        elif channel["type"] == AlertChannelType.SLACK:
-            form.slack_url.data = channel.get("url")
-        elif channel["type"] == AlertChannelType.WEBHOOK:
-            form.webhook_url.data = channel.get("url")
+    for kind, name in CHANNEL_FIELDS.items():
+        getattr(form, name).data = "\n".join(str(channel.get(CHANNEL_TARGET[kind]) or "")
+                                             for channel in subscription.get("channels") or []
+                                             if channel["type"] == kind)
     form.lang.data, form.time_zone.data = subscription.get("lang", "en"), subscription.get("time_zone", "UTC")
     form.cooldown_amount.data, form.cooldown_unit.data = _amount(int(subscription.get("cooldown_minutes") or 1440))
     form.active.data = bool(subscription.get("active", True))
@@ -182,11 +189,23 @@ def apply_alert_errors(form: AlertForm, error: ConsoleServiceError) -> None:
     """Notifier's per-field errors next to the builder's fields (``rule.min_n`` -> min_n, a channel's -> its field)."""
     if isinstance(error, ServiceRefusedError) and error.field_errors:
         renamed: dict[str, list[str]] = {}
+        typed = channels_body(form)
         for name, messages in error.field_errors.items():
             target = API_TO_FORM.get(name) or API_TO_FORM.get(".".join(name.split(".")[:2])) or name
             if name.startswith("channels"):
-                target = ("webhook_secret" if "secret" in name else "email" if "address" in name
-                          else "webhook_url" if "url" in name else "email")
+                target = _channel_field(name, typed)
             renamed.setdefault(target, []).extend(messages)
         error = ServiceRefusedError(error.service, error.status, error.message, renamed)
     apply_errors(form, error)
+
+
+def _channel_field(name: str, typed: list[dict[str, Any]]) -> str:
+    """The field holding the channel an error names (``channels.<index>.<field>``): the secret's own field
+    for a secret, else the list its channel was typed in (the email list for the list as a whole)."""
+    if "secret" in name:
+        return "webhook_secret"
+    parts = name.split(".")
+    index = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else -1
+    if 0 <= index < len(typed):
+        return CHANNEL_FIELDS[AlertChannelType(typed[index]["type"])]
+    return "email"

@@ -20,15 +20,16 @@ from flask_login import current_user
 from services.console.models import LANGUAGES
 
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
-_CATALOGUES: dict[str, support.Translations] = {}
+_CATALOGUES: dict[str, support.Translations | support.NullTranslations] = {}
 
 
 def catalogue(language: str) -> support.Translations | support.NullTranslations:
     """The compiled catalogue of ``language`` (English is the source language: no catalogue)."""
-    if language not in _CATALOGUES:
+    if language not in _CATALOGUES:  # asked once per text shown: the answer is kept, even "none"
         path = TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
         if not path.is_file():
-            return support.NullTranslations()
+            _CATALOGUES[language] = support.NullTranslations()
+            return _CATALOGUES[language]
         with path.open("rb") as handle:
             parsed = read_po(handle, locale=language)
         buffer = io.BytesIO()

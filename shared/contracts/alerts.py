@@ -64,6 +64,8 @@ class RuleSchema(StrictSchema):
             raise ValidationError("digests are for low_score rules", "digest_minutes")
 
 
+MAX_CHANNELS = 10  # channels of one subscription
+
 class ChannelSchema(StrictSchema):
     """Where notices go: an email address, a Slack incoming webhook, or a signed webhook."""
 
@@ -112,7 +114,7 @@ class SubscriptionCreateSchema(StrictSchema):
                               metadata={"description": "volume counts the answers of this score question"})
     scope = fields.Nested(SubscriptionScopeSchema, load_default=dict)
     rule = fields.Nested(RuleSchema, required=True)
-    channels = fields.List(fields.Nested(ChannelSchema), required=True, validate=validate.Length(1, 10))
+    channels = fields.List(fields.Nested(ChannelSchema), required=True, validate=validate.Length(1, MAX_CHANNELS))
     lang = fields.String(load_default="en", validate=validate.OneOf(LANGUAGES))
     time_zone = TimeZoneName(load_default="UTC", validate=validate.Length(max=64),
                              metadata={"description": "IANA zone of the dates and times in notices, e.g. Asia/Seoul"})
@@ -132,7 +134,7 @@ class SubscriptionPatchSchema(StrictSchema):
     name = SingleLine(validate=validate.Length(min=1, max=200))
     scope = fields.Nested(SubscriptionScopeSchema)
     rule = fields.Nested(RuleSchema)
-    channels = fields.List(fields.Nested(ChannelSchema), validate=validate.Length(1, 10))
+    channels = fields.List(fields.Nested(ChannelSchema), validate=validate.Length(1, MAX_CHANNELS))
     lang = fields.String(validate=validate.OneOf(LANGUAGES))
     time_zone = TimeZoneName(validate=validate.Length(max=64))
     cooldown_minutes = fields.Integer(validate=validate.Range(1, 60 * 24 * 90))

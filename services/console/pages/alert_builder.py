@@ -19,6 +19,7 @@ from services.console.alert_views import metric_words, windows_charts
 from services.console.clients import ConsoleServiceError, ServiceRefusedError, service_clients
 from services.console.pages.alert_actions import audit_alert
 from services.console.pages.alerts import refused_as_page
+from shared.contracts.alerts import MAX_CHANNELS
 
 alert_builder_pages = Blueprint("alert_builder", __name__, url_prefix="/alerts")
 EDITORS = ("admin", "team_lead")  # the roles notifier lets keep subscriptions
@@ -36,6 +37,7 @@ def _weeks() -> int:
 
 def _render(form: AlertForm, subscription: dict[str, Any] | None, status: int = 200, **extra: Any):
     return render_template("pages/alerts/edit.html", form=form, s=subscription, week_choices=WEEK_CHOICES,
+                           max_channels=MAX_CHANNELS,
                            metric_text=metric_words(subscription) if subscription else "",
                            weeks=_weeks() if request.method == "POST" else DEFAULT_WEEKS, **extra), status
 
@@ -71,8 +73,8 @@ def _changes(form: AlertForm, subscription: dict[str, Any]) -> dict[str, Any]:
     only when they changed or a webhook secret was typed (notifier never returns a secret)."""
     body = alert_body(form)
     body.pop("metric"), body.pop("volume_of")
-    stored = [{k: c.get(k) for k in ("type", "address", "url") if c.get(k)} for c in subscription["channels"]]
-    typed = [{k: v for k, v in c.items() if k in ("type", "address", "url") and v} for c in channels_body(form)]
+    stored = sorted((c["type"], c.get("address") or c.get("url") or "") for c in subscription["channels"])
+    typed = sorted((c["type"], c.get("address") or c.get("url") or "") for c in channels_body(form))
     if typed == stored and not form.webhook_secret.data:
         body.pop("channels")
     return body

@@ -1,8 +1,12 @@
 """The alert builder's channels: several email addresses, Slack webhooks and webhooks in one alert (the API
 takes up to ten), stored by the real notifier, shown back one per line, kept when an edit leaves them alone,
-and an error about one of them shown next to the list it was typed in."""
+and an error about one of them shown next to the list it was typed in. A mute can end at a date and time
+of the lead's own time zone."""
 
 from __future__ import annotations
+
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -81,3 +85,27 @@ def test_an_error_about_one_channel_is_shown_next_to_its_list(console):
     crowded = post_form(client, "/alerts/new", {**RULE, "email": too_many, "save": "1"})
     assert crowded.status_code == 422 and 'id="email-error"' in text_of(crowded)
     assert _stored(console) == []
+
+
+def test_a_lead_mutes_until_a_date_and_time_of_their_own_time_zone(console):
+    client = console.client()
+    sign_in(client, LEAD, PASSWORD)  # a person of Asia/Seoul
+    assert post_form(client, "/alerts/new", {**RULE, "email": "lead@example.com", "save": "1"}).status_code == 302
+    [subscription] = _stored(console)
+    detail = f"/alerts/{subscription.id}"
+    start = console.app.extensions["clock"].now().astimezone(ZoneInfo("Asia/Seoul"))
+    local = (start + timedelta(days=2)).replace(hour=9, minute=30, second=0, microsecond=0)
+    for until, problem in [("", "Give the date and time the mute ends."),
+                           ((start - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"), "has to be in the future"),
+                           ((start + timedelta(days=400)).strftime("%Y-%m-%dT%H:%M"), "a year at most")]:
+        refused = post_form(client, f"{detail}/mute", {"length": "until", "until": until}, page=detail,
+                            follow_redirects=True)
+        assert problem in text_of(refused)
+        [stored] = _stored(console)
+        assert stored.muted_until is None
+    muted = post_form(client, f"{detail}/mute", {"length": "until", "until": local.strftime("%Y-%m-%dT%H:%M")},
+                      page=detail, follow_redirects=True)
+    assert "Muted until" in text_of(muted)
+    [stored] = _stored(console)
+    assert stored.muted_until.replace(tzinfo=UTC) == local.astimezone(UTC)  # 09:30 Seoul is 00:30 UTC
+    assert stored.muted_until.minute == 30 and stored.muted_until.hour == 0

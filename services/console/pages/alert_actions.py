@@ -3,15 +3,17 @@ notifier (which refuses someone else's subscription with 404), audited, and back
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import DateTimeLocalField, SelectField
+from wtforms.validators import Optional
 
 from services.common.db import get_session
 from services.console.audit import record_change
@@ -20,7 +22,9 @@ from services.console.pages.support import acting_actor, now, service_problem
 
 alert_actions_pages = Blueprint("alert_actions", __name__, url_prefix="/alerts")
 MUTE_CHOICES = (("1h", 1, _l("1 hour")), ("4h", 4, _l("4 hours")), ("1d", 24, _l("1 day")),
-                ("3d", 72, _l("3 days")), ("1w", 168, _l("1 week")), ("30d", 720, _l("30 days")))
+                ("3d", 72, _l("3 days")), ("1w", 168, _l("1 week")), ("30d", 720, _l("30 days")),
+                ("until", None, _l("Until the date and time below")))
+LONGEST_MUTE = timedelta(days=366)
 
 
 class MuteForm(FlaskForm):
@@ -28,6 +32,26 @@ class MuteForm(FlaskForm):
 
     length = SelectField(_l("Mute for"), choices=lambda: [(key, str(label)) for key, _hours, label in MUTE_CHOICES],
                          default="1d")
+    until = DateTimeLocalField(_l("Mute until"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+
+
+def mute_until(form: MuteForm, *, start: datetime, time_zone: str) -> datetime | str:
+    """When the mute the form asks for ends (UTC), or why it cannot: a preset length from ``start``, or the
+    date and time typed, read in the person's time zone, after ``start`` and at most a year ahead."""
+    choice = form.length.data or ""
+    hours = {key: hours for key, hours, _label in MUTE_CHOICES}.get(choice)
+    if hours is not None:
+        return start + timedelta(hours=hours)
+    if choice != "until":
+        return _("Choose how long to mute the alert.")
+    if form.until.data is None:
+        return _("Give the date and time the mute ends.")
+    until = form.until.data.replace(tzinfo=ZoneInfo(time_zone))
+    if until <= start:
+        return _("The end of the mute has to be in the future.")
+    if until - start > LONGEST_MUTE:
+        return _("A mute can last a year at most; deactivate the alert instead.")
+    return until.astimezone(start.tzinfo)
 
 
 def audit_alert(action: str, subscription: dict[str, Any], **details: Any) -> None:
@@ -66,11 +90,11 @@ def test_send(subscription_id: str):
 def mute(subscription_id: str):
     """Mute until now plus the chosen length: the rule is still evaluated, nothing is sent."""
     form = MuteForm()
-    hours = {key: hours for key, hours, _label in MUTE_CHOICES}.get(form.length.data or "")
-    if not form.validate_on_submit() or hours is None:
-        flash(_("Choose how long to mute the alert."), "error")
+    until = mute_until(form, start=now(), time_zone=current_user.time_zone) if form.validate_on_submit() else \
+        _("Give the date and time the mute ends.")
+    if isinstance(until, str):
+        flash(until, "error")
         return _back(subscription_id)
-    until = now() + timedelta(hours=hours)
     try:
         saved = service_clients().notifier.mute_subscription(current_user, subscription_id, until)
     except ConsoleServiceError as error:

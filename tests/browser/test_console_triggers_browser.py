@@ -5,83 +5,52 @@ screenshots under test-artifacts/console/."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from services.survey.matching import match_pending_events
-from services.survey.runtime import planning_rules
-from tests.browser.console_stack import console_app, service_app
-from tests.browser.test_console_browser import CONSOLE_KEY, PASSWORD, SECRET, WIDTHS, check_page
+from tests.browser.console_stack import TOKEN_SECRET, ConsoleStack, check_page, people, signed_in
+from tests.browser.survey_seed import ask_after_delivery, plan
 from tests.support import ADMIN_KEY, auth
-from tests.survey.conftest import survey_body
 
 pytestmark = pytest.mark.browser
 PEOPLE = {"ko": ("trig-ko@example.com", "박마케터"), "en": ("trig-en@example.com", "Tom Triggers")}
 WORDS = {
-    "ko": {"email": "이메일", "password": "비밀번호", "sign_in": "로그인", "triggers": "트리거", "new": "새 트리거",
-           "create": "트리거 만들기", "name": "이름", "survey": "보낼 설문", "event_type": "이벤트 유형",
+    "ko": {"triggers": "트리거", "new": "새 트리거", "create": "트리거 만들기", "name": "이름", "survey": "보낼 설문",
+           "event_type": "이벤트 유형",
            "attribute": "속성", "operator": "연산자", "value": "값", "recent": "최근 이벤트", "try": "시험해 보기",
            "would_send": "발송됩니다", "log": "발송 기록", "problem": "문제가 있습니다", "condition1": "조건 1"},
-    "en": {"email": "Email", "password": "Password", "sign_in": "Sign in", "triggers": "Triggers", "new": "New trigger",
-           "create": "Create trigger", "name": "Name", "survey": "Survey to send", "event_type": "Event type",
+    "en": {"triggers": "Triggers", "new": "New trigger", "create": "Create trigger", "name": "Name",
+           "survey": "Survey to send", "event_type": "Event type",
            "attribute": "Attribute", "operator": "Operator", "value": "Value", "recent": "A recent event",
            "try": "Try it", "would_send": "Would send by email on", "log": "Send log", "problem": "There is a problem",
            "condition1": "Condition 1"},
 }
 
 
-class LiveTriggers:
-    """The console on 127.0.0.1 calling the three services in-process, with a published survey, events
-    and invitations in the survey service."""
-
-    def __init__(self, tmp_path) -> None:
-        env = {"CX_CONSOLE_KEY": CONSOLE_KEY, "CX_CONSOLE_ACTOR_SECRET": SECRET, "CX_VAR_DIR": str(tmp_path),
-               "CX_ADMIN_KEY": ADMIN_KEY, "SURVEY_TOKEN_SECRET": "browser-token-secret"}
-        self.engines, transports = [], {}
-        for name in ("survey", "metrics", "notifier"):
-            app = service_app(name, tmp_path, env, self.engines)
-            transports[name] = httpx.WSGITransport(app=app)
-            if name == "survey":
-                self._seed(app)
-        app = console_app(tmp_path, env, transports, self.engines, people=PEOPLE, role="marketer", password=PASSWORD)
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.base_url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @staticmethod
-    def _seed(app) -> None:
-        client, admin = app.test_client(), auth(ADMIN_KEY)
-        survey = client.post("/v1/surveys", json=survey_body(name="배송 만족도 Delivery CSAT"), headers=admin).json
-        assert client.post(f"/v1/surveys/{survey['id']}/publish", headers=admin).status_code == 201
-        client.post("/v1/triggers", headers=admin, json={
-            "name": "Ask after delivery (sampled)", "event_type": "order.delivered", "survey_id": survey["id"],
-            "channel": "email", "sampling_rate": 0.5, "delay_minutes": 120, "window_start": "09:00",
-            "window_end": "20:00"})
-        now = datetime.now(UTC)
-        for number in range(8):
-            kind = "order.delivered" if number % 3 else "ticket.closed"
-            client.post("/v1/events", headers=admin, json={
-                "id": f"ev-{number}", "type": kind, "occurred_at": (now - timedelta(hours=number)).isoformat(),
-                "customer": {"id": f"cust-{number % 4}", "email": f"c{number}@example.com", "time_zone": "Asia/Seoul"},
-                "attributes": {"order_id": f"o-{1000 + number}", "amount": 12000 * (number + 1)}})
-        with app.extensions["db"].session_factory() as session:
-            match_pending_events(session, now=now, rules=planning_rules(app.config),
-                                 token_secret=app.config["TOKEN_SECRET"])
-
-    def close(self) -> None:
-        self.server.shutdown()
-        for engine in self.engines:
-            engine.dispose()
+def _seed(app) -> None:
+    """A published survey, a sampled trigger, eight events of two types and the invitations they planned."""
+    client, admin = app.test_client(), auth(ADMIN_KEY)
+    ask_after_delivery(client, name="Ask after delivery (sampled)", sampling_rate=0.5, delay_minutes=120,
+                       window_start="09:00", window_end="20:00")
+    now = datetime.now(UTC)
+    for number in range(8):
+        kind = "order.delivered" if number % 3 else "ticket.closed"
+        client.post("/v1/events", headers=admin, json={
+            "id": f"ev-{number}", "type": kind, "occurred_at": (now - timedelta(hours=number)).isoformat(),
+            "customer": {"id": f"cust-{number % 4}", "email": f"c{number}@example.com", "time_zone": "Asia/Seoul"},
+            "attributes": {"order_id": f"o-{1000 + number}", "amount": 12000 * (number + 1)}})
+    plan(app, now)
 
 
 @pytest.fixture(scope="module")
 def live_triggers(tmp_path_factory):
-    live = LiveTriggers(tmp_path_factory.mktemp("console-triggers"))
+    """The console calling the three services in-process, with a published survey, events and invitations
+    in the survey service."""
+    live = ConsoleStack(tmp_path_factory.mktemp("console-triggers"), env=TOKEN_SECRET)
+    _seed(live.apps["survey"])
+    live.serve(people(PEOPLE, "marketer"))
     yield live
     live.close()
 
@@ -89,17 +58,8 @@ def live_triggers(tmp_path_factory):
 @pytest.mark.parametrize("language", ["ko", "en"])
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_trigger_pages_and_the_send_log(live_triggers, browser, artifacts, language, width):
-    email, _name = PEOPLE[language]
-    words = WORDS[language]
-    context = browser.new_context(viewport=WIDTHS[width], locale="ko-KR" if language == "ko" else "en-US")
-    page = context.new_page()
-    csp = []
-    page.on("console", lambda message: csp.append(message.text) if "Content Security Policy" in message.text else None)
-    prefix = f"{language}-{width}"
-    page.goto(f"{live_triggers.base_url}/login?lang={language}")
-    page.get_by_label(words["email"]).fill(email)
-    page.get_by_label(words["password"]).fill(PASSWORD)
-    page.get_by_role("button", name=words["sign_in"], exact=True).click()
+    words, prefix = WORDS[language], f"{language}-{width}"
+    context, page, complaints = signed_in(browser, live_triggers.base_url, PEOPLE[language][0], language, width)
 
     page.get_by_role("navigation").get_by_role("link", name=words["triggers"]).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(words["triggers"])
@@ -132,5 +92,5 @@ def test_trigger_pages_and_the_send_log(live_triggers, browser, artifacts, langu
     check_page(page, artifacts, f"{prefix}-invitations")
     page.get_by_role("table").get_by_role("link").first.click()
     check_page(page, artifacts, f"{prefix}-invitation")
-    assert csp == []
+    assert complaints == []
     context.close()

@@ -10,12 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from services.survey.dispatch import dispatch_next
-from services.survey.matching import match_pending_events
-from services.survey.runtime import dispatch_settings, planning_rules
 from tests.browser.console_stack import TOKEN_SECRET, ConsoleStack, check_page, fits, people, signed_in
+from tests.browser.survey_seed import ask_after_delivery, plan, plan_and_send
 from tests.support import ADMIN_KEY, auth
-from tests.survey.conftest import survey_body
 
 pytestmark = pytest.mark.browser
 PEOPLE = {"ko": ("journey-ko@example.com", "최관리"), "en": ("journey-en@example.com", "Jo Journey")}
@@ -33,10 +30,7 @@ def _seed_survey(app) -> None:
     """cust-7: delivered and asked (answered 4 of 10, with a comment), delivered again (asked recently),
     a ticket; other customers around them."""
     client, admin, now = app.test_client(), auth(ADMIN_KEY), datetime.now(UTC)
-    survey = client.post("/v1/surveys", json=survey_body(name="배송 만족도 Delivery CSAT"), headers=admin).json
-    assert client.post(f"/v1/surveys/{survey['id']}/publish", headers=admin).status_code == 201
-    client.post("/v1/triggers", headers=admin, json={"name": "Ask after delivery", "event_type": "order.delivered",
-                                                     "survey_id": survey["id"], "channel": "email"})
+    ask_after_delivery(client)
     events = [("d-1", "order.delivered", 30, "cust-7"), ("t-1", "ticket.closed", 20, "cust-7"),
               ("o-3", "order.delivered", 25, "cust-3")]
     for event_id, kind, hours_ago, customer in events:
@@ -46,24 +40,14 @@ def _seed_survey(app) -> None:
                          "attributes": {"name": "김민지", "tier": "gold"}},
             "attributes": {"order_id": f"o-{event_id}", "carrier": "빠른택배 FastShip"}})
         assert reply.status_code == 201, reply.json
-    sent = []
-    with app.extensions["db"].session_factory() as session:
-        match_pending_events(session, now=now, rules=planning_rules(app.config), token_secret=app.config["TOKEN_SECRET"])
-    while True:
-        with app.extensions["db"].session_factory() as session:
-            if dispatch_next(session, now=now, settings=dispatch_settings(app.config),
-                             senders={"email": sent.append, "webhook": sent.append, "in_app": sent.append}) is None:
-                break
-    token = next(s for s in sent if s.customer_id == "cust-7").survey_url.rsplit("/", 1)[1]
+    token = next(s for s in plan_and_send(app, now) if s.customer_id == "cust-7").survey_url.rsplit("/", 1)[1]
     answered = client.post(f"/r/{token}", data={"q_nps": "4", "q_csat": "2", "q_comment": "상자가 찌그러져 왔어요"})
     assert answered.status_code in (200, 303)
     reply = client.post("/v1/events", headers=admin, json={
         "id": "d-2", "type": "order.delivered", "occurred_at": datetime.now(UTC).isoformat(),
         "customer": {"id": "cust-7"}, "attributes": {"order_id": "o-d-2"}})
     assert reply.status_code == 201
-    with app.extensions["db"].session_factory() as session:
-        match_pending_events(session, now=datetime.now(UTC), rules=planning_rules(app.config),
-                             token_secret=app.config["TOKEN_SECRET"])
+    plan(app, datetime.now(UTC))
 
 
 def _seed_metrics(app) -> None:

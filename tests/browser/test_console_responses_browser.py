@@ -7,40 +7,28 @@ serious or critical violations), no CSP error; screenshots under test-artifacts/
 from __future__ import annotations
 
 import csv
-import threading
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from services.common.outbox import OutboxRelay
-from services.survey.clients.downstream import by_topic, metrics_handler
-from services.survey.dispatch import dispatch_next
-from services.survey.matching import match_pending_events
-from services.survey.models import PLATFORM
-from services.survey.runtime import dispatch_settings, planning_rules
-from shared.http_client import RetryPolicy, ServiceClient
-from tests.browser.console_stack import console_app, service_app
-from tests.browser.test_console_browser import CONSOLE_KEY, PASSWORD, SECRET, WIDTHS, check_page
+from services.survey.clients.downstream import metrics_handler
+from tests.browser.console_stack import TOKEN_SECRET, ConsoleStack, check_page, fits, people, signed_in
+from tests.browser.survey_seed import ask_after_delivery, plan_and_send, relay, survey_outbox
 from tests.support import ADMIN_KEY, auth
-from tests.survey.conftest import survey_body
 
 pytestmark = pytest.mark.browser
 PEOPLE = {"ko": ("inbox-ko@example.com", "김분류"), "en": ("inbox-en@example.com", "Tia Triage")}
 ANSWERS = {"cust-1": ("3", "상자가 찌그러져 왔어요. 배송도 늦었고요."), "cust-2": ("9", "Fast and friendly, thanks!"),
            "cust-3": ("7", "")}
 WORDS = {
-    "ko": {"email": "이메일", "password": "비밀번호", "sign_in": "로그인", "nav": "응답", "search": "코멘트 검색",
-           "show": "보기", "status": "상태", "read": "읽음", "save": "상태와 태그 저장", "saved": "저장했습니다.",
+    "ko": {"nav": "응답", "search": "코멘트 검색", "show": "보기", "status": "상태", "read": "읽음", "save": "상태와 태그 저장", "saved": "저장했습니다.",
            "exclude": "테스트로 제외", "include": "점수에 다시 집계", "excluded": "테스트로 제외됨",
            "tags": "태그 추가 (쉼표로 구분)", "apply": "선택한 응답에 적용", "archived": "보관됨",
            "changed": "응답 1건을 변경했습니다.", "score_to": "최고 점수", "select": "응답 선택",
            "answers": "응답 %d건", "survey": "배송은 어떠셨나요?"},
-    "en": {"email": "Email", "password": "Password", "sign_in": "Sign in", "nav": "Responses",
-           "search": "Search in comments", "show": "Show", "status": "Status", "read": "Read",
+    "en": {"nav": "Responses", "search": "Search in comments", "show": "Show", "status": "Status", "read": "Read",
            "save": "Save status and tags", "saved": "Saved.", "exclude": "Exclude as test",
            "include": "Count again in scores", "excluded": "Excluded as test", "tags": "Add tags (comma-separated)",
            "apply": "Apply to selected", "archived": "Archived", "changed": "1 response changed.",
@@ -52,10 +40,7 @@ WORDS = {
 def _seed(app) -> None:
     """A published survey and trigger; three customers asked by email, each answering (one with no comment)."""
     client, admin, now = app.test_client(), auth(ADMIN_KEY), datetime.now(UTC)
-    survey = client.post("/v1/surveys", json=survey_body(name="배송 만족도 Delivery CSAT"), headers=admin).json
-    assert client.post(f"/v1/surveys/{survey['id']}/publish", headers=admin).status_code == 201
-    client.post("/v1/triggers", headers=admin, json={"name": "Ask after delivery", "event_type": "order.delivered",
-                                                     "survey_id": survey["id"], "channel": "email"})
+    ask_after_delivery(client)
     for n, customer in enumerate(ANSWERS):
         reply = client.post("/v1/events", headers=admin, json={
             "id": f"d-{customer}", "type": "order.delivered",
@@ -64,48 +49,28 @@ def _seed(app) -> None:
                          "attributes": {"tier": "gold" if n else "silver", "region": "서울"}},
             "attributes": {"order_id": f"o-{customer}", "carrier": "빠른택배 FastShip"}})
         assert reply.status_code == 201, reply.json
-    sent = []
-    with app.extensions["db"].session_factory() as session:
-        match_pending_events(session, now=now, rules=planning_rules(app.config), token_secret=app.config["TOKEN_SECRET"])
-    while True:
-        with app.extensions["db"].session_factory() as session:
-            if dispatch_next(session, now=now, settings=dispatch_settings(app.config),
-                             senders={"email": sent.append, "webhook": sent.append, "in_app": sent.append}) is None:
-                break
-    for invitation in sent:
+    for invitation in plan_and_send(app, now):
         score, comment = ANSWERS[invitation.customer_id]
         token = invitation.survey_url.rsplit("/", 1)[1]
         answered = client.post(f"/r/{token}", data={"q_nps": score, "q_csat": "3", "q_comment": comment})
         assert answered.status_code in (200, 303)
 
 
-class LiveInbox:
+class LiveInbox(ConsoleStack):
     """The console on 127.0.0.1 calling the services in-process; ``deliver()`` runs survey's outbox into metrics."""
 
     def __init__(self, tmp_path) -> None:
-        env = {"CX_CONSOLE_KEY": CONSOLE_KEY, "CX_CONSOLE_ACTOR_SECRET": SECRET, "CX_VAR_DIR": str(tmp_path),
-               "CX_ADMIN_KEY": ADMIN_KEY, "SURVEY_TOKEN_SECRET": "browser-token-secret"}
-        self.engines, transports, apps = [], {}, {}
-        for name in ("survey", "metrics", "notifier"):
-            apps[name] = service_app(name, tmp_path, env, self.engines)
-            transports[name] = httpx.WSGITransport(app=apps[name])
-        _seed(apps["survey"])
-        self.metrics = apps["metrics"]
-        to_metrics = ServiceClient("http://metrics", api_key=ADMIN_KEY, transport=httpx.WSGITransport(app=self.metrics),
-                                   retry=RetryPolicy(max_attempts=1))
-        self.relay = OutboxRelay(apps["survey"].extensions["db"].engine, PLATFORM,
-                                 {"metrics": by_topic({"response": metrics_handler(to_metrics)}),
-                                  "notifier": lambda messages: {m.id: None for m in messages}}, service="survey")
+        super().__init__(tmp_path, env=TOKEN_SECRET)
+        _seed(self.apps["survey"])
+        self.metrics = self.apps["metrics"]
+        self.relay = survey_outbox(self.apps["survey"], to="metrics", topic="response", handler=metrics_handler,
+                                   app=self.metrics)
         self.deliver()
-        app = console_app(tmp_path, env, transports, self.engines, people=PEOPLE, role="marketer", password=PASSWORD)
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.base_url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.serve(people(PEOPLE, "marketer"))
 
     def deliver(self) -> None:
         """One outbox pass: every queued response version reaches metrics."""
-        result = self.relay.drain(lambda: datetime.now(UTC))
-        assert result.dead == 0, result.errors
+        relay(self.relay)
 
     def nps_n(self) -> int:
         """The n of the NPS over the last week, as metrics reports it."""
@@ -114,11 +79,6 @@ class LiveInbox:
             "metric": "nps", "from": (now - timedelta(days=7)).isoformat(), "to": (now + timedelta(hours=1)).isoformat()})
         assert reply.status_code == 200, reply.json
         return sum(cell["n"] for cell in reply.json["cells"])
-
-    def close(self) -> None:
-        self.server.shutdown()
-        for engine in self.engines:
-            engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -131,24 +91,15 @@ def live_inbox(tmp_path_factory):
 @pytest.mark.parametrize("language", ["ko", "en"])
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_inbox_detail_triage_exclusion_bulk_and_exports(live_inbox, browser, artifacts, language, width, tmp_path):
-    email, _name = PEOPLE[language]
-    words = WORDS[language]
-    context = browser.new_context(viewport=WIDTHS[width], locale="ko-KR" if language == "ko" else "en-US",
-                                  accept_downloads=True)
-    page = context.new_page()
-    csp = []
-    page.on("console", lambda message: csp.append(message.text) if "Content Security Policy" in message.text else None)
-    prefix = f"{language}-{width}"
-    page.goto(f"{live_inbox.base_url}/login?lang={language}")
-    page.get_by_label(words["email"]).fill(email)
-    page.get_by_label(words["password"]).fill(PASSWORD)
-    page.get_by_role("button", name=words["sign_in"], exact=True).click()
+    words, prefix = WORDS[language], f"{language}-{width}"
+    context, page, complaints = signed_in(browser, live_inbox.base_url, PEOPLE[language][0], language, width,
+                                          accept_downloads=True)
 
     page.get_by_role("navigation").get_by_role("link", name=words["nav"], exact=True).click()
     table = page.get_by_role("table")
     expect(table.get_by_role("row")).to_have_count(4)  # heading + three responses
     expect(table).to_contain_text("상자가 찌그러져 왔어요")
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]["width"]  # the table scrolls, not the page
+    fits(page, width)  # the table scrolls, not the page
     check_page(page, artifacts, f"{prefix}-responses")
 
     page.get_by_label(words["search"]).fill("찌그러져")
@@ -159,7 +110,7 @@ def test_inbox_detail_triage_exclusion_bulk_and_exports(live_inbox, browser, art
     expect(page.get_by_text("상자가 찌그러져 왔어요. 배송도 늦었고요.")).to_be_visible()
     expect(page.get_by_role("link", name="cust-1")).to_be_visible()
     expect(page.get_by_text("order.delivered").first).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]["width"]
+    fits(page, width)
     check_page(page, artifacts, f"{prefix}-response")
 
     page.get_by_label(words["status"]).select_option(label=words["read"])
@@ -177,7 +128,7 @@ def test_inbox_detail_triage_exclusion_bulk_and_exports(live_inbox, browser, art
     expect(page.get_by_text(words["excluded"]).first).to_be_visible()
     live_inbox.deliver()
     assert live_inbox.nps_n() == 2  # the test response left the score
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]["width"]
+    fits(page, width)
     check_page(page, artifacts, f"{prefix}-response-excluded")
     page.get_by_role("link", name=words["survey"]).click()
     expect(page.locator(".score__interval").first).to_contain_text(words["answers"] % 2)
@@ -212,5 +163,5 @@ def test_inbox_detail_triage_exclusion_bulk_and_exports(live_inbox, browser, art
     table_rows = list(sheet.iter_rows(values_only=True))
     header = table_rows[0]
     assert [(row[header.index("customer_id")], row[header.index("score")]) for row in table_rows[1:]] == [("cust-1", 3)]
-    assert csp == []
+    assert complaints == []
     context.close()

@@ -19,12 +19,12 @@ from shared.contracts.clv import (
     ClvCustomerArgsSchema,
     ClvCustomerListArgsSchema,
     ClvCustomerPageSchema,
-    ClvCustomerSchema,
     ClvFitCreateSchema,
     ClvFitSchema,
     ClvSegmentArgsSchema,
     ClvSegmentsReplySchema,
 )
+from shared.contracts.clv_predictive import ClvCustomerDetailSchema
 from shared.contracts.nps_value import NPS_GROUPING
 
 READERS = ("finance", "analyst")
@@ -104,11 +104,18 @@ class ClvCustomers(MethodView):
 class ClvCustomer(MethodView):
     @require_roles(*READERS)
     @clv_blueprint.arguments(ClvCustomerArgsSchema, location="query")
-    @clv_blueprint.response(200, ClvCustomerSchema)
+    @clv_blueprint.response(200, ClvCustomerDetailSchema)
     def get(self, args, customer_id):
-        """One customer's P(alive), expected purchases and spend, and discounted CLV, with intervals."""
+        """One customer's P(alive), expected purchases and spend, and discounted CLV, with intervals.
+
+        The intervals of those quantities cover uncertainty in the model's parameters: how sure the model
+        is of the average for customers with this history, not the spread of this customer's own future.
+        `predictive` gives that spread: the customer's own future purchases and spend over the horizon
+        (mean, probability of none, quantiles, central interval at `confidence`), simulated from the
+        fitted models' posterior predictive with 10,000 futures over the same parameter draws, so it
+        includes parameter uncertainty; the same reply on every call. Null for contract customers."""
         return customer_clv(get_session(), customer_id=customer_id, now=current_app.extensions["clock"].now(),
-                            n_draws=current_app.config["CLV_DRAWS"], **args)
+                            n_draws=current_app.config["CLV_DRAWS"], predictive=True, **args)
 
 
 @clv_blueprint.route("/segments")

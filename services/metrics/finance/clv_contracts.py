@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from services.common.exceptions import ConflictError, NotFoundError
 from services.metrics.finance.clv_customers import describe_customers, find_customer_value, resolve_fit
+from services.metrics.finance.clv_predictive import customer_predictive
 from services.metrics.finance.periods import complete_periods, estimate_reply, per_period_rate
 from services.metrics.finance.retention import cohort_lifetimes
 from services.metrics.models.finance import Contract
@@ -22,22 +23,27 @@ DEFAULT_ANNUAL_RATE = 0.1
 
 def customer_clv(session: Session, *, customer_id: str, now: datetime, fit_id: str | None = None,
                  horizon: int | None = None, annual_discount_rate: float | None = None,
-                 confidence: float = 0.95, n_draws: int = 200) -> dict:
-    """CLV of a customer with intervals; contract customers get the sBG value of their contracts."""
+                 confidence: float = 0.95, n_draws: int = 200, predictive: bool = False) -> dict:
+    """CLV of a customer with intervals; contract customers get the sBG value of their contracts.
+
+    With ``predictive`` the reply also holds the spread of the customer's own future purchases and
+    spend (:mod:`clv_predictive`; null for contract customers)."""
     contracts = session.execute(select(Contract).where(Contract.customer_id == customer_id)
                                 .order_by(Contract.started_at, Contract.id)).scalars().all()
-    if contracts:
-        return contract_clv(session, customer_id, contracts, now=now, confidence=confidence,
+    if contracts:  # no per-customer spread of the sBG value is offered: ``predictive`` is null
+        reply = contract_clv(session, customer_id, contracts, now=now, confidence=confidence,
                              annual_rate=DEFAULT_ANNUAL_RATE if annual_discount_rate is None else annual_discount_rate)
+        return {**reply, "predictive": None} if predictive else reply
     fit = resolve_fit(session, fit_id)
     row = find_customer_value(session, fit, customer_id)
     if row is None:
         raise NotFoundError(f"customer {customer_id!r} has no contract and no purchase in CLV fit {fit.id}")
     stored = horizon in (None, fit.horizon) and annual_discount_rate in (None, fit.annual_discount_rate)
-    return describe_customers(fit, [row], horizon=horizon or fit.horizon,
-                              annual_discount_rate=fit.annual_discount_rate if annual_discount_rate is None
-                              else annual_discount_rate, confidence=confidence, n_draws=n_draws,
-                              stored_point=stored)[0]
+    options = dict(horizon=horizon or fit.horizon, confidence=confidence, n_draws=n_draws,
+                   annual_discount_rate=fit.annual_discount_rate if annual_discount_rate is None
+                   else annual_discount_rate)
+    reply = describe_customers(fit, [row], stored_point=stored, **options)[0]
+    return {**reply, "predictive": customer_predictive(fit, row, **options)} if predictive else reply
 
 
 def as_utc(moment: datetime | None) -> datetime | None:

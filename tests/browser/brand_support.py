@@ -9,14 +9,13 @@ from email import policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
-from axe_playwright_python.sync_playwright import Axe
 from PIL import Image, ImageDraw
 
 from services.survey.brand.logo import store_logo
 from services.survey.brand.settings import store_brand
+from tests.browser.axe_support import check_and_screenshot, serious_violations
 from tests.support import free_port
 
-SERIOUS = ("serious", "critical")
 BRAND = {"name": "Haneul Market", "primary_color": "#0f6e4f", "sender_name": "하늘마켓",
          "sender_address": "hello@haneul.example", "reply_to": "care@haneul.example",
          "footer": {"ko": "하늘마켓 · 서울시 중구 세종대로 1", "en": "Haneul Market · 1 Sejong-daero, Seoul"}}
@@ -61,16 +60,9 @@ def smtp_inbox():
 
 
 def check_page(page, artifacts, name: str, *, axe: bool = True) -> None:
-    """axe on the page (no serious or critical violation), then a full-page screenshot (axe needs
+    """axe on the page (no serious or critical violation), then a full-page screenshot in brand/ (axe needs
     JavaScript: pages opened without it are checked in a second context by ``check_html``)."""
-    if axe:
-        results = Axe().run(page)
-        serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-                   for v in results.response["violations"] if v["impact"] in SERIOUS]
-        assert serious == [], f"{name}: {serious}"
-    folder = artifacts / "brand"
-    folder.mkdir(exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    check_and_screenshot(page, artifacts / "brand", name, axe=axe)
 
 
 def check_html(browser, base_url: str, html: str, artifacts, name: str) -> None:
@@ -79,8 +71,6 @@ def check_html(browser, base_url: str, html: str, artifacts, name: str) -> None:
     page = context.new_page()
     page.route(f"{base_url}/axe-probe", lambda route: route.fulfill(body=html, content_type="text/html"))
     page.goto(f"{base_url}/axe-probe")
-    results = Axe().run(page)
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in results.response["violations"] if v["impact"] in SERIOUS]
+    serious = serious_violations(page)
     context.close()
     assert serious == [], f"{name}: {serious}"

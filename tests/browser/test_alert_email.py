@@ -11,7 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,7 +26,8 @@ from services.notifier.config import TestConfig
 from services.notifier.evaluation import EvaluationSettings, evaluate_due
 from services.notifier.models import PLATFORM as NOTIFIER_PLATFORM
 from services.survey.models import PLATFORM as SURVEY_PLATFORM
-from tests.browser.brand_support import BRAND, SERIOUS, set_brand, smtp_inbox
+from tests.browser.axe_support import check_and_screenshot
+from tests.browser.brand_support import BRAND, set_brand, smtp_inbox
 from tests.browser.test_response_page_browser import invite
 from tests.notifier.support import NOW, FakeMetrics, estimate
 from tests.support import ADMIN_KEY, auth, free_port
@@ -144,7 +144,6 @@ def html_with_images(message) -> str:
 def render(browser, artifacts, message, name: str) -> list[dict]:
     """The mail at both widths: no sideways scroll, axe clean, a screenshot; the link boxes per width."""
     folder = artifacts / "alerts"
-    folder.mkdir(exist_ok=True)
     boxes = []
     for label, width in WIDTHS.items():
         context = browser.new_context(viewport={"width": width, "height": 900})
@@ -158,11 +157,7 @@ def render(browser, artifacts, message, name: str) -> list[dict]:
             assert box["height"] >= 24 and box["x"] + box["width"] <= width  # WCAG 2.2 target size
         boxes.append({"h1": page.get_by_role("heading", level=1).inner_text(),
                       "chart": page.get_by_role("img").bounding_box() if page.get_by_role("img").count() else None})
-        results = Axe().run(page)
-        serious = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]
-                   if v["impact"] in SERIOUS]
-        assert serious == [], f"{name}-{label}: {serious}"
-        page.screenshot(path=str(folder / f"{name}-{label}.png"), full_page=True)
+        check_and_screenshot(page, folder, f"{name}-{label}")
         context.close()
     return boxes
 

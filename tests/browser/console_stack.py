@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import httpx
-from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -22,6 +21,7 @@ from services.console.clients import ServiceClients
 from services.console.config import TestConfig as ConsoleTestConfig
 from services.console.models import User
 from services.console.people import ensure_user
+from tests.browser.axe_support import check_and_screenshot
 from tests.support import ADMIN_KEY
 
 CONSOLE_KEY, SECRET = "browser-console-key", "browser-actor-secret"
@@ -30,7 +30,6 @@ TOKEN_SECRET = {"SURVEY_TOKEN_SECRET": "browser-token-secret"}
 SERVICES = ("survey", "metrics", "notifier")
 WIDTHS = {"phone": {"width": 360, "height": 780}, "desktop": {"width": 1280, "height": 900}}
 RUNS = [(language, width) for language in ("ko", "en") for width in ("phone", "desktop")]
-SERIOUS = {"serious", "critical"}
 SIGN_IN = {"ko": {"email": "이메일", "password": "비밀번호", "sign_in": "로그인"},
            "en": {"email": "Email", "password": "Password", "sign_in": "Sign in"}}
 
@@ -137,8 +136,13 @@ def watch_console(page) -> list[str]:
 
 def sign_in(page, base_url: str, language: str, email: str) -> None:
     """Sign in through the form, in ``language``."""
-    words = SIGN_IN[language]
     page.goto(f"{base_url}/login?lang={language}")
+    submit_sign_in(page, language, email)
+
+
+def submit_sign_in(page, language: str, email: str) -> None:
+    """Fill and send the sign-in form the page shows, in ``language``."""
+    words = SIGN_IN[language]
     page.get_by_label(words["email"]).fill(email)
     page.get_by_label(words["password"]).fill(PASSWORD)
     page.get_by_role("button", name=words["sign_in"], exact=True).click()
@@ -161,24 +165,5 @@ def fits(page, width: str) -> None:
 
 
 def check_page(page, artifacts, name: str) -> None:
-    """axe on the page (no serious or critical violation), then a full-page screenshot."""
-    results = Axe().run(page)
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in results.response["violations"] if v["impact"] in SERIOUS]
-    assert serious == [], f"{name}: {serious}"
-    folder = artifacts / "console"
-    folder.mkdir(exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-
-
-def console_app(tmp_path: Path, env: dict[str, str], transports: dict, engines: list[Engine], *,
-                people: dict[str, tuple[str, str]], role: str, password: str) -> Flask:
-    """The console calling the services through ``transports``, with one person per language."""
-    url, engine = migrated_engine("console", tmp_path, engines)
-    with Session(engine) as session:
-        for language, (email, display_name) in people.items():
-            ensure_user(session, email=email, password=password, role=role, display_name=display_name,
-                        language=language, time_zone="Asia/Seoul", now=datetime.now(UTC))
-    config = ConsoleTestConfig({**env, "CONSOLE_DATABASE_URL": url})
-    return create_app(config, database=Database(engine=engine),
-                      clients=ServiceClients.from_config(config, transports=transports))
+    """axe on the page (no serious or critical violation), then a full-page screenshot in console/."""
+    check_and_screenshot(page, artifacts / "console", name)

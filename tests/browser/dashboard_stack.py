@@ -1,53 +1,38 @@
 """The dashboards' browser stack: the console on 127.0.0.1 calling the three services in-process, with the
-demo-like delivery-CSAT dip (tests/console/dashboard_support.py) dated from the real clock, and helpers to
-read a drawn chart and the console log."""
+demo-like delivery-CSAT dip (tests/console/dashboard_support.py) dated from the real clock, and a helper to
+read a drawn chart."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
-
-import httpx
-from werkzeug.serving import make_server
 
 from services.survey.models.responses import Response
 from shared.contracts.responses import ResponseBatchSchema
-from tests.browser.console_stack import console_app, service_app
-from tests.browser.test_console_browser import CONSOLE_KEY, PASSWORD, SECRET
+from tests.browser.console_stack import ConsoleStack, Person
 from tests.console.dashboard_support import dip_responses, survey_body
 from tests.support import ADMIN_KEY, auth
 
 WORDS = {
-    "ko": {"email": "이메일", "password": "비밀번호", "sign_in": "로그인", "drop": "유의한 하락", "apply": "적용",
-           "segment": "세그먼트", "by_month": "월별", "period": "기간", "numbers": "이 차트의 수치",
+    "ko": {"drop": "유의한 하락", "apply": "적용", "segment": "세그먼트", "by_month": "월별", "period": "기간", "numbers": "이 차트의 수치",
            "scores": "점수 탐색", "metric": "지표", "group": "묶음 기준", "dropoff": "질문별 이탈", "interval": "95% 구간",
            "rising": "급증", "examples": "댓글 예시"},
-    "en": {"email": "Email", "password": "Password", "sign_in": "Sign in", "drop": "Significant drop",
-           "apply": "Apply", "segment": "Segment", "by_month": "By month", "period": "Period",
+    "en": {"drop": "Significant drop", "apply": "Apply", "segment": "Segment", "by_month": "By month", "period": "Period",
            "numbers": "The numbers of this chart", "scores": "Scores explorer", "metric": "Metric",
            "group": "Group by", "dropoff": "Drop-off per question", "interval": "95% interval", "rising": "Rising",
            "examples": "Example comments"},
 }
 
 
-class LiveDashboards:
+class LiveDashboards(ConsoleStack):
     """Survey, metrics and notifier in-process; one published delivery survey whose CSAT dips in the last
     30 days (240 answers in each window); the console served by werkzeug in a thread."""
 
-    def __init__(self, tmp_path, people: dict[str, tuple[str, str]], role: str = "marketer") -> None:
-        env = {"CX_CONSOLE_KEY": CONSOLE_KEY, "CX_CONSOLE_ACTOR_SECRET": SECRET, "CX_VAR_DIR": str(tmp_path),
-               "CX_ADMIN_KEY": ADMIN_KEY}
-        self.engines, transports, apps = [], {}, {}
-        for name in ("survey", "metrics", "notifier"):
-            apps[name] = service_app(name, tmp_path, env, self.engines)
-            transports[name] = httpx.WSGITransport(app=apps[name])
+    def __init__(self, tmp_path, persons: list[Person]) -> None:
+        super().__init__(tmp_path)
         self.now = datetime.now(UTC)
-        self.survey_id = self._seed(apps["survey"].test_client(), apps["metrics"].test_client())
-        self.metrics = apps["metrics"].test_client()
-        app = console_app(tmp_path, env, transports, self.engines, people=people, role=role, password=PASSWORD)
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.base_url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.metrics = self.apps["metrics"].test_client()
+        self.survey_id = self._seed(self.apps["survey"].test_client(), self.metrics)
+        self.serve(persons)
 
     def _seed(self, survey, metrics) -> int:
         admin = auth(ADMIN_KEY)
@@ -83,30 +68,6 @@ class LiveDashboards:
         reply = self.metrics.get(path, query_string=params, headers=auth(ADMIN_KEY))
         assert reply.status_code == 200, reply.json
         return reply.json
-
-    def close(self) -> None:
-        self.server.shutdown()
-        for engine in self.engines:
-            engine.dispose()
-
-
-def watch_console(page) -> list[str]:
-    """The page's Content-Security-Policy complaints and script errors, as they come (a missing favicon's
-    404 aside: every chart is asserted drawn, so a missing script shows there)."""
-    seen: list[str] = []
-    page.on("console", lambda m: seen.append(m.text) if (m.type == "error" or "Content Security Policy" in m.text)
-            and not m.text.startswith("Failed to load resource") else None)
-    page.on("pageerror", lambda error: seen.append(str(error)))
-    return seen
-
-
-def sign_in(page, base_url: str, language: str, email: str) -> None:
-    """Sign in through the form, in ``language``."""
-    words = WORDS[language]
-    page.goto(f"{base_url}/login?lang={language}")
-    page.get_by_label(words["email"]).fill(email)
-    page.get_by_label(words["password"]).fill(PASSWORD)
-    page.get_by_role("button", name=words["sign_in"], exact=True).click()
 
 
 def drawn_marks(figure) -> int:

@@ -6,14 +6,12 @@ why the score dropped. axe-core on every page (0 serious or critical); screensho
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import update
-from werkzeug.serving import make_server
 
 from services.common.db import Database
 from services.common.outbox import OutboxRelay
@@ -27,23 +25,19 @@ from services.notifier.models import PLATFORM as NOTIFIER_PLATFORM
 from services.notifier.models.subscriptions import Subscription
 from shared.contracts.responses import ResponseBatchSchema
 from tests.browser.brand_support import smtp_inbox
-from tests.browser.console_stack import console_app, migrated_engine, service_app
-from tests.browser.dashboard_stack import drawn_marks, watch_console
-from tests.browser.test_console_browser import CONSOLE_KEY, PASSWORD, SECRET, WIDTHS, check_page
+from tests.browser.console_stack import RUNS, ConsoleStack, check_page, fits, migrated_engine, people, signed_in
+from tests.browser.dashboard_stack import drawn_marks
 from tests.console.dashboard_support import dip_responses, survey_body
 from tests.support import ADMIN_KEY, auth, free_port
 
 pytestmark = pytest.mark.browser
 LEADS = {"ko": ("alert-lead-ko@example.com", "김팀장"), "en": ("alert-lead-en@example.com", "Lena Lead")}
-RUNS = [(language, width) for language in ("ko", "en") for width in ("phone", "desktop")]
 WORDS = {
-    "ko": {"email": "이메일", "password": "비밀번호", "sign_in": "로그인", "nav": "알림", "new": "새 알림",
-           "name": "이름", "touchpoints": "터치포인트", "previous": "이전 기간 수", "backtest": "백테스트",
+    "ko": {"nav": "알림", "new": "새 알림", "name": "이름", "touchpoints": "터치포인트", "previous": "이전 기간 수", "backtest": "백테스트",
            "fired": "알림을 보냈을 것입니다", "save": "알림 저장", "saved": "저장했습니다", "test": "테스트 알림 보내기",
            "sent": "테스트 알림을 보내는 중입니다", "mute_for": "끌 기간", "day": "1일", "mute": "알림 끄기",
            "muted": "까지 꺼 두었습니다", "firing": "알림 중", "why": "하락 원인"},
-    "en": {"email": "Email", "password": "Password", "sign_in": "Sign in", "nav": "Alerts", "new": "New alert",
-           "name": "Name", "touchpoints": "Touchpoints", "previous": "Number of previous windows",
+    "en": {"nav": "Alerts", "new": "New alert", "name": "Name", "touchpoints": "Touchpoints", "previous": "Number of previous windows",
            "backtest": "Backtest", "fired": "this rule would have fired in", "save": "Save alert", "saved": "is saved",
            "test": "Send a test notice", "sent": "A test notice is on its way to", "mute_for": "Mute for",
            "day": "1 day", "mute": "Mute", "muted": "Muted until", "firing": "Firing", "why": "Why it dropped"},
@@ -51,35 +45,28 @@ WORDS = {
 SETTLE = timedelta(minutes=10)
 
 
-class LiveAlerts:
+class LiveAlerts(ConsoleStack):
     """Survey, metrics and notifier in-process on SQLite files; the notifier's backtest and worker ask the
     metrics app; its emails go to a real SMTP server; the console served by werkzeug in a thread."""
 
     def __init__(self, tmp_path, smtp_port: int) -> None:
-        env = {"CX_CONSOLE_KEY": CONSOLE_KEY, "CX_CONSOLE_ACTOR_SECRET": SECRET, "CX_VAR_DIR": str(tmp_path),
-               "CX_ADMIN_KEY": ADMIN_KEY}
-        self.engines, transports = [], {}
-        survey, metrics = (service_app(name, tmp_path, env, self.engines) for name in ("survey", "metrics"))
+        super().__init__(tmp_path, services=("survey", "metrics"))
+        survey, metrics = self.apps["survey"], self.apps["metrics"]
         self.now = datetime.now(UTC)
         self._seed(survey.test_client(), metrics.test_client())
         url, self.notifier_engine = migrated_engine("notifier", tmp_path, self.engines)
-        config = NotifierConfig({**env, "NOTIFIER_DATABASE_URL": url, "NOTIFIER_SMTP_HOST": "127.0.0.1",
+        config = NotifierConfig({**self.env, "NOTIFIER_DATABASE_URL": url, "NOTIFIER_SMTP_HOST": "127.0.0.1",
                                  "NOTIFIER_SMTP_PORT": str(smtp_port), "NOTIFIER_CONSOLE_URL": "http://console.test",
                                  "NOTIFIER_MAIL_FROM": "cxloop alerts <alerts@example.com>"})
         notifier = create_notifier(config, database=Database(engine=self.notifier_engine))
         self.metrics_api = MetricsClient("http://metrics", api_key=ADMIN_KEY,
                                          transport=httpx.WSGITransport(app=metrics))
         notifier.extensions["notifier_metrics"] = self.metrics_api
-        self.notifier = notifier
+        self.notifier = self.add("notifier", notifier)
         self.relay = OutboxRelay(self.notifier_engine, NOTIFIER_PLATFORM, build_handlers(
             config, self.notifier_engine, survey=SurveyClient(f"http://127.0.0.1:{free_port()}", api_key="none")),
             service="notifier")
-        transports = {"survey": httpx.WSGITransport(app=survey), "metrics": httpx.WSGITransport(app=metrics),
-                      "notifier": httpx.WSGITransport(app=notifier)}
-        app = console_app(tmp_path, env, transports, self.engines, people=LEADS, role="team_lead", password=PASSWORD)
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.base_url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.serve(people(LEADS, "team_lead"))
 
     def _seed(self, survey, metrics) -> None:
         admin = auth(ADMIN_KEY)
@@ -103,11 +90,6 @@ class LiveAlerts:
         while self.relay.run_once(datetime.now(UTC)).claimed:
             pass
 
-    def close(self) -> None:
-        self.server.shutdown()
-        for engine in self.engines:
-            engine.dispose()
-
 
 @pytest.fixture(scope="module")
 def live_alerts(tmp_path_factory):
@@ -118,27 +100,11 @@ def live_alerts(tmp_path_factory):
         live.close()
 
 
-def _sign_in(browser, live, language: str, width: str):
-    context = browser.new_context(viewport=WIDTHS[width], locale="ko-KR" if language == "ko" else "en-US")
-    page = context.new_page()
-    words = WORDS[language]
-    page.goto(f"{live.base_url}/login?lang={language}")
-    page.get_by_label(words["email"]).fill(LEADS[language][0])
-    page.get_by_label(words["password"]).fill(PASSWORD)
-    page.get_by_role("button", name=words["sign_in"], exact=True).click()
-    return context, page
-
-
-def _fits(page, width: str) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]["width"]
-
-
 @pytest.mark.parametrize("language, width", RUNS)
 def test_a_lead_backtests_a_drop_rule_on_the_dip_saves_test_sends_and_mutes_it(live_alerts, browser, artifacts,
                                                                              language, width):
     words, prefix, name = WORDS[language], f"{language}-{width}", f"Delivery CSAT {language}-{width}"
-    context, page = _sign_in(browser, live_alerts, language, width)
-    errors = watch_console(page)
+    context, page, errors = signed_in(browser, live_alerts.base_url, LEADS[language][0], language, width)
     page.get_by_role("navigation").get_by_role("link", name=words["nav"], exact=True).click()
     page.get_by_role("link", name=words["new"]).first.click()
     page.get_by_label(words["name"], exact=True).fill(name)
@@ -151,7 +117,7 @@ def test_a_lead_backtests_a_drop_rule_on_the_dip_saves_test_sends_and_mutes_it(l
     figure = page.locator("figure[data-chart-kind=alert-windows]")
     assert drawn_marks(figure) >= 5
     assert figure.locator("[data-chart-canvas] svg g.mark-text text").count() >= 1  # the fired label
-    _fits(page, width)
+    fits(page, width)
     check_page(page, artifacts, f"{prefix}-alert-backtest")
 
     page.get_by_role("button", name=words["save"], exact=True).click()
@@ -177,12 +143,12 @@ def test_a_lead_backtests_a_drop_rule_on_the_dip_saves_test_sends_and_mutes_it(l
     page.get_by_label(words["mute_for"]).select_option(label=words["day"])
     page.get_by_role("button", name=words["mute"], exact=True).click()
     expect(page.get_by_role("status").filter(has_text=words["muted"])).to_be_visible()
-    _fits(page, width)
+    fits(page, width)
     check_page(page, artifacts, f"{prefix}-alert")
 
     page.get_by_role("navigation").get_by_role("link", name=words["nav"], exact=True).click()
     expect(page.get_by_role("link", name=name)).to_be_visible()
-    _fits(page, width)
+    fits(page, width)
     check_page(page, artifacts, f"{prefix}-alerts")
     assert errors == []
     context.close()

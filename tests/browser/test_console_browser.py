@@ -4,42 +4,20 @@ of each under test-artifacts/console/."""
 
 from __future__ import annotations
 
-import threading
-
-import httpx
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from tests.browser.console_stack import CONSOLE_KEY, PASSWORD, SECRET, WIDTHS, check_page, console_app, service_app
+from tests.browser.console_stack import WIDTHS, ConsoleStack, check_page, people, submit_sign_in, watch_console
 
 pytestmark = pytest.mark.browser
-PEOPLE = {"ko": ("admin-ko@example.com", "김관리"),
-          "en": ("admin-en@example.com", "Alex Admin")}
-
-
-class LiveConsole:
-    """The console served by werkzeug on 127.0.0.1, calling the three services in-process."""
-
-    def __init__(self, tmp_path) -> None:
-        env = {"CX_CONSOLE_KEY": CONSOLE_KEY, "CX_CONSOLE_ACTOR_SECRET": SECRET, "CX_VAR_DIR": str(tmp_path)}
-        self.engines, transports = [], {}
-        for name in ("survey", "metrics", "notifier"):
-            transports[name] = httpx.WSGITransport(app=service_app(name, tmp_path, env, self.engines))
-        app = console_app(tmp_path, env, transports, self.engines, people=PEOPLE, role="admin", password=PASSWORD)
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.base_url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        for engine in self.engines:
-            engine.dispose()
+PEOPLE = {"ko": ("admin-ko@example.com", "김관리"), "en": ("admin-en@example.com", "Alex Admin")}
 
 
 @pytest.fixture(scope="module")
 def live_console(tmp_path_factory):
-    live = LiveConsole(tmp_path_factory.mktemp("console"))
+    """The console served by werkzeug on 127.0.0.1, calling the three services in-process."""
+    live = ConsoleStack(tmp_path_factory.mktemp("console"), admin=False)
+    live.serve(people(PEOPLE, "admin"))
     yield live
     live.close()
 
@@ -49,14 +27,12 @@ def live_console(tmp_path_factory):
 def test_every_foundation_page_signed_in_at_both_widths_in_both_languages(live_console, browser, artifacts,
                                                                           language, width):
     email, display_name = PEOPLE[language]
-    words = {"ko": {"email": "이메일", "password": "비밀번호", "sign_in": "로그인", "people": "사용자",
-                    "add": "사용자 추가", "keys": "API 키", "create": "키 만들기", "audit": "감사 로그",
+    words = {"ko": {"email": "이메일", "people": "사용자", "add": "사용자 추가", "keys": "API 키", "create": "키 만들기", "audit": "감사 로그",
                     "prefs": "내 설정", "held": "보유자", "problem": "문제가 있습니다", "name": "이름",
                     "submit_add": "사용자 추가", "role": "역할", "first_password": "처음 비밀번호",
                     "rules": "접촉 규칙", "max": "고객당 최대 설문 수", "days": "기간(일)", "save": "저장",
                     "brand": "브랜드", "colour": "대표 색"},
-             "en": {"email": "Email", "password": "Password", "sign_in": "Sign in", "people": "People",
-                    "add": "Add a person", "keys": "API keys", "create": "Create key", "audit": "Audit log",
+             "en": {"email": "Email", "people": "People", "add": "Add a person", "keys": "API keys", "create": "Create key", "audit": "Audit log",
                     "prefs": "My preferences", "held": "Held by", "problem": "There is a problem", "name": "Name",
                     "submit_add": "Add person", "role": "Role", "first_password": "First password",
                     "rules": "Contact rules", "max": "At most this many surveys per customer",
@@ -64,16 +40,12 @@ def test_every_foundation_page_signed_in_at_both_widths_in_both_languages(live_c
                     "brand": "Brand", "colour": "Primary colour"}}[language]
     context = browser.new_context(viewport=WIDTHS[width], locale="ko-KR" if language == "ko" else "en-US")
     page = context.new_page()
-    violations_of_csp = []
-    page.on("console", lambda message: violations_of_csp.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    complaints = watch_console(page)
     prefix = f"{language}-{width}"
 
     page.goto(f"{live_console.base_url}/login?lang={language}")
     check_page(page, artifacts, f"{prefix}-login")
-    page.get_by_label(words["email"]).fill(email)
-    page.get_by_label(words["password"]).fill(PASSWORD)
-    page.get_by_role("button", name=words["sign_in"], exact=True).click()
+    submit_sign_in(page, language, email)
     expect(page.get_by_role("heading", level=1)).to_contain_text(display_name)
     check_page(page, artifacts, f"{prefix}-overview")
 
@@ -128,5 +100,5 @@ def test_every_foundation_page_signed_in_at_both_widths_in_both_languages(live_c
 
     page.goto(f"{live_console.base_url}/no-such-page")
     check_page(page, artifacts, f"{prefix}-not-found")
-    assert violations_of_csp == []
+    assert complaints == []
     context.close()

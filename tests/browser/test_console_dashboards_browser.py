@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.dashboard_stack import WORDS, LiveDashboards, drawn_marks, sign_in, watch_console
-from tests.browser.test_console_browser import WIDTHS, check_page
+from tests.browser.console_stack import check_page, people, signed_in
+from tests.browser.dashboard_stack import WORDS, LiveDashboards, drawn_marks
 
 pytestmark = pytest.mark.browser
 PEOPLE = {"ko": ("dash-ko@example.com", "이마케터"), "en": ("dash-en@example.com", "Dana Dashboards")}
@@ -22,7 +22,7 @@ PEOPLE = {"ko": ("dash-ko@example.com", "이마케터"), "en": ("dash-en@example
 
 @pytest.fixture(scope="module")
 def live_dashboards(tmp_path_factory):
-    live = LiveDashboards(tmp_path_factory.mktemp("console-dashboards"), PEOPLE)
+    live = LiveDashboards(tmp_path_factory.mktemp("console-dashboards"), people(PEOPLE, "marketer"))
     yield live
     live.close()
 
@@ -38,13 +38,8 @@ def _trend_table(page) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("language", ["ko", "en"])
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_home_and_summary_draw_the_dip(live_dashboards, browser, artifacts, language, width):
-    email, _name = PEOPLE[language]
-    words = WORDS[language]
-    context = browser.new_context(viewport=WIDTHS[width], locale="ko-KR" if language == "ko" else "en-US")
-    page = context.new_page()
-    complaints = watch_console(page)
-    prefix = f"{language}-{width}"
-    sign_in(page, live_dashboards.base_url, language, email)
+    words, prefix = WORDS[language], f"{language}-{width}"
+    context, page, complaints = signed_in(browser, live_dashboards.base_url, PEOPLE[language][0], language, width)
 
     card = page.locator(".score-grid .card").first
     expect(card.get_by_text(words["drop"])).to_be_visible()
@@ -114,13 +109,8 @@ def test_home_and_summary_draw_the_dip(live_dashboards, browser, artifacts, lang
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_the_scores_explorer_draws_any_grouping_and_the_url_reopens_it(live_dashboards, browser, artifacts,
                                                                         language, width):
-    email, _name = PEOPLE[language]
-    words = WORDS[language]
-    context = browser.new_context(viewport=WIDTHS[width], locale="ko-KR" if language == "ko" else "en-US")
-    page = context.new_page()
-    complaints = watch_console(page)
-    prefix = f"{language}-{width}"
-    sign_in(page, live_dashboards.base_url, language, email)
+    words, prefix = WORDS[language], f"{language}-{width}"
+    context, page, complaints = signed_in(browser, live_dashboards.base_url, PEOPLE[language][0], language, width)
     page.get_by_role("navigation").get_by_role("link", name=words["scores"]).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(words["scores"])
 

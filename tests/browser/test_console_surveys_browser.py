@@ -5,26 +5,21 @@ critical violations); screenshots under test-artifacts/console/."""
 
 from __future__ import annotations
 
-import threading
-
-import httpx
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from tests.browser.console_stack import console_app, service_app
-from tests.browser.test_console_browser import CONSOLE_KEY, PASSWORD, SECRET, WIDTHS, check_page
+from tests.browser.console_stack import TOKEN_SECRET, ConsoleStack, check_page, idle_server, people, signed_in
 
 pytestmark = pytest.mark.browser
 PEOPLE = {"ko": ("marketer-ko@example.com", "김마케터"), "en": ("marketer-en@example.com", "Mia Marketer")}
 WORDS = {
-    "ko": {"email": "이메일", "password": "비밀번호", "sign_in": "로그인", "surveys": "설문", "new": "새 설문",
+    "ko": {"surveys": "설문", "new": "새 설문",
            "save": "초안 저장", "problem": "문제가 있습니다", "name": "이름", "touchpoint": "접점", "title": "제목",
            "korean": "한국어", "english": "영어", "question": "질문 문구", "add": "질문 추가", "ces": "고객 노력 점수(CES)",
            "text": "자유 응답", "publish": "게시", "history": "버전 이력", "phone": "휴대폰 너비로 미리보기",
            "preview_banner": "미리보기", "desktop": "데스크톱",
            "version1": "버전 1 미리보기"},
-    "en": {"email": "Email", "password": "Password", "sign_in": "Sign in", "surveys": "Surveys", "new": "New survey",
+    "en": {"surveys": "Surveys", "new": "New survey",
            "save": "Save draft", "problem": "There is a problem", "name": "Name", "touchpoint": "Touchpoint",
            "title": "Title", "korean": "Korean", "english": "English", "question": "Question text",
            "add": "Add question", "ces": "Customer effort (CES)", "text": "Free text", "publish": "Publish",
@@ -33,41 +28,14 @@ WORDS = {
 }
 
 
-class LiveStack:
-    """The console on 127.0.0.1 and the survey service on its own port (the preview frames load from it)."""
-
-    def __init__(self, tmp_path) -> None:
-        env = {"CX_CONSOLE_KEY": CONSOLE_KEY, "CX_CONSOLE_ACTOR_SECRET": SECRET, "CX_VAR_DIR": str(tmp_path)}
-        self.engines, transports, self.servers = [], {}, []
-        survey_server = make_server("127.0.0.1", 0, None, threaded=True)
-        survey_url = f"http://127.0.0.1:{survey_server.server_port}"
-        env = {**env, "SURVEY_PUBLIC_BASE_URL": survey_url, "SURVEY_TOKEN_SECRET": "browser-token-secret"}
-        for name in ("survey", "metrics", "notifier"):
-            app = service_app(name, tmp_path, env, self.engines)
-            transports[name] = httpx.WSGITransport(app=app)
-            if name == "survey":
-                survey_server.app = app
-                self._serve(survey_server)
-        console = console_app(tmp_path, env, transports, self.engines, people=PEOPLE, role="marketer",
-                              password=PASSWORD)
-        server = make_server("127.0.0.1", 0, console, threaded=True)
-        self.base_url = f"http://127.0.0.1:{server.server_port}"
-        self._serve(server)
-
-    def _serve(self, server) -> None:
-        self.servers.append(server)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        for server in self.servers:
-            server.shutdown()
-        for engine in self.engines:
-            engine.dispose()
-
-
 @pytest.fixture(scope="module")
 def live_stack(tmp_path_factory):
-    live = LiveStack(tmp_path_factory.mktemp("console-surveys"))
+    """The console on 127.0.0.1 and the survey service on its own port (the preview frames load from it)."""
+    survey_server, survey_url = idle_server()
+    live = ConsoleStack(tmp_path_factory.mktemp("console-surveys"), admin=False,
+                        env={"SURVEY_PUBLIC_BASE_URL": survey_url, **TOKEN_SECRET})
+    live.start(survey_server, survey_url, live.apps["survey"])
+    live.serve(people(PEOPLE, "marketer"))
     yield live
     live.close()
 
@@ -75,19 +43,8 @@ def live_stack(tmp_path_factory):
 @pytest.mark.parametrize("language", ["ko", "en"])
 @pytest.mark.parametrize("width", ["phone", "desktop"])
 def test_a_marketer_builds_previews_and_publishes_a_survey(live_stack, browser, artifacts, language, width):
-    email, _name = PEOPLE[language]
-    w = WORDS[language]
-    context = browser.new_context(viewport=WIDTHS[width], locale="ko-KR" if language == "ko" else "en-US")
-    page = context.new_page()
-    csp_problems = []
-    page.on("console", lambda message: csp_problems.append(message.text)
-            if "Content Security Policy" in message.text else None)
-    prefix = f"{language}-{width}"
-
-    page.goto(f"{live_stack.base_url}/login?lang={language}")
-    page.get_by_label(w["email"]).fill(email)
-    page.get_by_label(w["password"]).fill(PASSWORD)
-    page.get_by_role("button", name=w["sign_in"], exact=True).click()
+    w, prefix = WORDS[language], f"{language}-{width}"
+    context, page, complaints = signed_in(browser, live_stack.base_url, PEOPLE[language][0], language, width)
     page.get_by_role("navigation").get_by_role("link", name=w["surveys"], exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(w["surveys"])
     page.get_by_role("link", name=w["new"]).first.click()
@@ -133,5 +90,5 @@ def test_a_marketer_builds_previews_and_publishes_a_survey(live_stack, browser, 
     page.get_by_role("navigation").get_by_role("link", name=w["surveys"], exact=True).click()
     expect(page.get_by_role("table")).to_contain_text(f"Delivery {prefix}")
     check_page(page, artifacts, f"{prefix}-surveys-list")
-    assert csp_problems == []
+    assert complaints == []
     context.close()

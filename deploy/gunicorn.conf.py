@@ -1,7 +1,9 @@
 """gunicorn settings for every cxloop service: ``gunicorn -c deploy/gunicorn.conf.py "services.survey.app:create_app()"``.
 
 Environment: ``CX_BIND`` (default 127.0.0.1:8000), ``CX_WEB_WORKERS`` (default 3; sync workers gave
-the best throughput and tail latency on database-writing endpoints here), ``PROMETHEUS_MULTIPROC_DIR``
+the best throughput and tail latency on database-writing endpoints here), ``CX_WEB_THREADS`` (threads
+per worker: default 8, gthread workers, for the console, whose exports outlast ``CX_WEB_TIMEOUT``; 1, sync
+workers, for the API services), ``CX_WEB_TIMEOUT`` (default 30 s), ``PROMETHEUS_MULTIPROC_DIR``
 (one folder per service; made and wiped at start when unset or stale).
 """
 
@@ -19,7 +21,14 @@ from services.common.log_redaction import RedactingFilter  # noqa: E402 - standa
 
 bind = os.environ.get("CX_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("CX_WEB_WORKERS", "3"))
-worker_class = "sync"
+# The console streams exports of any size (every row of a table), which may take minutes. A sync worker
+# tells the arbiter it is alive only between requests, so one long export got it killed at `timeout`.
+# gthread workers tell it from their main loop, apart from the request threads: a long export completes,
+# while a worker that hangs (its main loop stuck) is still killed at `timeout`. The API services keep sync
+# workers (the best throughput on their database-writing endpoints here). CX_WEB_THREADS overrides.
+_APP = next((arg for arg in sys.argv[1:] if arg.startswith("services.")), "")
+threads = int(os.environ.get("CX_WEB_THREADS") or (8 if _APP.startswith("services.console.") else 1))
+worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("CX_WEB_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -71,3 +72,11 @@ def list_audit(session: Session, *, limit: int = 50, offset: int = 0, action: st
     actions = list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
     return AuditPage(entries=entries, total=session.scalar(count) or 0, offset=offset, limit=limit,
                      actions=actions)
+
+
+def every_audit_entry(session: Session, *, action: str | None = None) -> Iterator[AuditEntry]:
+    """Every entry (optionally of one action), newest first, read a thousand rows at a time (exports)."""
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if action:
+        query = query.where(AuditEntry.action == action)
+    yield from session.scalars(query.execution_options(yield_per=1000))

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
+from services.console.exports import in_zone
 from shared.contracts.scores import SEGMENT_FILTER
 from shared.contracts.triage import TAG
 from shared.statuses import ResponseStatus
@@ -103,7 +104,7 @@ def export_row(record: Mapping[str, Any], tz_name: str) -> list[Any]:
     """One response as a row of the inbox's export (times in the person's time zone)."""
     answered = record.get("completed_at") or record["updated_at"]
     summary, triage = record.get("summary") or {}, record.get("triage") or {}
-    return [record["response_id"], answered.astimezone(ZoneInfo(tz_name)).replace(tzinfo=None, microsecond=0),
+    return [record["response_id"], in_zone(answered, tz_name),
             record["survey_id"], record.get("touchpoint"), record.get("channel"), record.get("customer_id"),
             summary.get("score_metric"), summary.get("score"), summary.get("comment"), triage.get("status"),
             ", ".join(triage.get("tags") or []), bool(triage.get("excluded")), record["completed"]]

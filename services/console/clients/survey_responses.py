@@ -35,7 +35,7 @@ class ResponseCalls:
 
     def every_response(self, person: Person, params: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         """Every response the filters match, page after page (an export: no row limit)."""
-        cursor = None
+        cursor = params.get("cursor")  # where an earlier page stopped, or the start
         while True:
             page, cursor = self.list_responses(person, {**params, "limit": EXPORT_PAGE, "cursor": cursor})
             yield from page

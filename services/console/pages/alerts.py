@@ -12,7 +12,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -28,13 +28,16 @@ from services.console.alert_views import (
     windows_charts,
 )
 from services.console.clients import ConsoleServiceError, ServiceRefusedError, service_clients
+from services.console.exports import FORMATS, export_refused, export_response
 from services.console.navigation import items_for
 from services.console.pages.alert_actions import MUTE_CHOICES, MuteForm
 from services.console.pages.support import now, optional_reads, service_problem
+from services.console.table_exports import EPISODES_COLUMNS, episode_rows
 
 alerts_pages = Blueprint("alerts", __name__, url_prefix="/alerts")
 DETAIL_WEEKS = 12
 TOP_CONTRIBUTIONS = 3
+ALERTS_PAGE = 500  # the most GET /v1/alerts gives in one read
 
 
 def refused_as_page(error: ConsoleServiceError) -> None:
@@ -76,6 +79,29 @@ def index():
         rows.append({"s": item, "state": state, "tone": tone, "metric": metric_words(item), "current": current,
                      "problem": current_problem})
     return render_template("pages/alerts/list.html", subscriptions=rows, problem=problem)
+
+
+@alerts_pages.get("/export.<fmt>")
+@alerts_pages.get("/<subscription_id>/export.<fmt>")
+@login_required
+def export(fmt: str, subscription_id: str | None = None):
+    """The alerts raised (episodes with their numbers) of every rule of the person, or of one, as CSV or XLSX.
+    Notifier lists at most ``ALERTS_PAGE`` episodes per read, the newest; every rule is read on its own."""
+    if fmt not in FORMATS:
+        abort(404)
+    notifier = service_clients().notifier
+    back = url_for("alerts.detail", subscription_id=subscription_id) if subscription_id else url_for("alerts.index")
+    try:
+        subscriptions = ([notifier.read_subscription(current_user, subscription_id)] if subscription_id
+                         else notifier.list_subscriptions(current_user))
+        episodes = [episode for item in subscriptions for episode in notifier.list_alerts(
+            current_user, subscription_id=item["id"], limit=ALERTS_PAGE)["episodes"]]
+    except ConsoleServiceError as error:
+        return export_refused(error, back)
+    episodes.sort(key=lambda episode: episode["opened_at"], reverse=True)
+    named = {item["id"]: item for item in subscriptions}
+    return export_response(fmt, EPISODES_COLUMNS, episode_rows(episodes, named, current_user.time_zone),
+                           f"alerts-{subscription_id}" if subscription_id else "alerts")
 
 
 def _explanation(person, subscription: dict[str, Any], episode: dict[str, Any] | None,

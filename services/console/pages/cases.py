@@ -41,9 +41,11 @@ from services.console.case_view import (
     status_tone,
 )
 from services.console.clients import ConsoleServiceError, ServiceRefusedError, service_clients
+from services.console.exports import FORMATS, export_refused, export_response
 from services.console.pages.support import acting_actor, now, optional_reads, service_problem
+from services.console.table_exports import CASES_COLUMNS, case_rows
 from services.console.trigger_decisions import channel_label
-from shared.contracts.cases import SYSTEM_ACTOR, CaseView
+from shared.contracts.cases import MAX_CASE_PAGE, SYSTEM_ACTOR, CaseView
 from shared.statuses import CaseStatus
 
 cases_pages = Blueprint("cases", __name__, url_prefix="/cases")
@@ -68,13 +70,17 @@ def _refused_as_page(error: ConsoleServiceError):
     raise error
 
 
+def _view_and_status() -> tuple[str, str]:
+    view = request.args.get("view") if request.args.get("view") in VIEW_LABELS else DEFAULT_VIEW
+    status = request.args.get("status", DEFAULT_STATUS)
+    return view, status if status in STATUS_FILTER_LABELS else DEFAULT_STATUS
+
+
 @cases_pages.get("")
 @login_required
 def index():
     """One page of cases of a view and status, newest first."""
-    view = request.args.get("view") if request.args.get("view") in VIEW_LABELS else DEFAULT_VIEW
-    status = request.args.get("status", DEFAULT_STATUS)
-    status = status if status in STATUS_FILTER_LABELS else DEFAULT_STATUS
+    view, status = _view_and_status()
     cursor = (request.args.get("cursor") or "")[:200] or None
     problem = None
     try:
@@ -86,6 +92,30 @@ def index():
         items, next_cursor, problem = [], None, service_problem(error)
     return render_template("pages/cases/list.html", cases=items, next_cursor=next_cursor, cursor=cursor, view=view,
                            status=status, problem=problem, views=VIEW_LABELS, statuses=STATUS_FILTER_LABELS)
+
+
+@cases_pages.get("/export.<fmt>")
+@login_required
+def export(fmt: str):
+    """Every case of the view and status (every page), as CSV (streamed) or XLSX."""
+    if fmt not in FORMATS:
+        abort(404)
+    (view, status), person = _view_and_status(), current_user._get_current_object()
+    notifier, tz_name = service_clients().notifier, current_user.time_zone
+    try:  # the first page before the reply starts: a refusal or a service down is a page, not a broken file
+        first, cursor = notifier.list_cases(person, view=view, status=status or None, limit=MAX_CASE_PAGE)
+    except ConsoleServiceError as error:
+        return export_refused(error, url_for("cases.index", view=view, status=status))
+
+    def cases():
+        yield from first
+        after = cursor
+        while after:
+            page, after = notifier.list_cases(person, view=view, status=status or None, limit=MAX_CASE_PAGE,
+                                              cursor=after)
+            yield from page
+
+    return export_response(fmt, CASES_COLUMNS, case_rows(cases(), tz_name), "cases")
 
 
 def _other_responses(survey, person, *, customer_id: str, response_id: str) -> list[dict[str, Any]]:

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import functools
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_timezone
-from flask_login import login_required
+from flask_login import current_user, login_required
 
-from services.console.clients import service_clients
+from services.console.clients import ConsoleServiceError, service_clients
+from services.console.exports import FORMATS, export_refused, export_response, with_same_query
 from services.console.finance.charts import projection_chart, survival_chart
 from services.console.finance.cohorts import COHORT_COUNTS, read_retention_choice
 from services.console.finance.values import TEMPLATE_HELPERS
 from services.console.pages.support import now, optional_reads
+from services.console.table_exports import CHURN_COLUMNS, RETENTION_COLUMNS, churn_rows, retention_rows
 
 finance_retention_pages = Blueprint("finance_retention", __name__, url_prefix="/finance")
 
@@ -43,6 +45,25 @@ def retention():
                                                 if report and report["customers"]),
         together=together, projection=projection_chart(together) if together else None,
         rates=outcomes["rates"][0])
+
+
+@finance_retention_pages.get("/retention/export/<any(cohorts, churn):table>.<fmt>")
+@login_required
+def export(table: str, fmt: str):
+    """The cohorts' Kaplan-Meier curves (one row per cohort and month) or the churn per period, as CSV or XLSX."""
+    if fmt not in FORMATS:
+        abort(404)
+    choice = read_retention_choice(request.args, today=now().astimezone(get_timezone()).date())
+    metrics = service_clients().metrics
+    try:
+        if table == "churn":
+            return export_response(fmt, CHURN_COLUMNS, churn_rows(metrics.churn_rates(
+                current_user, params=choice.rates_params())), "churn")
+        curves = [(cohort, metrics.retention(current_user, params=choice.retention_params(cohort.first, cohort.last)))
+                  for cohort in choice.cohorts()]
+    except ConsoleServiceError as error:
+        return export_refused(error, with_same_query(url_for("finance_retention.retention")))
+    return export_response(fmt, RETENTION_COLUMNS, retention_rows(curves), "retention")
 
 
 @finance_retention_pages.context_processor

@@ -5,13 +5,12 @@ may read it (marketers, analysts, admins)."""
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from services.console.clients import ConsoleServiceError, ServiceRefusedError, service_clients
-from services.console.exports import FORMATS, export_response
+from services.console.exports import FORMATS, export_response, in_zone
 from services.console.trigger_decisions import channel_label, explain_invitation, moment, status_label, status_tone
 from shared.statuses import InvitationStatus
 
@@ -78,13 +77,13 @@ def export(fmt: str):
     except ConsoleServiceError as error:
         _refused_as_page(error)
         raise
-    surveys, triggers, zone = _names(survey.list_surveys), _names(survey.list_triggers), ZoneInfo(current_user.time_zone)
+    surveys, triggers, zone = _names(survey.list_surveys), _names(survey.list_triggers), current_user.time_zone
 
     def rows():
         page, offset = first, 0
         while page:
             for inv in page:
-                yield [inv["id"], inv["created_at"].astimezone(zone).replace(tzinfo=None, microsecond=0),
+                yield [inv["id"], in_zone(inv["created_at"], zone),
                        status_label(inv["status"]), explain_invitation(inv), inv["customer_id"],
                        surveys.get(inv["survey_id"], inv["survey_id"]), inv["survey_version"],
                        triggers.get(inv.get("trigger_id"), inv.get("trigger_id")), channel_label(inv["channel"])]

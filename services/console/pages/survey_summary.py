@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from services.console.clients import ServiceRefusedError, service_clients
+from services.console.clients import ConsoleServiceError, ServiceRefusedError, service_clients
 from services.console.dashboards.filters import read_filters, utc_bounds
 from services.console.dashboards.options import filter_options
 from services.console.dashboards.summary import (
@@ -21,7 +21,9 @@ from services.console.dashboards.summary import (
     summary_reads,
 )
 from services.console.dashboards.voice import dropoff_steps, keyword_items
+from services.console.exports import FORMATS, export_refused, export_response, with_same_query
 from services.console.pages.support import now, optional_reads
+from services.console.table_exports import BREAKDOWN_COLUMNS, TREND_COLUMNS, breakdown_rows, trend_rows
 
 survey_summary_pages = Blueprint("survey_summary", __name__)
 
@@ -71,3 +73,24 @@ def summary(survey_id: int):
                            now_report=values.get("now"), options=filter_options(None),
                            dropoff=values.get("dropoff"), steps=dropoff_steps(values.get("dropoff")),
                            keywords=keywords, comments=comments)
+
+
+@survey_summary_pages.get("/surveys/<int:survey_id>/export/<any(trend, breakdown):table>.<fmt>")
+@login_required
+def export(survey_id: int, table: str, fmt: str):
+    """The trend or the breakdown tables of every metric (the page's filters) as CSV or XLSX."""
+    if fmt not in FORMATS:
+        abort(404)
+    filters, by, tz = read_filters(request.args, extra=SUMMARY_CHOICES), breakdown_of(request.args), current_user.time_zone
+    start, end, first, after = utc_bounds(filters, now=now(), tz_name=tz)
+    read = summary_reads(service_clients(), survey_id, filters, start=start, end=end, first=first, after=after,
+                         tz=tz, by=by)[table]
+    try:
+        service_clients().survey.get_survey(current_user, survey_id)  # who may open the page may export it
+        report = read(current_user)
+    except ConsoleServiceError as error:
+        return export_refused(error, with_same_query(url_for("survey_summary.summary", survey_id=survey_id)))
+    if table == "trend":
+        return export_response(fmt, TREND_COLUMNS, trend_rows(report, filters.extra["period"]),
+                               f"survey-{survey_id}-trend")
+    return export_response(fmt, BREAKDOWN_COLUMNS, breakdown_rows(report, by), f"survey-{survey_id}-breakdown")

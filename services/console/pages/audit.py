@@ -35,5 +35,6 @@ def export(fmt: str):
     """The whole log (or one action's entries), newest first, as CSV (streamed) or XLSX."""
     if fmt not in FORMATS:
         abort(404)
-    entries = every_audit_entry(get_session(), action=request.args.get("action") or None)
+    wanted = request.args.get("action") or None
+    entries = every_audit_entry(get_session(), action=wanted)
     return export_response(fmt, AUDIT_COLUMNS, audit_rows(entries, current_user.time_zone), "audit-log")

@@ -20,7 +20,6 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -30,6 +29,7 @@ from services.console.clients.base import ConsoleServiceError, ServiceRefusedErr
 from services.console.forms import REQUIRED
 from services.console.pages.support import apply_errors
 from services.console.refusals import localized
+from services.console.widgets import SelectField
 from shared.channels import InvitationChannel
 from shared.contracts.triggers import OPERATORS
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import DateField
 from wtforms.validators import InputRequired
 
+from services.console.widgets import SelectField
 from shared.contracts.finance import TIME_UNITS
 
 REQUIRED = _l("Enter a date as YYYY-MM-DD.")

@@ -12,13 +12,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectField
+from wtforms import DateTimeLocalField
 from wtforms.validators import Optional
 
 from services.common.db import get_session
 from services.console.audit import record_change
 from services.console.clients import ConsoleServiceError, ServiceRefusedError, service_clients
 from services.console.pages.support import acting_actor, now, service_problem
+from services.console.widgets import SelectField
 
 alert_actions_pages = Blueprint("alert_actions", __name__, url_prefix="/alerts")
 MUTE_CHOICES = (("1h", 1, _l("1 hour")), ("4h", 4, _l("4 hours")), ("1d", 24, _l("1 day")),

@@ -70,6 +70,9 @@ def test_retention_shows_cohort_curves_projection_and_churn(console):
     assert "Churn per period" in page and "2025-01-01" in page
     quarters = text_of(_signed_in(console, "finance").get("/finance/retention?cohort=quarter&cohorts=4"))
     assert "Q4 2024" in quarters and "Q1 2025" in quarters
+    contract = text_of(_signed_in(console, "finance").get("/finance/clv/customers/sub-0-10"))
+    assert "Contract customer" in contract and "Chance of no purchase" not in contract  # no per-customer spread
+    assert "the page shows the model's expected value only" in contract
 
 
 def test_retention_for_a_marketer(console):
@@ -123,7 +126,13 @@ def test_clv_refit_segments_customers_exports_and_one_customer(console):
     assert len(sheet) == 2358 and sheet[1][0] == rows[0] and sheet[0][6] == "clv"
     one = text_of(http.get(f"/finance/clv/customers/{rows[0]}"))
     assert "Probability still a customer" in one and "Expected purchases" in one
-    assert "It is not the range this customer's actual future spend will fall in" in one
+    assert "it is not the range this one customer's future spend will fall in" in one  # the parameter interval
+    assert "Where this customer's own spend may land" in one and "Chance of no purchase" in one
+    assert "10,000 simulated futures" in one
+    spread = [spec for spec in _specs(one) if spec["data"]["values"][0]["label"] == "5%"]
+    assert len(spread) == 1 and [row["label"] for row in spread[0]["data"]["values"]][-1] == "95%"
+    quantiles = [row["value"] for row in spread[0]["data"]["values"]]
+    assert quantiles == sorted(quantiles) and quantiles[-1] > 0
     assert f'href="/customers/{rows[0]}"' in one
     assert http.get("/finance/clv/customers/nobody").status_code == 404
 

@@ -9,8 +9,9 @@ from urllib.parse import quote
 
 from services.console.clients.base import Person
 from shared.contracts.base import tolerant
-from shared.contracts.clv import ClvCustomerPageSchema, ClvCustomerSchema, ClvFitSchema, ClvSegmentsReplySchema
+from shared.contracts.clv import ClvCustomerPageSchema, ClvFitSchema, ClvSegmentsReplySchema
 from shared.contracts.clv_holdout import ClvHoldoutReplySchema
+from shared.contracts.clv_predictive import ClvCustomerDetailSchema
 from shared.contracts.finance import ChurnRatesReplySchema, RetentionReplySchema
 
 EXPORT_PAGE = 1000
@@ -29,7 +30,7 @@ class FinanceCalls:
     _fit = tolerant(ClvFitSchema)
     _segments = tolerant(ClvSegmentsReplySchema)
     _page = tolerant(ClvCustomerPageSchema)
-    _customer = tolerant(ClvCustomerSchema)
+    _customer = tolerant(ClvCustomerDetailSchema)
     _holdout = tolerant(ClvHoldoutReplySchema)
     call: Any  # ConsoleClient.call
 
@@ -69,7 +70,7 @@ class FinanceCalls:
                 return
 
     def clv_customer(self, person: Person, customer_id: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        """One customer's CLV, P(alive), expected purchases and spend with intervals."""
+        """One customer's CLV, P(alive), expected purchases and spend with intervals, and ``predictive``."""
         return self.call(person, "GET", f"/v1/clv/customers/{quote(customer_id, safe='')}",
                          params=_present(params), reply_schema=self._customer)
 

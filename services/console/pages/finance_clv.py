@@ -16,6 +16,7 @@ from services.console.clients import ConsoleServiceError, ServiceRefusedError, s
 from services.console.dashboards.charting import number
 from services.console.exports import FORMATS, export_response
 from services.console.finance.forms import HoldoutForm, RefitForm
+from services.console.finance.spread_chart import spread_chart
 from services.console.finance.values import EXPORT_COLUMNS, TEMPLATE_HELPERS, export_rows
 from services.console.pages.support import apply_errors, now, service_problem
 
@@ -126,7 +127,8 @@ def export(fmt: str):
 @finance_clv_pages.get("/customers/<customer_id>")
 @login_required
 def customer(customer_id: str):
-    """One customer's CLV with its interval, probability alive, expected purchases and spend."""
+    """One customer's CLV with its parameter interval, probability alive, expected purchases and spend, and
+    the predictive spread of their own future spend."""
     fit_id = (request.args.get("fit") or "")[:32] or None
     value, problem = None, None
     try:
@@ -136,7 +138,7 @@ def customer(customer_id: str):
             abort(error.status)
         problem = service_problem(error)
     return render_template("pages/finance/clv_customer.html", customer_id=customer_id[:64], value=value,
-                           problem=problem, fit_id=fit_id)
+                           problem=problem, fit_id=fit_id, spread_chart=spread_chart((value or {}).get("predictive")))
 
 
 @finance_clv_pages.context_processor

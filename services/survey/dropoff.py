@@ -1,15 +1,19 @@
 """Drop-off per question: of the responses opened in a range, how many reached, answered and left at
-each question of the survey's live version (responses excluded as test left out)."""
+each question of the survey's live version (responses excluded as test left out).
+
+Counted in the database (two grouped reads, whatever the number of responses): the JSON tests are
+written per dialect (``json_sql``), the counting is the same SQL on both.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
+from services.survey.json_sql import json_array_holds, json_has_key, json_is_null
 from services.survey.models.responses import Response
 from services.survey.surveys import get_survey, get_version
 
@@ -21,42 +25,37 @@ def _questions(session: Session, survey_id: int) -> list[dict[str, Any]]:
     return list((survey.draft or {}).get("questions", []))
 
 
-def _stopped_at(keys: list[str], answers: dict[str, Any], shown: list[str] | None) -> int:
+def _stopped_at(session: Session, keys: list[str]) -> ColumnElement:
     """Index of the question an unfinished response left at: the first one after its last answer that
     it was shown (questions hidden by skip logic are passed over), or ``len(keys)`` when none is left."""
-    last = max((index for index, key in enumerate(keys) if key in answers), default=-1)
-    for index in range(last + 1, len(keys)):
-        if shown is None or keys[index] in shown:
-            return index
-    return len(keys)
+    answered = [json_has_key(session, Response.answers, key) for key in keys]
+    last = case(*[(answered[i], i) for i in reversed(range(len(keys)))], else_=-1) if keys else literal(-1)
+    shown_all = or_(Response.shown_questions.is_(None), json_is_null(session, Response.shown_questions))
+    stops = [(and_(last < i, or_(shown_all, json_array_holds(session, Response.shown_questions, key))), i)
+             for i, key in enumerate(keys)]
+    return case(*stops, else_=len(keys)) if stops else literal(len(keys))
 
 
 def survey_dropoff(session: Session, survey_id: int, *, start: datetime, end: datetime) -> dict[str, Any]:
     """Per question: reached, answered, dropped (raises ``SurveyNotFoundError``)."""
     questions = _questions(session, survey_id)
     keys = [str(q["key"]) for q in questions]
-    answered: Counter[str] = Counter()
-    stops: Counter[int] = Counter()
-    opened = completed = 0
-    # Only each response's answer keys are used; one survey's responses opened in a range are few enough
-    # to read (the survey summary asks for one range of one survey).
-    rows = session.execute(select(Response.completed, Response.answers, Response.shown_questions).where(
-        Response.survey_id == survey_id, Response.opened_at >= start, Response.opened_at < end,
-        Response.excluded.is_(False)))
-    for done, answers, shown in rows:
-        opened += 1
-        answers = answers or {}
-        answered.update(key for key in keys if key in answers)
-        if done:
-            completed += 1
-        else:
-            stops[_stopped_at(keys, answers, shown)] += 1
+    in_range = and_(Response.survey_id == survey_id, Response.opened_at >= start, Response.opened_at < end,
+                    Response.excluded.is_(False))
+    counts = session.execute(select(
+        func.count(), func.count(case((Response.completed, 1))),
+        *[func.count(case((json_has_key(session, Response.answers, key), 1))) for key in keys]).where(in_range)).one()
+    opened, completed, answered = int(counts[0]), int(counts[1]), [int(c) for c in counts[2:]]
+    stop = _stopped_at(session, keys).label("stop")
+    stops = {int(index): int(count) for index, count in session.execute(
+        select(stop, func.count()).where(in_range, not_(Response.completed)).group_by(stop))}
     left_before = 0
     reports = []
     for index, question in enumerate(questions):
+        dropped = stops.get(index, 0)
         reports.append({"key": keys[index], "position": index + 1, "type": question["type"],
                         "text": dict(question.get("text") or {}), "reached": opened - left_before,
-                        "answered": answered[keys[index]], "dropped": stops[index]})
-        left_before += stops[index]
+                        "answered": answered[index], "dropped": dropped})
+        left_before += dropped
     return {"survey_id": survey_id, "from_": start, "to": end, "opened": opened, "completed": completed,
             "questions": reports}

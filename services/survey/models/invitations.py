@@ -26,6 +26,7 @@ class Invitation(Base):
         Index("ix_invitations_reminder", "status", "reminder_due_at"),
         Index("ix_invitations_cancel", "trigger_id", "customer_id", "status"),
         Index("ix_invitations_created", "created_at"),
+        Index("ix_invitations_survey_sent", "survey_id", "sent_at"),  # a survey's funnel of a range
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

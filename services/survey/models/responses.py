@@ -25,7 +25,9 @@ class Response(Base):
                       Index("ix_responses_survey_created", "survey_id", "created_at"),
                       Index("ix_responses_signal_due", "signal_due_at"),
                       Index("ix_responses_created", "created_at"),
-                      Index("ix_responses_customer", "customer_id"))  # one customer's journey
+                      Index("ix_responses_customer", "customer_id"),  # one customer's journey
+                      Index("ix_responses_survey_opened", "survey_id", "opened_at"),  # drop-off of a range
+                      Index("ix_responses_survey_completed", "survey_id", "completed_at"))  # imported, funnel
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     # None for imported responses (given before cxloop, see responding/importing.py)

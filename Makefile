@@ -13,6 +13,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m uv venv -q --python $(PYTHON) $(VENV)
 	$(PYTHON) -m uv pip install -q --python $(PY) -r requirements.lock
 	$(PYTHON) -m uv pip install -q --python $(PY) --no-deps -e .
+	$(PY) -m services.console.pages.chart_assets
 	@touch $@
 
 install: $(VENV)/.installed

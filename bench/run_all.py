@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-BENCHMARKS = ("bench_scores", "bench_ingest", "bench_tracking", "bench_clv", "bench_alerts", "bench_console", "bench_drivers")
+BENCHMARKS = ("bench_scores", "bench_ingest", "bench_tracking", "bench_clv", "bench_alerts", "bench_console", "bench_drivers",
+              "bench_dashboards")
 COLUMNS = ("figure", "value", "baseline", "ratio", "goal")
 
 

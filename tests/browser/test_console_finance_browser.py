@@ -117,6 +117,15 @@ def test_finance_reads_retention_and_clv_exports_and_checks_the_holdout(live_fin
 
     page.get_by_role("link", name=first_customer, exact=True).first.click()
     expect(page.get_by_role("heading", level=2, name=words["probability"])).to_be_visible()
+    # the spread of this customer's own future, next to the parameter interval, and what each covers
+    spread, no_purchase, covers = {"ko": ("이 고객의 지출이 놓일 수 있는 범위", "구매가 없을 확률", "각 구간이 뜻하는 것"),
+                                   "en": ("Where this customer's own spend may land", "Chance of no purchase",
+                                          "What each interval covers")}[language]
+    expect(page.get_by_role("heading", level=2, name=spread)).to_be_visible()
+    expect(page.get_by_role("heading", level=3, name=no_purchase)).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name=covers)).to_be_visible()
+    expect(page.locator('[data-chart-kind="spread"] svg')).to_be_visible()
+    expect(page.locator("main")).to_contain_text("10,000")
     check_page(page, artifacts, f"{prefix}-finance-clv-customer")
     page.go_back()
 

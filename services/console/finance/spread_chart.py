@@ -22,10 +22,11 @@ def spread_chart(predictive: Mapping[str, Any] | None) -> FinanceChart | None:
     rows = [ChartRow(key=f"q{quantile['level']}", label=f"{number(100 * quantile['level'], 0)}%",
                      value=round(float(quantile["value"]), 6), low=None, high=None, n=paths, faded=False)
             for quantile in predictive["value"]["quantiles"]]
-    text = ChartText(x_title=_("Share of simulated futures with at most this spend"),
+    text = ChartText(x_title=_("Quantile of the simulated futures"),
                      y_title=_("Discounted spend over the horizon"), value=_("Spend"), interval=_("95% interval"),
                      n=_("simulated futures"), too_few="",
                      description=_("This customer's discounted spend over the horizon at each quantile of "
                                    "their simulated futures"))
-    return FinanceChart(title=_("Where this customer's spend may land"), spec=distribution_spec(rows, text, height=180),
-                        rows=rows, text=text, label_heading=_("Quantile"), kind="spread", digits=2)
+    return FinanceChart(title=_("Future spend at each quantile of the simulated futures"),
+                        spec=distribution_spec(rows, text, height=180), rows=rows, text=text,
+                        label_heading=_("Quantile"), kind="spread", digits=2)

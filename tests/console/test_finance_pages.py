@@ -134,6 +134,8 @@ def test_clv_refit_segments_customers_exports_and_one_customer(console):
     quantiles = [row["value"] for row in spread[0]["data"]["values"]]
     assert quantiles == sorted(quantiles) and quantiles[-1] > 0
     assert f'href="/customers/{rows[0]}"' in one
+    journey = text_of(http.get(f"/customers/{rows[0]}"))  # the journey links to the customer's own spread
+    assert f'href="/finance/clv/customers/{rows[0]}?fit=' in journey
     assert http.get("/finance/clv/customers/nobody").status_code == 404
 
 

@@ -1,7 +1,8 @@
 """What the survey service has seen: event types with their volume and last arrival, and recent events.
 
 Both are reads for the people who configure triggers: the types a trigger can listen to, and real
-events to dry-run a trigger on. Counting happens in SQL (one GROUP BY over the type index).
+events to dry-run a trigger on. Counts of matched events are kept per type by the matching pass; only the events not matched yet are
+counted on each read.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.survey.models import JourneyEvent
+from services.survey.models import EventTypeCount, JourneyEvent
 
 
 @dataclass(frozen=True)
@@ -26,12 +27,20 @@ class EventTypeSummary:
 
 
 def event_type_summaries(session: Session) -> list[EventTypeSummary]:
-    """Every event type seen, most recently arrived first."""
-    last = func.max(JourneyEvent.received_at)
-    rows = session.execute(select(JourneyEvent.type, func.count(), func.min(JourneyEvent.received_at), last)
-                           .group_by(JourneyEvent.type).order_by(last.desc(), JourneyEvent.type))
-    return [EventTypeSummary(type=kind, count=count, first_received_at=first, last_received_at=latest)
-            for kind, count, first, latest in rows]
+    """Every event type seen, most recently arrived first: the matched events' stored counts
+    (``event_type_counts``) plus the events not matched yet (few, through the unmatched index), so the
+    read does not grow with the number of events ever received."""
+    found: dict[str, EventTypeSummary] = {
+        row.type: EventTypeSummary(row.type, row.count, row.first_received_at, row.last_received_at)
+        for row in session.scalars(select(EventTypeCount))}
+    pending = session.execute(select(JourneyEvent.type, func.count(), func.min(JourneyEvent.received_at),
+                                     func.max(JourneyEvent.received_at))
+                              .where(JourneyEvent.matched_at.is_(None)).group_by(JourneyEvent.type))
+    for kind, count, first, latest in pending:
+        known = found.get(kind)
+        found[kind] = EventTypeSummary(kind, count, first, latest) if known is None else EventTypeSummary(
+            kind, known.count + count, min(known.first_received_at, first), max(known.last_received_at, latest))
+    return sorted(found.values(), key=lambda item: (-item.last_received_at.timestamp(), item.type))
 
 
 def recent_events(session: Session, *, event_type: str | None = None, customer_id: str | None = None,

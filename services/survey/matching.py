@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from services.common.set_aside import isolate, not_set_aside
 from services.survey.customer_upsert import merge_customers
+from services.survey.event_type_counts import count_matched
 from services.survey.invitations import attach_token, record_decision
 from services.survey.models import PLATFORM, Customer, Invitation, JourneyEvent, Survey, Trigger
 from services.survey.planning import Plan, PlanningRules, plan_invitation
@@ -108,6 +109,7 @@ def _match(session: Session, *, now: datetime, rules: PlanningRules, token_secre
     else:
         for event in events:
             match_one(event)
+    count_matched(session, events)
     session.commit()
     return report
 

@@ -77,3 +77,38 @@ def test_preview_names_the_last_send_and_the_recontact_window(survey_app):
     reply = survey_app.call("post", f"/v1/triggers/{trigger['id']}/preview", json={"event": body}).json
     assert reply["stopped_by"] == "recontact" and reply["would_send"] is False
     assert reply["recontact_days"] == 14 and reply["last_sent_at"].startswith("2026-03-02T00:00")
+
+
+def test_event_types_add_the_matchers_stored_counts_to_the_events_not_matched_yet(survey_app):
+    from sqlalchemy import func, select
+
+    from services.survey.models import EventTypeCount, JourneyEvent
+
+    def brute_force():
+        with survey_app.session() as session:
+            rows = session.execute(select(JourneyEvent.type, func.count()).group_by(JourneyEvent.type)).all()
+        return sorted((kind, count) for kind, count in rows)
+
+    def served():
+        return sorted((item["type"], item["count"]) for item in survey_app.call("get", "/v1/event-types").json)
+
+    for number in range(5):
+        survey_app.post_event(f"a{number}", type_="order.delivered" if number % 2 else "ticket.closed")
+    survey_app.match()
+    with survey_app.session() as session:
+        stored = {row.type: row.count for row in session.scalars(select(EventTypeCount))}
+    assert stored == {"order.delivered": 2, "ticket.closed": 3}  # counted by the pass that matched them
+    survey_app.clock.advance(hours=2)
+    survey_app.post_event("b1", type_="order.delivered")
+    survey_app.post_event("b2", type_="order.returned")  # a type only the unmatched events have
+    assert served() == brute_force() == [("order.delivered", 3), ("order.returned", 1), ("ticket.closed", 3)]
+    newest = survey_app.call("get", "/v1/event-types").json
+    assert [item["type"] for item in newest][:2] == ["order.delivered", "order.returned"] or \
+        [item["type"] for item in newest][:2] == ["order.returned", "order.delivered"]
+    assert newest[-1]["type"] == "ticket.closed" and newest[0]["last_received_at"].startswith("2026-03-02T02:00")
+    survey_app.match()
+    survey_app.match()  # a pass with nothing to match adds nothing
+    assert served() == brute_force()
+    delivered = next(item for item in survey_app.call("get", "/v1/event-types").json if item["type"] == "order.delivered")
+    assert delivered["first_received_at"].startswith("2026-03-02T00:00")
+    assert delivered["last_received_at"].startswith("2026-03-02T02:00")

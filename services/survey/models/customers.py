@@ -1,11 +1,12 @@
-"""Customers (contacts, upserted from events) and the journey events themselves."""
+"""Customers (contacts, upserted from events), the journey events themselves, and the count of matched
+events per type."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, String, text
+from sqlalchemy import BigInteger, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.survey.models.base import Base, BigId, JsonDoc, UtcDateTime
@@ -47,3 +48,19 @@ class JourneyEvent(Base):
     body_hash: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     matched_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class EventTypeCount(Base):
+    """Events of one type the matcher has marked matched: how many, and the first and last arrival.
+
+    Kept by the matching pass in the transaction that sets ``matched_at`` (so each event is counted
+    once); ``event_reads.event_type_summaries`` adds the events not matched yet. Events are never
+    deleted (erasure clears their attributes), so the counts stay exact.
+    """
+
+    __tablename__ = "event_type_counts"
+
+    type: Mapped[str] = mapped_column(String(100), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+    first_received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_received_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -101,6 +101,15 @@ def get_version(session: Session, *, survey_id: int, version: int) -> SurveyVers
     return found
 
 
+def get_live_version(session: Session, *, survey_id: int) -> SurveyVersion:
+    """The version customers get now (raises ``SurveyNotFoundError``, or ``SurveyVersionNotFoundError``
+    when the survey was never published)."""
+    survey = get_survey(session, survey_id)
+    if survey.live_version is None:
+        raise SurveyVersionNotFoundError(f"survey {survey_id} has no live version: it was never published")
+    return get_version(session, survey_id=survey_id, version=survey.live_version)
+
+
 def list_versions(session: Session, survey_id: int) -> list[dict[str, Any]]:
     """The survey's published versions, newest first, with their question counts (the history)."""
     survey = get_survey(session, survey_id)

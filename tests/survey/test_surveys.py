@@ -40,6 +40,23 @@ def test_create_publish_edit_publish_keeps_versions_immutable(survey_app):
     assert survey_app.call("get", f"/v1/surveys/{survey['id']}/versions/9").status_code == 404
 
 
+def test_the_live_version_can_be_asked_for_without_knowing_its_number(survey_app):
+    survey = survey_app.call("post", "/v1/surveys", json=survey_body()).json
+    never = survey_app.call("get", f"/v1/surveys/{survey['id']}/versions/live")
+    assert never.status_code == 404 and "never published" in never.json["message"]
+    assert survey_app.call("get", "/v1/surveys/999999/versions/live").status_code == 404
+    survey_app.call("post", f"/v1/surveys/{survey['id']}/publish")
+    survey_app.call("patch", f"/v1/surveys/{survey['id']}", json={"title": {"ko": "새 제목", "en": "New title"}})
+    live = survey_app.call("get", f"/v1/surveys/{survey['id']}/versions/live")
+    assert live.status_code == 200 and live.json["version"] == 1  # the draft is not live
+    assert live.json == survey_app.call("get", f"/v1/surveys/{survey['id']}/versions/1").json
+    survey_app.call("post", f"/v1/surveys/{survey['id']}/publish")
+    assert survey_app.call("get", f"/v1/surveys/{survey['id']}/versions/live").json["definition"]["title"]["en"] == \
+        "New title"
+    for role in ("finance", "team_lead", "ingest"):
+        assert survey_app.call("get", f"/v1/surveys/{survey['id']}/versions/live", role=role).status_code == 403
+
+
 def test_definition_rules_give_422(survey_app):
     missing_default = survey_body(title={"en": "Only English"})
     reply = survey_app.call("post", "/v1/surveys", json=missing_default)

@@ -41,6 +41,10 @@ class SurveyDesignCalls:
         """``GET /v1/surveys/{id}/versions/{v}``: one published version."""
         return self.call(person, "GET", f"/v1/surveys/{survey_id}/versions/{version}", reply_schema=self._version)
 
+    def get_live_version(self, person: Person, survey_id: int) -> dict[str, Any]:
+        """``GET /v1/surveys/{id}/versions/live``: the live version (404 when never published)."""
+        return self.call(person, "GET", f"/v1/surveys/{survey_id}/versions/live", reply_schema=self._version)
+
     def list_versions(self, person: Person, survey_id: int) -> list[dict[str, Any]]:
         """``GET /v1/surveys/{id}/versions``: the version history, newest first."""
         return self.call(person, "GET", f"/v1/surveys/{survey_id}/versions", reply_schema=self._versions)

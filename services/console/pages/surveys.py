@@ -123,15 +123,13 @@ def _page_context(state: dict[str, Any], **extra: Any) -> dict[str, Any]:
             "general_errors": [], "unsaved": False, **extra}
 
 
-def _builder_reads(survey: dict[str, Any] | None, *, definition: bool = False) -> dict[str, Any]:
-    """The builder's reads, sent together: touchpoints, the version history of a published survey and,
-    with ``definition``, its live version when it has no draft. Each a value or its ConsoleServiceError."""
+def _builder_reads(survey: dict[str, Any] | None) -> dict[str, Any]:
+    """The builder's reads beside the survey, sent together: touchpoints and, for a published survey, its
+    version history. Each a value or its ConsoleServiceError."""
     client, person = service_clients().survey, current_user._get_current_object()
     reads = {"touchpoints": functools.partial(client.list_touchpoints, person)}
     if survey is not None and survey.get("live_version"):
         reads["versions"] = functools.partial(client.list_versions, person, survey["id"])
-        if definition and not survey.get("draft"):
-            reads["definition"] = functools.partial(client.get_version, person, survey["id"], survey["live_version"])
     return service_clients().read_together(reads)
 
 
@@ -215,19 +213,28 @@ def new():
 
 
 def _load(survey_id: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """The survey, the definition the builder edits (its draft, else its live version) and the builder's reads."""
+    """The survey, the definition the builder edits (its draft, else its live version) and the builder's
+    reads (touchpoints, version history), all asked together in one round trip."""
+    client, person = service_clients().survey, current_user._get_current_object()
+    got = service_clients().read_together({
+        "survey": functools.partial(client.get_survey, person, survey_id),
+        "touchpoints": functools.partial(client.list_touchpoints, person),
+        "versions": functools.partial(client.list_versions, person, survey_id),
+        "live": functools.partial(client.get_live_version, person, survey_id)})
+    survey, live = got.pop("survey"), got.pop("live")
     try:
-        survey = service_clients().survey.get_survey(current_user, survey_id)
-        got = _builder_reads(survey, definition=True)
-        version = got.get("definition")
-        if isinstance(version, ConsoleServiceError):
-            raise version
+        if isinstance(survey, ConsoleServiceError):
+            raise survey
+        if not survey.get("draft") and isinstance(live, ConsoleServiceError):
+            raise live
     except ConsoleServiceError as error:
         _refused_403(error)
         if isinstance(error, ServiceRefusedError) and error.status == 404:
             abort(404)
         raise
-    return survey, survey.get("draft") or version["definition"], got
+    if not survey.get("live_version"):
+        got["versions"] = []  # never published: no history to show, whatever the read said
+    return survey, survey.get("draft") or live["definition"], got
 
 
 @surveys_pages.route("/<int:survey_id>/edit", methods=["GET", "POST"])

@@ -84,6 +84,16 @@ class SurveyVersions(MethodView):
         return surveys.list_versions(get_session(), survey_id)
 
 
+@blp.route("/surveys/<int:survey_id>/versions/live")
+class SurveyLiveVersion(MethodView):
+    @require_roles(*READERS)
+    @blp.response(200, SurveyVersionSchema)
+    def get(self, survey_id):
+        """The live version, the one customers get now; 404 if the survey was never published (marketer,
+        analyst). Lets a reader ask for it together with the survey instead of after it."""
+        return surveys.get_live_version(get_session(), survey_id=survey_id)
+
+
 @blp.route("/surveys/<int:survey_id>/versions/<int:version>")
 class SurveyVersionItem(MethodView):
     @require_roles(*READERS)

@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_console import p95, signed_in, stop_stack  # noqa: E402  (bench/, on the path)
-from dashboard_seed import analyze, indexes_set_aside, seed_metrics, seed_survey  # noqa: E402
+from dashboard_seed import analyze, indexes_set_aside, seed_funnels, seed_metrics  # noqa: E402
 from demo import catalog  # noqa: E402  (scripts/demo: the demo's survey designs)
 from demo.api import Api  # noqa: E402
 from run_local import console_people, service_env  # noqa: E402
@@ -123,8 +123,7 @@ def seed(databases: dict[str, str], surveys: list[dict], responses: int, end: da
         with indexes_set_aside(metrics, METRICS_TABLES):
             seed_metrics(metrics, surveys, responses, end, log=lambda line: print(line, flush=True))
         with indexes_set_aside(survey, SURVEY_TABLES):
-            for index, chosen in enumerate(surveys[:FUNNEL_SURVEYS]):
-                seed_survey(survey, chosen, responses // SURVEYS, end, base=(index + 1) * 10**9)
+            seed_funnels(survey, surveys[:FUNNEL_SURVEYS], responses // SURVEYS, end)
         with survey.begin() as connection:
             connection.execute(text("SELECT setval(pg_get_serial_sequence('invitations', 'id'), "
                                     "(SELECT max(id) FROM invitations))"))

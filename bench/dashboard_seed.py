@@ -4,7 +4,8 @@ Metrics gets ``rows`` responses spread over two years before ``end``: one row in
 score answer in ``response_scores`` (the survey's score questions in turn, so each survey has its own
 NPS / CSAT / CES mix) and, for one response in five, a comment with its keywords. Survey gets the
 funnel of a few surveys in proportion: for each, twice as many invitations as it has responses in
-metrics, 60 % of them opened, 50 % completed, the rest left at some question (drop-off).
+metrics, 60 % of them opened, 50 % completed, the rest left at some question (drop-off), the surveys'
+invitations interleaved in time as they are sent.
 
 Rows arrive in time order, as real responses do (row i answered at ``end - span * (rows - i) / rows``);
 values come from a multiplicative hash of the row number, not from ``random()``, so a response's score,
@@ -82,15 +83,16 @@ SELECT 'b' || i, 'comment', (CAST(:texts AS text[]))[1 + (i / 5) % {n}],
                                           ELSE 'promoter' END END,
        CASE WHEN metric = 'csat' THEN CASE WHEN value >= 4 THEN 'satisfied' ELSE 'unsatisfied' END END,
        at, touchpoint, survey_id, channel, attrs
-FROM v WHERE i % 5 = 0
+FROM v WHERE (i / :surveys) % 5 = 0
 """
-# Survey side: invitation j of survey s; opened when j % 10 < 6, completed when j % 10 < 5; an unfinished
-# response answered the first (j % 3) questions.
+# Survey side: invitations of the k surveys interleaved in time (invitation j to survey j % k), as they are
+# sent; the n-th of a survey (n = j / k) was opened when n % 10 < 6 and completed when n % 10 < 5; an
+# unfinished response answered the first (n % 3) questions.
 FILL_INVITATIONS = """
 INSERT INTO invitations (id, survey_id, survey_version, customer_id, channel, priority, status, expires_at,
                          sent_at, responded_at, attempts, created_at, updated_at)
-SELECT :base + j, :survey, 1, 'c' || (j % 1000003), 'email', 0, 'sent', t + interval '14 days', t,
-       CASE WHEN j % 10 < 5 THEN t + interval '1 hour' END, 1, t, t
+SELECT j, (CAST(:ids AS int[]))[1 + j % :k], 1, 'c' || (j % 1000003), 'email', 0, 'sent', t + interval '14 days',
+       t, CASE WHEN (j / :k) % 10 < 5 THEN t + interval '1 hour' END, 1, t, t
 FROM (SELECT j, CAST(:end AS timestamptz) - ({span}.0 * (:count + 1 - j) / :count) * interval '1 second' AS t
       FROM generate_series(CAST(:first AS bigint), CAST(:last AS bigint)) AS j) AS g
 """
@@ -98,16 +100,18 @@ FILL_SURVEY_RESPONSES = """
 INSERT INTO responses (id, invitation_id, survey_id, survey_version, customer_id, touchpoint, channel, lang,
                        attributes, answers, version, completed, opened_at, first_answer_at, completed_at,
                        created_at, updated_at, shown_questions, triage_status, excluded)
-SELECT 'inv' || i.id, i.id, i.survey_id, 1, i.customer_id, :touchpoint, 'email', 'ko', '{}',
-       CASE WHEN (i.id - :base) % 10 < 5 THEN CAST(:complete AS jsonb)
-            ELSE (SELECT COALESCE(jsonb_object_agg(key, value), '{}') FROM jsonb_each(CAST(:complete AS jsonb))
-                  WHERE key = ANY((CAST(:keys AS text[]))[1:((i.id - :base) % 3)])) END,
-       1, (i.id - :base) % 10 < 5, i.sent_at + interval '5 minutes',
-       CASE WHEN (i.id - :base) % 10 < 5 OR (i.id - :base) % 3 > 0 THEN i.sent_at + interval '6 minutes' END,
-       CASE WHEN (i.id - :base) % 10 < 5 THEN i.sent_at + interval '5 minutes'
-                                             + ((i.id * 37) % 600) * interval '1 second' END,
-       i.sent_at + interval '5 minutes', i.sent_at + interval '5 minutes', CAST(:keys_json AS jsonb), 'new', false
-FROM invitations i WHERE i.survey_id = :survey AND i.id > :base AND (i.id - :base) % 10 < 6
+SELECT 'inv' || i.id, i.id, i.survey_id, 1, i.customer_id, f.touchpoint, 'email', 'ko', '{}',
+       CASE WHEN (i.id / :k) % 10 < 5 THEN f.complete
+            ELSE (SELECT COALESCE(jsonb_object_agg(key, value), '{}') FROM jsonb_each(f.complete)
+                  WHERE key = ANY(f.keys[1:((i.id / :k) % 3)])) END,
+       1, (i.id / :k) % 10 < 5, i.sent_at + interval '5 minutes',
+       CASE WHEN (i.id / :k) % 10 < 5 OR (i.id / :k) % 3 > 0 THEN i.sent_at + interval '6 minutes' END,
+       CASE WHEN (i.id / :k) % 10 < 5 THEN i.sent_at + interval '5 minutes'
+                                            + ((i.id * 37) % 600) * interval '1 second' END,
+       i.sent_at + interval '5 minutes', i.sent_at + interval '5 minutes', f.keys_json, 'new', false
+FROM invitations i JOIN bench_funnels f ON f.survey_id = i.survey_id
+WHERE i.id BETWEEN :first AND :last AND (i.id / :k) % 10 < 6
+ORDER BY i.id
 """
 
 
@@ -141,23 +145,25 @@ def seed_metrics(engine: Engine, surveys: list[dict], rows: int, end: datetime, 
             log(f"  metrics: rows {first:,}-{bounds['last']:,} in {time.perf_counter() - started:.1f} s")
 
 
-def seed_survey(engine: Engine, survey: dict, responses: int, end: datetime, *, base: int) -> None:
-    """The funnel of one survey: ``2 * responses`` invitations sent over two years, their responses."""
-    keys = [str(q["key"]) for q in survey["questions"]]
-    complete = {}
-    for question in survey["questions"]:
-        kind = question["type"]
-        complete[question["key"]] = {"nps": 9, "csat": 4, "ces": 6, "text": "좋아요", "single_choice": "price",
-                                     "multi_choice": ["late"]}.get(kind, "x")
-    invitations = 2 * responses
+def seed_funnels(engine: Engine, surveys: list[dict], responses: int, end: datetime) -> None:
+    """The funnels of ``surveys``: ``2 * responses`` invitations each, sent over two years, their responses."""
+    invitations = 2 * responses * len(surveys)
     with engine.begin() as connection:
+        connection.execute(text("CREATE TEMPORARY TABLE bench_funnels (survey_id int, touchpoint text, complete jsonb, "
+                                "keys text[], keys_json jsonb)"))
+        for survey in surveys:
+            keys = [str(q["key"]) for q in survey["questions"]]
+            complete = {str(q["key"]): {"nps": 9, "csat": 4, "ces": 6, "text": "좋아요", "single_choice": "price",
+                                        "multi_choice": ["late"]}.get(q["type"], "x") for q in survey["questions"]}
+            connection.execute(text("INSERT INTO bench_funnels VALUES (:id, :tp, CAST(:complete AS jsonb), :keys, "
+                                    "CAST(:keys_json AS jsonb))"),
+                               {"id": survey["id"], "tp": survey["touchpoint"], "complete": json.dumps(complete),
+                                "keys": keys, "keys_json": json.dumps(keys)})
         for first in range(1, invitations + 1, STEP):
+            bounds = {"k": len(surveys), "first": first, "last": min(invitations, first + STEP - 1)}
             connection.execute(text(FILL_INVITATIONS.format(span=YEARS_SECONDS)), {
-                "base": base, "survey": survey["id"], "end": end, "first": first, "count": invitations,
-                "last": min(invitations, first + STEP - 1)})
-        connection.execute(text(FILL_SURVEY_RESPONSES), {
-            "base": base, "survey": survey["id"], "touchpoint": survey["touchpoint"], "complete": json.dumps(complete),
-            "keys": keys, "keys_json": json.dumps(keys)})
+                **bounds, "ids": [survey["id"] for survey in surveys], "end": end, "count": invitations})
+            connection.execute(text(FILL_SURVEY_RESPONSES), bounds)
 
 
 @contextmanager

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from dashboard_seed import analyze, indexes_set_aside, seed_metrics, seed_survey  # noqa: E402
+from dashboard_seed import analyze, indexes_set_aside, seed_funnels, seed_metrics  # noqa: E402
 from demo import catalog  # noqa: E402
 
 END = datetime(2026, 12, 1, tzinfo=UTC)
@@ -45,12 +45,14 @@ def test_seeding_fills_metrics_and_one_survey_funnel_in_proportion():
         with indexes_set_aside(metrics, ("responses", "response_scores", "response_comments")):
             seed_metrics(metrics, designs, ROWS, END, log=lambda _line: None)
         with indexes_set_aside(survey, ("invitations", "responses")):
-            seed_survey(survey, designs[3], ROWS // 4, END, base=10**9)
+            seed_funnels(survey, designs[2:], ROWS // 4, END)
         analyze(metrics, ("response_scores",))
         with Session(metrics) as session:
             assert session.scalar(select(func.count()).select_from(ResponseRecord)) == ROWS
             assert session.scalar(select(func.count()).select_from(ScoreAnswer)) == ROWS
             assert session.scalar(select(func.count()).select_from(ResponseComment)) == ROWS // 5
+            per_survey = session.execute(select(ResponseComment.survey_id, func.count()).group_by(ResponseComment.survey_id))
+            assert sorted(count for _survey, count in per_survey) == [ROWS // 20] * 4  # one in five of each survey
             first, last = session.execute(select(func.min(ScoreAnswer.answered_at),
                                                  func.max(ScoreAnswer.answered_at))).one()
             assert END - timedelta(days=731) < first < END - timedelta(days=729) and last <= END
@@ -60,12 +62,14 @@ def test_seeding_fills_metrics_and_one_survey_funnel_in_proportion():
             assert {"ix_scores_time_cover", "ix_scores_survey_time", "ix_scores_metric_time"} <= indexes  # made again
         with Session(survey) as session:
             span = {"start": END - timedelta(days=800), "end": END + timedelta(days=1)}
-            funnel = survey_funnel(session, designs[3]["id"], **span)
-            assert (funnel["sent"], funnel["opened"], funnel["completed"]) == (200, 120, 100)
-            assert funnel["median_seconds_to_complete"] is not None
-            dropoff = survey_dropoff(session, designs[3]["id"], **span)
-            assert (dropoff["opened"], dropoff["completed"]) == (120, 100)
-            assert sum(q["dropped"] for q in dropoff["questions"]) == 20
+            for design in designs[2:]:  # two funnels, their invitations interleaved
+                funnel = survey_funnel(session, design["id"], **span)
+                assert (funnel["sent"], funnel["opened"], funnel["completed"]) == (200, 120, 100)
+                assert funnel["median_seconds_to_complete"] is not None
+                dropoff = survey_dropoff(session, design["id"], **span)
+                assert (dropoff["opened"], dropoff["completed"]) == (120, 100)
+                assert sum(q["dropped"] for q in dropoff["questions"]) == 20
+            assert survey_funnel(session, designs[0]["id"], **span)["sent"] == 0
     finally:
         metrics.dispose()
         survey.dispose()

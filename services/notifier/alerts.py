@@ -29,8 +29,9 @@ def _delivery_rows(session: Session, condition, limit: int) -> list[dict[str, An
 
 
 def list_alerts(session: Session, *, owner: str | None, subscription_id: str | None = None,
-                state: str | None = None, limit: int = 100) -> dict[str, Any]:
-    """Newest episodes with their deliveries, and the newest notices outside episodes."""
+                state: str | None = None, limit: int = 100, before: int | None = None) -> dict[str, Any]:
+    """Newest episodes (older than episode ``before``, when given) with their deliveries, and the newest
+    notices outside episodes; ``next_before`` pages on through the episodes."""
     mine = select(Subscription.id)
     if owner is not None:
         mine = mine.where(Subscription.owner == owner)
@@ -39,7 +40,10 @@ def list_alerts(session: Session, *, owner: str | None, subscription_id: str | N
     query = select(AlertEpisode).where(AlertEpisode.subscription_id.in_(mine))
     if state is not None:
         query = query.where(AlertEpisode.state == state)
-    episodes = list(session.scalars(query.order_by(AlertEpisode.id.desc()).limit(limit)))
+    if before is not None:
+        query = query.where(AlertEpisode.id < before)
+    episodes = list(session.scalars(query.order_by(AlertEpisode.id.desc()).limit(limit + 1)))
+    more, episodes = len(episodes) > limit, episodes[:limit]
     by_episode: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if episodes:
         ids = [e.id for e in episodes]
@@ -50,4 +54,4 @@ def list_alerts(session: Session, *, owner: str | None, subscription_id: str | N
                           "group": e.group, "state": e.state, "opened_at": e.opened_at,
                           "notified_at": e.notified_at, "resolved_at": e.resolved_at, "notices": e.notices,
                           "snapshot": e.snapshot, "deliveries": by_episode.get(e.id, [])} for e in episodes],
-            "notices": notices}
+            "notices": notices, "next_before": episodes[-1].id if more else None}

@@ -9,7 +9,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.channels import URL_ALERT_CHANNELS, AlertChannelType
 from shared.contracts.base import ReplySchema, StrictSchema
-from shared.contracts.fields import Duration, FiniteFloat, JsonSafeDict, Offset, SingleLine, Timestamp, TimeZoneName
+from shared.contracts.fields import Duration, FiniteFloat, Id, JsonSafeDict, Offset, SingleLine, Timestamp, TimeZoneName
 from shared.contracts.scores import ATTRIBUTE_GROUP, COMPARE_METRICS, METRICS, ScopeArgsSchema
 from shared.statuses import values
 
@@ -216,6 +216,8 @@ class AlertQueryArgsSchema(StrictSchema):
     subscription_id = fields.String(load_default=None)
     state = fields.String(load_default=None, validate=validate.OneOf(["firing", "resolved"]))
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 500))
+    before = Id(load_default=None, metadata={"description": "only episodes older than this one (its id): the "
+                                                            "next page is the reply's next_before"})
 
 
 class AlertListSchema(ReplySchema):
@@ -223,6 +225,8 @@ class AlertListSchema(ReplySchema):
 
     episodes = fields.List(fields.Nested(EpisodeSchema), required=True)
     notices = fields.List(fields.Nested(DeliverySchema), required=True)
+    next_before = fields.Integer(allow_none=True, metadata={
+        "description": "the ``before`` of the next page of episodes; null on the last page"})
 
 
 class TestSendResultSchema(ReplySchema):

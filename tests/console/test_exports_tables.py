@@ -222,3 +222,19 @@ def test_retention_exports_the_cohort_curves_and_the_churn_per_period(console):
         (r["period_start"], r["at_risk"], pytest.approx(r["rate"]["value"], rel=1e-12)) for r in api["rates"]]
     marketer = _as(console, "marketer@example.com")
     assert marketer.get(f"/finance/retention/export/churn.csv?{query}").status_code == 403
+
+
+def test_alert_episodes_export_pages_past_one_read_of_notifier(console):
+    from services.console.pages.alerts import ALERTS_PAGE
+    from services.notifier.models.alerts import AlertEpisode
+
+    lead = _as(console, "team_lead@example.com")
+    assert post_form(lead, "/alerts/new", {**RULE, "save": "1"}).status_code == 302
+    [stored] = _stored(console)
+    total = ALERTS_PAGE + 3
+    with console.services["notifier"].app.extensions["db"].session_factory() as session:
+        session.add_all(AlertEpisode(subscription_id=stored.id, scope_key="*", group={}, state="resolved",
+                                     open_key=None, opened_at=NOW, notices=1, snapshot={}) for _ in range(total))
+        session.commit()
+    rows = _csv(lead.get(f"/alerts/{stored.id}/export.csv"))
+    assert len(rows) == total and len({row["episode_id"] for row in rows}) == total  # each once, none left out

@@ -50,9 +50,12 @@ class AlertCalls:
         return reply["deliveries"]
 
     def list_alerts(self, person: Person, *, subscription_id: str | None = None,
-                    limit: int = 50) -> dict[str, Any]:
-        """Episodes with their deliveries, and notices outside episodes (the person's own subscriptions)."""
+                    limit: int = 50, before: int | None = None) -> dict[str, Any]:
+        """Episodes with their deliveries, and notices outside episodes (the person's own subscriptions);
+        ``before`` (the last reply's ``next_before``) pages on through the episodes."""
         params: dict[str, Any] = {"limit": limit}
+        if before is not None:
+            params["before"] = before
         if subscription_id:
             params["subscription_id"] = subscription_id
         return self.call(person, "GET", "/v1/alerts", params=params, reply_schema=self._alert_list)

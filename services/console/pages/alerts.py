@@ -85,8 +85,8 @@ def index():
 @alerts_pages.get("/<subscription_id>/export.<fmt>")
 @login_required
 def export(fmt: str, subscription_id: str | None = None):
-    """The alerts raised (episodes with their numbers) of every rule of the person, or of one, as CSV or XLSX.
-    Notifier lists at most ``ALERTS_PAGE`` episodes per read, the newest; every rule is read on its own."""
+    """The alerts raised (episodes with their numbers) of every rule of the person, or of one, as CSV or XLSX:
+    every episode, each rule read on its own ``ALERTS_PAGE`` episodes at a time."""
     if fmt not in FORMATS:
         abort(404)
     notifier = service_clients().notifier
@@ -94,14 +94,25 @@ def export(fmt: str, subscription_id: str | None = None):
     try:
         subscriptions = ([notifier.read_subscription(current_user, subscription_id)] if subscription_id
                          else notifier.list_subscriptions(current_user))
-        episodes = [episode for item in subscriptions for episode in notifier.list_alerts(
-            current_user, subscription_id=item["id"], limit=ALERTS_PAGE)["episodes"]]
+        episodes = [episode for item in subscriptions for episode in _every_episode(notifier, item["id"])]
     except ConsoleServiceError as error:
         return export_refused(error, back)
     episodes.sort(key=lambda episode: episode["opened_at"], reverse=True)
     named = {item["id"]: item for item in subscriptions}
     return export_response(fmt, EPISODES_COLUMNS, episode_rows(episodes, named, current_user.time_zone),
                            f"alerts-{subscription_id}" if subscription_id else "alerts")
+
+
+def _every_episode(notifier, subscription_id: str) -> list[dict[str, Any]]:
+    """Every episode of one subscription, newest first, page by page."""
+    episodes: list[dict[str, Any]] = []
+    before = None
+    while True:
+        page = notifier.list_alerts(current_user, subscription_id=subscription_id, limit=ALERTS_PAGE, before=before)
+        episodes.extend(page["episodes"])
+        before = page.get("next_before")
+        if before is None or not page["episodes"]:
+            return episodes
 
 
 def _explanation(person, subscription: dict[str, Any], episode: dict[str, Any] | None,

@@ -27,4 +27,4 @@ class Alerts(MethodView):
     def get(self, args):
         """Newest episodes with their deliveries, and notices outside episodes."""
         return list_alerts(get_session(), owner=owner_filter(), subscription_id=args["subscription_id"],
-                           state=args["state"], limit=args["limit"])
+                           state=args["state"], limit=args["limit"], before=args["before"])

@@ -5,24 +5,14 @@ from __future__ import annotations
 import pytest
 
 from shared.contracts.clv_predictive import ClvCustomerDetailSchema
-from tests.metrics.test_finance_clv import FIT, post_segmented_cdnow
+from tests.metrics.test_finance_clv import fitted as fitted  # noqa: F401 - the CDNOW fit fixture
 from tests.support import auth
 
 LEVELS = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95]
 
 
-@pytest.fixture
-def fitted(make_service):
-    service = make_service("metrics", env={"METRICS_CLV_DRAWS": "50"})
-    key = service.key_for("finance")
-    post_segmented_cdnow(service, key)
-    reply = service.client().post("/v1/clv/fits", json={**FIT, "horizon": 39}, headers=auth(key))
-    assert reply.status_code == 201, reply.json
-    return service, key
-
-
 def test_one_customer_has_the_predictive_spread_of_their_own_future(fitted):
-    service, key = fitted
+    service, key, _fit = fitted
     client = service.client()
     page = client.get("/v1/clv/customers", query_string={"limit": 40}, headers=auth(key)).json
     assert all("predictive" not in customer for customer in page["customers"])  # the list is unchanged
@@ -49,7 +39,7 @@ def test_one_customer_has_the_predictive_spread_of_their_own_future(fitted):
 
 
 def test_the_spread_follows_the_horizon_and_the_confidence_asked_for(fitted):
-    service, key = fitted
+    service, key, _fit = fitted
     client = service.client()
     ends = [client.get("/v1/clv/customers", query_string={"limit": 1, "order": order}, headers=auth(key))
             .json["customers"][0]["customer_id"] for order in ("desc", "asc")]
@@ -65,7 +55,7 @@ def test_the_spread_follows_the_horizon_and_the_confidence_asked_for(fitted):
 
 
 def test_contract_customers_have_no_predictive_spread(fitted):
-    service, key = fitted
+    service, key, _fit = fitted
     contracts = [{"id": f"k{i}", "customer_id": f"sub{i}", "started_at": "2023-01-01",
                   "ended_at": "2023-06-15" if i < 30 else None, "recurring_value": "20", "currency": "EUR"}
                  for i in range(60)]
@@ -75,7 +65,7 @@ def test_contract_customers_have_no_predictive_spread(fitted):
 
 
 def test_openapi_says_what_each_interval_covers(fitted):
-    service, _ = fitted
+    service, _key, _fit = fitted
     spec = service.client().get("/openapi.json").json
     detail = spec["components"]["schemas"]["ClvCustomerDetail"]["properties"]["predictive"]
     text = str(detail) + str(spec["paths"]["/v1/clv/customers/{customer_id}"]["get"])

@@ -36,6 +36,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from timing import run_standalone  # noqa: E402  (bench/, on the path when run as a script or by run_all)
+
 from services.common.db import create_database  # noqa: E402
 from tests.support import free_port  # noqa: E402
 
@@ -192,8 +194,4 @@ def run(pg_url: str, count: int | None = None) -> list[dict]:
 
 
 if __name__ == "__main__":
-    postgres = os.environ.get("CX_TEST_POSTGRES_URL")
-    if not postgres:
-        raise SystemExit("set CX_TEST_POSTGRES_URL (make bench runs under scripts/with_postgres.py)")
-    for row in run(postgres):
-        print(" | ".join(str(row[k]) for k in ("figure", "value", "baseline", "ratio", "goal")))
+    run_standalone(run)

@@ -45,6 +45,7 @@ from dashboard_seed import analyze, indexes_set_aside, seed_funnels, seed_metric
 from demo import catalog  # noqa: E402  (scripts/demo: the demo's survey designs)
 from demo.api import Api  # noqa: E402
 from run_local import console_people, service_env  # noqa: E402
+from timing import run_standalone  # noqa: E402
 
 from services.common.db import create_database, make_engine  # noqa: E402
 
@@ -250,8 +251,4 @@ def run(pg_url: str, responses: int | None = None, count: int | None = None) -> 
 
 
 if __name__ == "__main__":
-    postgres = os.environ.get("CX_TEST_POSTGRES_URL")
-    if not postgres:
-        raise SystemExit("set CX_TEST_POSTGRES_URL (make bench runs under scripts/with_postgres.py)")
-    for row in run(postgres):
-        print(" | ".join(str(row[k]) for k in ("figure", "value", "baseline", "ratio", "goal")))
+    run_standalone(run)

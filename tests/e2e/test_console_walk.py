@@ -18,6 +18,7 @@ from email import policy
 
 import httpx
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
@@ -138,11 +139,16 @@ def test_the_console_walked_from_people_to_a_sent_invitation(walk, browser):
     marketer.nav("Send log")
     page.get_by_label("Customer id").fill(customer)
     page.get_by_role("button", name="Show").click()
+    page.wait_for_url(re.compile(r"customer_id="))
+    page.wait_for_load_state()
 
     def sent() -> bool:
-        page.reload()
-        table = page.get_by_role("table")
-        return table.count() == 1 and "Sent" in table.inner_text()
+        try:  # a reload that races the browser's own navigation is retried, not a failure of the console
+            page.reload()
+            table = page.get_by_role("table")
+            return table.count() == 1 and "Sent" in table.inner_text()
+        except PlaywrightError:
+            return False
 
     assert wait_until(sent, 180, step=2), tail(walk["logs"], "survey-worker")
     expect(page.get_by_role("table")).to_contain_text(survey_name)

@@ -49,15 +49,16 @@ WARM_UP = 10
 GOAL = 10.0  # p95 of a page under GOAL x p95 of /healthz
 
 
-def start_stack(pg_url: str, var: Path) -> tuple[subprocess.Popen, dict[str, str], str]:
-    """``scripts/run_local.py`` with the demo on fresh PostgreSQL databases; returns it, the URLs and its tour."""
-    ports = {name: free_port() for name in APPS}
+def launch_stack(databases: dict[str, str], ports: dict[str, int], var: Path, *options: str,
+                 admin_key: str = ADMIN) -> tuple[subprocess.Popen, str]:
+    """``scripts/run_local.py`` (gunicorn, 3 web workers each) on ``databases`` with ``admin_key``, until its
+    tour is printed (or it exits); returns the process and the tour. ``options``: more arguments (``--no-demo``)."""
     env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL") and k != "CX_DEMO"}
-    env.update({f"{name.upper()}_DATABASE_URL": create_database(pg_url, f"cx_bench_console_{name}") for name in APPS})
-    env.update({"CX_ADMIN_KEY": ADMIN, "CX_LOG_LEVEL": "WARNING"})
+    env.update({f"{name.upper()}_DATABASE_URL": url for name, url in databases.items()})
+    env.update({"CX_ADMIN_KEY": admin_key, "CX_LOG_LEVEL": "WARNING"})
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "run_local.py"), "--ports", ",".join(str(ports[n]) for n in APPS),
-         "--var", str(var), "--web-workers", "3"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+         "--var", str(var), "--web-workers", "3", *options], cwd=ROOT, env=env, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, start_new_session=True)
     output = []
     assert process.stdout is not None
@@ -65,7 +66,14 @@ def start_stack(pg_url: str, var: Path) -> tuple[subprocess.Popen, dict[str, str
         output.append(line)
         if "Ctrl-C stops everything" in line or process.poll() is not None:
             break
-    tour = "".join(output)
+    return process, "".join(output)
+
+
+def start_stack(pg_url: str, var: Path) -> tuple[subprocess.Popen, dict[str, str], str]:
+    """``scripts/run_local.py`` with the demo on fresh PostgreSQL databases; returns it, the URLs and its tour."""
+    ports = {name: free_port() for name in APPS}
+    databases = {name: create_database(pg_url, f"cx_bench_console_{name}") for name in APPS}
+    process, tour = launch_stack(databases, ports, var)
     if "cxloop is running" not in tour or "seeding failed" in tour:
         stop_stack(process)
         raise RuntimeError(f"the stack did not start with the demo:\n{tour[-3000:]}")

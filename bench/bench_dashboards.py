@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench_console import p95, signed_in, stop_stack  # noqa: E402  (bench/, on the path)
+from bench_console import APPS, launch_stack, p95, signed_in, stop_stack  # noqa: E402  (bench/, on the path)
 from dashboard_seed import analyze, indexes_set_aside, seed_funnels, seed_metrics  # noqa: E402
 from demo import catalog  # noqa: E402  (scripts/demo: the demo's survey designs)
 from demo.api import Api  # noqa: E402
@@ -50,7 +50,6 @@ from timing import run_standalone  # noqa: E402
 from services.common.db import create_database, make_engine  # noqa: E402
 
 ADMIN = "bench-dashboards-admin-key-0123"
-APPS = ("survey", "metrics", "notifier", "console")
 SURVEYS = 20
 FUNNEL_SURVEYS = 3  # surveys with invitations and responses on the survey side (the summary's is the first)
 WARM_UP = 3
@@ -76,22 +75,10 @@ def _start_services(pg_url: str, var: Path, databases: dict[str, str] | None,
 
     ports = {name: free_port() for name in APPS}
     databases = databases or {name: create_database(pg_url, f"cx_bench_dash_{name}") for name in APPS}
-    env = {k: v for k, v in os.environ.items() if not k.endswith("_DATABASE_URL") and k != "CX_DEMO"}
-    env.update({f"{name.upper()}_DATABASE_URL": url for name, url in databases.items()})
-    env.update({"CX_ADMIN_KEY": ADMIN, "CX_LOG_LEVEL": "WARNING"})
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "run_local.py"), "--ports", ",".join(str(ports[n]) for n in APPS),
-         "--var", str(var), "--web-workers", "3", "--no-demo"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    output = []
-    assert process.stdout is not None
-    for line in process.stdout:
-        output.append(line)
-        if "Ctrl-C stops everything" in line or process.poll() is not None:
-            break
-    if "cxloop is running" not in "".join(output):
+    process, tour = launch_stack(databases, ports, var, "--no-demo", admin_key=ADMIN)
+    if "cxloop is running" not in tour:
         stop_stack(process)
-        raise RuntimeError("the services did not start:\n" + "".join(output)[-3000:])
+        raise RuntimeError("the services did not start:\n" + tour[-3000:])
     return process, {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}, databases
 
 

@@ -10,13 +10,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms import DecimalField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from services.console.clients.base import ConsoleServiceError, ServiceRefusedError
 from services.console.forms import REQUIRED, _zones
 from services.console.pages.support import apply_errors
-from services.console.widgets import SelectField
+from services.console.widgets import BooleanField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from shared.channels import AlertChannelType
 from shared.contracts.alerts import LANGUAGES, MAX_CHANNELS, RULE_KINDS, SUBSCRIPTION_METRICS
 from shared.contracts.scores import METRICS

@@ -12,12 +12,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from wtforms import IntegerField, RadioField, StringField, TextAreaField
+from wtforms import RadioField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from services.console.case_view import OUTCOME_LABELS
 from services.console.models import User
-from services.console.widgets import SelectField
+from services.console.widgets import IntegerField, SelectField, StringField, TextAreaField
 from shared.actor import ACTOR_SUBJECT_PREFIX
 from shared.contracts.cases import SEGMENT
 

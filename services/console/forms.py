@@ -9,13 +9,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import EmailField, HiddenField, IntegerField, PasswordField, StringField
+from wtforms import EmailField, HiddenField
 from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional
 
 from services.console.passwords import MIN_PASSWORD_LENGTH
 from services.console.people import time_zones
 from services.console.vocabulary import language_choices, role_choices
-from services.console.widgets import SelectField
+from services.console.widgets import IntegerField, PasswordField, SelectField, StringField
 from shared.auth import ROLE_NAMES
 from shared.contracts.triggers import MAX_BUDGET_CONTACTS, MAX_BUDGET_DAYS
 

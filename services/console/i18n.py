@@ -14,7 +14,13 @@ from babel import support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, request
-from flask_babel import Babel, Domain, format_datetime, get_locale
+from flask_babel import (
+    Babel,
+    Domain,
+    _get_current_context,  # noqa: PLC2701 - where Flask-Babel keeps its per-request state
+    format_datetime,
+    get_locale,
+)
 from flask_login import current_user
 
 from services.console.models import LANGUAGES
@@ -40,10 +46,21 @@ def catalogue(language: str) -> support.Translations | support.NullTranslations:
 
 
 class PoDomain(Domain):
-    """Flask-Babel's domain, reading the .po catalogues above."""
+    """Flask-Babel's domain, reading the .po catalogues above.
+
+    A page looks up a hundred texts or more; the catalogue is found once per request and kept where
+    Flask-Babel keeps its own (``babel_translations`` of its request context), which ``refresh()`` and
+    ``force_locale()`` clear, so a changed language is still honoured at once.
+    """
 
     def get_translations(self):
-        return catalogue(str(get_locale() or "en"))
+        context = _get_current_context()
+        if context is None:
+            return catalogue("en")
+        found = getattr(context, "babel_translations", None)
+        if found is None:
+            found = context.babel_translations = catalogue(str(get_locale() or "en"))
+        return found
 
 
 class ConsoleBabel(Babel):

@@ -14,22 +14,14 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    FieldList,
-    Form,
-    FormField,
-    IntegerField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import FieldList, Form, FormField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from services.console.clients.base import ConsoleServiceError, ServiceRefusedError
 from services.console.forms import REQUIRED
 from services.console.pages.support import apply_errors
 from services.console.refusals import localized
-from services.console.widgets import SelectField
+from services.console.widgets import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from shared.channels import InvitationChannel
 from shared.contracts.triggers import OPERATORS
 

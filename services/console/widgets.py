@@ -1,11 +1,12 @@
-"""The console's select field: WTForms' ``SelectField`` with a leaner widget, same HTML.
+"""The console's form fields: WTForms' own, drawn by leaner widgets that write the same HTML.
 
-WTForms 3 renders each option through ``html_params``, which formats every attribute with
-``Markup.format`` and inspects ``render_option``'s signature on every render; a page with a few
-dozen options (the trigger editor, the alert builder) spent more time there than on its service
-reads. ``FastSelect`` writes the same markup (attributes sorted, values escaped, ``True`` as a
-bare attribute, ``False`` left out; ``tests/console/test_widgets.py`` compares it with WTForms'
-own widget) with plain string building. Option groups and ``multiple`` are kept.
+WTForms 3 writes every attribute through ``html_params``, which formats each one with
+``Markup.format``, and renders each option after inspecting ``render_option``'s signature; a page
+with a few dozen inputs and options (the trigger editor, the alert builder) spent more time there
+than on its service reads. These widgets write the same markup (attributes sorted, values escaped,
+``True`` as a bare attribute, ``False`` left out; ``tests/console/test_widgets.py`` compares each
+with WTForms' own widget) with plain string building. Option groups and ``multiple`` are kept.
+Console forms import these fields from here, not from ``wtforms`` (checked by the test).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import wtforms
 from markupsafe import Markup, escape
-from wtforms.widgets.core import Select, clean_key
+from wtforms.widgets.core import CheckboxInput, NumberInput, PasswordInput, Select, TextArea, TextInput, clean_key
 
 
 def attributes(values: dict[str, Any]) -> str:
@@ -26,6 +27,11 @@ def attributes(values: dict[str, Any]) -> str:
         elif value is not False:
             out.append(f'{clean_key(name)}="{escape(value)}"')
     return " ".join(out)
+
+
+def html_params(**values: Any) -> str:
+    """:func:`attributes` as WTForms' widgets call ``html_params``."""
+    return attributes(values)
 
 
 class FastSelect(Select):
@@ -65,3 +71,69 @@ class SelectField(wtforms.SelectField):
     """``wtforms.SelectField`` drawn by :class:`FastSelect`; every console form uses this one."""
 
     widget = FastSelect()
+
+
+class FastTextInput(TextInput):
+    """WTForms' ``TextInput``, its attributes written by :func:`attributes`."""
+
+    html_params = staticmethod(html_params)
+
+
+class FastNumberInput(NumberInput):
+    """WTForms' ``NumberInput``, its attributes written by :func:`attributes`."""
+
+    html_params = staticmethod(html_params)
+
+
+class FastPasswordInput(PasswordInput):
+    """WTForms' ``PasswordInput`` (never echoes the value), its attributes written by :func:`attributes`."""
+
+    html_params = staticmethod(html_params)
+
+
+class FastCheckboxInput(CheckboxInput):
+    """WTForms' ``CheckboxInput``, its attributes written by :func:`attributes`."""
+
+    html_params = staticmethod(html_params)
+
+
+class FastTextArea(TextArea):
+    """WTForms' ``TextArea`` with :func:`attributes`."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", None)
+        for name in self.validation_attrs:
+            if name not in kwargs and getattr(flags, name, None) is not None:
+                kwargs[name] = getattr(flags, name)
+        return Markup(f"<textarea {attributes({'name': field.name, **kwargs})}>\r\n{escape(field._value())}</textarea>")
+
+
+class StringField(wtforms.StringField):
+    """``wtforms.StringField`` drawn by :class:`FastTextInput`."""
+
+    widget = FastTextInput()
+
+
+class IntegerField(wtforms.IntegerField):
+    """``wtforms.IntegerField`` drawn by :class:`FastNumberInput`."""
+
+    widget = FastNumberInput()
+
+
+class PasswordField(wtforms.PasswordField):
+    """``wtforms.PasswordField`` drawn by :class:`FastPasswordInput`."""
+
+    widget = FastPasswordInput()
+
+
+class BooleanField(wtforms.BooleanField):
+    """``wtforms.BooleanField`` drawn by :class:`FastCheckboxInput`."""
+
+    widget = FastCheckboxInput()
+
+
+class TextAreaField(wtforms.TextAreaField):
+    """``wtforms.TextAreaField`` drawn by :class:`FastTextArea`."""
+
+    widget = FastTextArea()

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.survey import touchpoints
 from services.survey.exceptions import (
     SurveyNotFoundError,
     SurveyStateError,
@@ -112,12 +113,27 @@ def get_live_version(session: Session, *, survey_id: int) -> SurveyVersion:
 
 def list_versions(session: Session, survey_id: int) -> list[dict[str, Any]]:
     """The survey's published versions, newest first, with their question counts (the history)."""
+    return [_history_entry(version) for version in _versions_of(session, get_survey(session, survey_id))]
+
+
+def _versions_of(session: Session, survey: Survey) -> list[SurveyVersion]:
+    return list(session.scalars(select(SurveyVersion).where(SurveyVersion.survey_id == survey.id)
+                                .order_by(SurveyVersion.version.desc())))
+
+
+def _history_entry(version: SurveyVersion) -> dict[str, Any]:
+    return {"survey_id": version.survey_id, "version": version.version, "touchpoint": version.touchpoint,
+            "published_at": version.published_at, "question_count": len(version.definition.get("questions") or [])}
+
+
+def editor_view(session: Session, survey_id: int) -> dict[str, Any]:
+    """What the survey builder shows, read together: the survey, its live version (None if never published),
+    its history newest first, and the touchpoints (raises ``SurveyNotFoundError``)."""
     survey = get_survey(session, survey_id)
-    versions = session.scalars(select(SurveyVersion).where(SurveyVersion.survey_id == survey.id)
-                               .order_by(SurveyVersion.version.desc()))
-    return [{"survey_id": v.survey_id, "version": v.version, "touchpoint": v.touchpoint,
-             "published_at": v.published_at, "question_count": len(v.definition.get("questions") or [])}
-            for v in versions]
+    versions = _versions_of(session, survey) if survey.live_version is not None else []
+    live = next((version for version in versions if version.version == survey.live_version), None)
+    return {"survey": survey, "live": live, "versions": [_history_entry(version) for version in versions],
+            "touchpoints": touchpoints.list_touchpoints(session)}
 
 
 def publish_survey(session: Session, *, survey_id: int, now: datetime) -> SurveyVersion:

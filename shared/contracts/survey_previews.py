@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from shared.contracts.base import ReplySchema, StrictSchema
+from shared.contracts.surveys import SurveySchema, SurveyVersionSchema, TouchpointSchema
 
 
 class PreviewLinkArgsSchema(StrictSchema):
@@ -35,3 +36,16 @@ class SurveyVersionSummarySchema(ReplySchema):
     touchpoint = fields.String(required=True)
     published_at = fields.DateTime(required=True)
     question_count = fields.Integer(required=True)
+
+
+class SurveyEditorSchema(ReplySchema):
+    """``GET /v1/surveys/{id}/editor``: what a survey builder shows, in one read. Each part is what its own
+    endpoint answers: the survey (``GET /v1/surveys/{id}``), its live version (``.../versions/live``), its
+    history (``.../versions``) and the touchpoints (``GET /v1/touchpoints``)."""
+
+    survey = fields.Nested(SurveySchema, required=True)
+    live = fields.Nested(SurveyVersionSchema, required=True, allow_none=True,
+                         metadata={"description": "the version customers get now; null if never published"})
+    versions = fields.List(fields.Nested(SurveyVersionSummarySchema), required=True,
+                           metadata={"description": "every published version, newest first"})
+    touchpoints = fields.List(fields.Nested(TouchpointSchema), required=True)

@@ -6,7 +6,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from shared.channels import InvitationChannel
 from shared.contracts.base import ReplySchema, StrictSchema
-from shared.contracts.events import EVENT_TYPE, CustomerInSchema, EventSchema
+from shared.contracts.events import EVENT_TYPE, CustomerInSchema, EventSchema, EventTypeSchema, StoredEventSchema
 from shared.contracts.fields import SingleLine
 from shared.statuses import values
 
@@ -185,3 +185,40 @@ class ContactRulesSchema(ReplySchema):
                        "SURVEY_CONTACT_BUDGET_MAX / SURVEY_CONTACT_BUDGET_DAYS, in force while none is stored"})
     updated_at = fields.DateTime(allow_none=True, metadata={"description": "when an admin last set the budget"})
     updated_by = fields.String(allow_none=True, metadata={"description": "who set it (key owner or console user)"})
+
+
+class TriggerSurveyChoiceSchema(ReplySchema):
+    """A survey a trigger can ask, as the trigger editor lists it."""
+
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    status = fields.String(required=True)
+    touchpoint = fields.String(required=True)
+    recontact_days = fields.Integer(required=True, metadata={
+        "description": "a customer who got this survey is not asked it again within this many days"})
+
+
+class TriggerEditorArgsSchema(StrictSchema):
+    """Query of ``GET /v1/trigger-editor``."""
+
+    trigger_id = fields.Integer(validate=validate.Range(min=1), metadata={
+        "description": "the trigger being edited: adds it, its survey whatever its status, and the recent events "
+                       "of its type (404 if there is no such trigger)"})
+    events_limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100), metadata={
+        "description": "how many recent events of the trigger's type (1-100)"})
+
+
+class TriggerEditorSchema(ReplySchema):
+    """``GET /v1/trigger-editor``: what an editor of triggers shows, in one read. Each part is what its own
+    endpoint answers: the trigger (``GET /v1/triggers/{id}``), the event types seen (``GET /v1/event-types``),
+    the contact rules (``GET /v1/contact-rules``), the recent events of the trigger's type (``GET /v1/events``)."""
+
+    trigger = fields.Nested(TriggerSchema, allow_none=True, required=True, metadata={
+        "description": "null without trigger_id"})
+    surveys = fields.List(fields.Nested(TriggerSurveyChoiceSchema), required=True, metadata={
+        "description": "the published surveys by name, and the trigger's own survey whatever its status"})
+    event_types = fields.List(fields.Nested(EventTypeSchema), required=True)
+    contact_rules = fields.Nested(ContactRulesSchema, required=True)
+    recent_events = fields.List(fields.Nested(StoredEventSchema), allow_none=True, required=True, metadata={
+        "description": "the latest events of the trigger's type, for a dry run; null without trigger_id and for "
+                       "roles that may not read events (personal data)"})

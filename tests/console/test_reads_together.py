@@ -8,6 +8,9 @@ import threading
 import pytest
 
 from services.console.clients.base import ServiceDownError
+from services.console.clients.metrics import MetricsClient
+from services.console.clients.notifier import NotifierClient
+from services.console.clients.survey import SurveyClient
 from services.console.clients.together import ReadsTogether
 
 
@@ -52,3 +55,21 @@ def test_one_worker_reads_in_order_on_the_calling_thread():
     together.run({"a": lambda: seen.append(threading.current_thread().name),
                   "b": lambda: seen.append(threading.current_thread().name)})
     assert seen == [threading.current_thread().name] * 2
+
+
+@pytest.mark.parametrize("client_class", [SurveyClient, MetricsClient, NotifierClient])
+def test_a_clients_mixins_never_define_the_same_name_twice(client_class):
+    """Each service client is made of mixins; a name two of them define (a reply schema, a method) would
+    silently take the first one, as once happened to two ``_editor`` schemas."""
+    seen: dict[str, str] = {}
+    clashes = []
+    for mixin in client_class.__mro__[1:]:
+        if mixin is object or mixin.__module__.split(".")[:3] != ["services", "console", "clients"]:
+            continue
+        for name in vars(mixin):
+            if name.startswith("__") or name == "call":
+                continue
+            if name in seen and seen[name] != mixin.__name__:
+                clashes.append(f"{name}: {seen[name]} and {mixin.__name__}")
+            seen.setdefault(name, mixin.__name__)
+    assert clashes == []

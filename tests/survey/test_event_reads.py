@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.survey.conftest import T0, event_body
+from tests.survey.conftest import T0, event_body, survey_body
 
 
 def test_event_types_count_in_sql_and_say_when_the_last_arrived(survey_app):
@@ -112,3 +112,54 @@ def test_event_types_add_the_matchers_stored_counts_to_the_events_not_matched_ye
     delivered = next(item for item in survey_app.call("get", "/v1/event-types").json if item["type"] == "order.delivered")
     assert delivered["first_received_at"].startswith("2026-03-02T00:00")
     assert delivered["last_received_at"].startswith("2026-03-02T02:00")
+
+
+def test_trigger_editor_answers_what_the_five_reads_answer(survey_app):
+    """The trigger editor's one read: the trigger, published surveys by name (plus the trigger's own survey,
+    whatever its status), and the event types, contact rules and recent events as their own endpoints."""
+    zeta = survey_app.published_survey(name="Zeta CSAT", recontact_days=14)
+    alpha = survey_app.published_survey(name="Alpha NPS")
+    draft = survey_app.call("post", "/v1/surveys", json=survey_body(name="Draft only")).json
+    trigger = survey_app.trigger(zeta["id"], event_type="ticket.closed")
+    survey_app.post_event("e1")
+    survey_app.post_event("c1", type_="ticket.closed", customer="c9")
+    survey_app.match()
+    survey_app.clock.advance(minutes=5)
+    survey_app.post_event("c2", type_="ticket.closed", attributes={"ticket": "t-2"})  # not matched yet: counted too
+    reply = survey_app.call("get", "/v1/trigger-editor")
+    assert reply.status_code == 200, reply.json
+    assert reply.json["trigger"] is None and reply.json["recent_events"] is None
+    assert [(s["name"], s["status"]) for s in reply.json["surveys"]] == [("Alpha NPS", "published"),
+                                                                          ("Zeta CSAT", "published")]
+    assert reply.json["surveys"][1] == {"id": zeta["id"], "name": "Zeta CSAT", "status": "published",
+                                        "touchpoint": "delivery", "recontact_days": 14}
+    assert draft["id"] not in {s["id"] for s in reply.json["surveys"]}
+    assert reply.json["event_types"] == survey_app.call("get", "/v1/event-types").json
+    assert {(t["type"], t["count"]) for t in reply.json["event_types"]} == {("order.delivered", 1), ("ticket.closed", 2)}
+    assert reply.json["contact_rules"] == survey_app.call("get", "/v1/contact-rules").json
+
+    editing = survey_app.call("get", "/v1/trigger-editor", query_string={"trigger_id": trigger["id"]}).json
+    assert editing["trigger"] == survey_app.call("get", f"/v1/triggers/{trigger['id']}").json
+    assert editing["recent_events"] == survey_app.call("get", "/v1/events",
+                                                       query_string={"trigger_id": trigger["id"], "limit": 10}).json
+    assert [event["id"] for event in editing["recent_events"]] == ["c2", "c1"]
+    one = survey_app.call("get", "/v1/trigger-editor", query_string={"trigger_id": trigger["id"], "events_limit": 1})
+    assert [event["id"] for event in one.json["recent_events"]] == ["c2"]
+
+    archived = survey_app.call("post", f"/v1/surveys/{zeta['id']}/archive")
+    assert archived.status_code == 200, archived.json
+    assert [s["id"] for s in survey_app.call("get", "/v1/trigger-editor").json["surveys"]] == [alpha["id"]]
+    editing = survey_app.call("get", "/v1/trigger-editor", query_string={"trigger_id": trigger["id"]}).json
+    assert [(s["id"], s["status"]) for s in editing["surveys"]] == [(alpha["id"], "published"), (zeta["id"], "archived")]
+
+    for bad in ({"trigger_id": 999}, ):
+        assert survey_app.call("get", "/v1/trigger-editor", query_string=bad).status_code == 404
+    for bad in ({"trigger_id": "x"}, {"trigger_id": 0}, {"events_limit": 101}, {"other": 1}):
+        assert survey_app.call("get", "/v1/trigger-editor", query_string=bad).status_code == 422, bad
+    # analysts read triggers but not events (personal data): the rest, without them
+    as_analyst = survey_app.call("get", "/v1/trigger-editor", role="analyst", query_string={"trigger_id": trigger["id"]})
+    assert as_analyst.status_code == 200 and as_analyst.json["recent_events"] is None
+    assert as_analyst.json["trigger"]["id"] == trigger["id"]
+    assert survey_app.call("get", "/v1/events", role="analyst").status_code == 403
+    for role in ("ingest", "finance", "team_lead"):
+        assert survey_app.call("get", "/v1/trigger-editor", role=role).status_code == 403

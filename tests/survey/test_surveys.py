@@ -57,6 +57,33 @@ def test_the_live_version_can_be_asked_for_without_knowing_its_number(survey_app
         assert survey_app.call("get", f"/v1/surveys/{survey['id']}/versions/live", role=role).status_code == 403
 
 
+def test_the_editor_read_answers_what_the_four_reads_answer(survey_app):
+    """The builder's one read: the survey, its live version, its history and the touchpoints, each as its own
+    endpoint answers it."""
+    survey = survey_app.call("post", "/v1/surveys", json=survey_body()).json
+    path = f"/v1/surveys/{survey['id']}/editor"
+    draft_only = survey_app.call("get", path)
+    assert draft_only.status_code == 200, draft_only.json
+    assert draft_only.json["live"] is None and draft_only.json["versions"] == []
+    assert draft_only.json["survey"] == survey_app.call("get", f"/v1/surveys/{survey['id']}").json
+    assert draft_only.json["touchpoints"] == survey_app.call("get", "/v1/touchpoints").json
+    survey_app.call("post", f"/v1/surveys/{survey['id']}/publish")
+    survey_app.call("patch", f"/v1/surveys/{survey['id']}", json={"title": {"ko": "새 제목", "en": "New title"}})
+    survey_app.call("post", f"/v1/surveys/{survey['id']}/publish")
+    survey_app.call("patch", f"/v1/surveys/{survey['id']}", json={"title": {"ko": "초안", "en": "Draft"}})
+    reply = survey_app.call("get", path).json
+    assert reply["survey"] == survey_app.call("get", f"/v1/surveys/{survey['id']}").json
+    assert reply["survey"]["draft"]["title"]["en"] == "Draft" and reply["survey"]["live_version"] == 2
+    assert reply["live"] == survey_app.call("get", f"/v1/surveys/{survey['id']}/versions/live").json
+    assert reply["live"]["version"] == 2 and reply["live"]["definition"]["title"]["en"] == "New title"
+    assert reply["versions"] == survey_app.call("get", f"/v1/surveys/{survey['id']}/versions").json
+    assert [entry["version"] for entry in reply["versions"]] == [2, 1]
+    assert survey_app.call("get", path, role="analyst").status_code == 200
+    assert survey_app.call("get", "/v1/surveys/999999/editor").status_code == 404
+    for role in ("finance", "team_lead", "ingest"):
+        assert survey_app.call("get", path, role=role).status_code == 403
+
+
 def test_definition_rules_give_422(survey_app):
     missing_default = survey_body(title={"en": "Only English"})
     reply = survey_app.call("post", "/v1/surveys", json=missing_default)

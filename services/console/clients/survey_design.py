@@ -6,7 +6,7 @@ from typing import Any
 
 from services.console.clients.base import Person
 from shared.contracts.base import tolerant
-from shared.contracts.survey_previews import PreviewLinkSchema, SurveyVersionSummarySchema
+from shared.contracts.survey_previews import PreviewLinkSchema, SurveyEditorSchema, SurveyVersionSummarySchema
 from shared.contracts.surveys import SurveySchema, SurveyVersionSchema, TouchpointSchema
 
 
@@ -18,6 +18,7 @@ class SurveyDesignCalls:
     _versions = tolerant(SurveyVersionSummarySchema, many=True)
     _touchpoints = tolerant(TouchpointSchema, many=True)
     _preview = tolerant(PreviewLinkSchema)
+    _survey_editor = tolerant(SurveyEditorSchema)
 
     call: Any  # ConsoleClient.call
 
@@ -41,9 +42,10 @@ class SurveyDesignCalls:
         """``GET /v1/surveys/{id}/versions/{v}``: one published version."""
         return self.call(person, "GET", f"/v1/surveys/{survey_id}/versions/{version}", reply_schema=self._version)
 
-    def get_live_version(self, person: Person, survey_id: int) -> dict[str, Any]:
-        """``GET /v1/surveys/{id}/versions/live``: the live version (404 when never published)."""
-        return self.call(person, "GET", f"/v1/surveys/{survey_id}/versions/live", reply_schema=self._version)
+    def survey_editor(self, person: Person, survey_id: int) -> dict[str, Any]:
+        """``GET /v1/surveys/{id}/editor``: the survey, its live version (None if never published), its version
+        history and the touchpoints, in one read."""
+        return self.call(person, "GET", f"/v1/surveys/{survey_id}/editor", reply_schema=self._survey_editor)
 
     def list_versions(self, person: Person, survey_id: int) -> list[dict[str, Any]]:
         """``GET /v1/surveys/{id}/versions``: the version history, newest first."""

@@ -7,9 +7,8 @@ from typing import Any
 
 from services.console.clients.base import Person
 from shared.contracts.base import tolerant
-from shared.contracts.events import EventTypeSchema, StoredEventSchema
 from shared.contracts.invitations import InvitationDetailSchema, InvitationSchema
-from shared.contracts.triggers import ContactRulesSchema, PreviewResultSchema, TriggerSchema
+from shared.contracts.triggers import ContactRulesSchema, PreviewResultSchema, TriggerEditorSchema, TriggerSchema
 
 
 def _present(filters: dict[str, Any]) -> dict[str, Any]:
@@ -22,9 +21,8 @@ class TriggerCalls:
     _trigger = tolerant(TriggerSchema)
     _triggers = tolerant(TriggerSchema, many=True)
     _preview_result = tolerant(PreviewResultSchema)
-    _event_types = tolerant(EventTypeSchema, many=True)
-    _events = tolerant(StoredEventSchema, many=True)
     _contact_rules = tolerant(ContactRulesSchema)
+    _trigger_editor = tolerant(TriggerEditorSchema)
     _invitations = tolerant(InvitationSchema, many=True)
     _invitation = tolerant(InvitationDetailSchema)
 
@@ -33,10 +31,6 @@ class TriggerCalls:
     def list_triggers(self, person: Person, **filters: Any) -> list[dict[str, Any]]:
         """``GET /v1/triggers`` (survey_id, event_type, active), newest first."""
         return self.call(person, "GET", "/v1/triggers", params=_present(filters), reply_schema=self._triggers)
-
-    def get_trigger(self, person: Person, trigger_id: int) -> dict[str, Any]:
-        """``GET /v1/triggers/{id}``."""
-        return self.call(person, "GET", f"/v1/triggers/{trigger_id}", reply_schema=self._trigger)
 
     def create_trigger(self, person: Person, body: dict[str, Any]) -> dict[str, Any]:
         """``POST /v1/triggers`` (marketer)."""
@@ -51,16 +45,14 @@ class TriggerCalls:
         return self.call(person, "POST", f"/v1/triggers/{trigger_id}/preview", json={"event": event},
                          reply_schema=self._preview_result)
 
-    def list_event_types(self, person: Person) -> list[dict[str, Any]]:
-        """``GET /v1/event-types``: types seen, with count and last arrival."""
-        return self.call(person, "GET", "/v1/event-types", reply_schema=self._event_types)
-
-    def recent_events(self, person: Person, *, event_type: str | None = None, trigger_id: int | None = None,
-                      limit: int = 10) -> list[dict[str, Any]]:
-        """``GET /v1/events``: the latest events, of one type or of a trigger's type (marketer)."""
-        return self.call(person, "GET", "/v1/events",
-                         params=_present({"type": event_type, "trigger_id": trigger_id, "limit": limit}),
-                         reply_schema=self._events)
+    def trigger_editor(self, person: Person, *, trigger_id: int | None = None,
+                       events_limit: int = 10) -> dict[str, Any]:
+        """``GET /v1/trigger-editor``: published surveys, event types seen and contact rules, with ``trigger_id``
+        also the trigger, its survey and the recent events of its type (null when the role may not read
+        events), in one read."""
+        return self.call(person, "GET", "/v1/trigger-editor",
+                         params=_present({"trigger_id": trigger_id, "events_limit": events_limit}),
+                         reply_schema=self._trigger_editor)
 
     def contact_rules(self, person: Person) -> dict[str, Any]:
         """``GET /v1/contact-rules``: the contact budget and the default time zone."""

@@ -214,27 +214,19 @@ def new():
 
 def _load(survey_id: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The survey, the definition the builder edits (its draft, else its live version) and the builder's
-    reads (touchpoints, version history), all asked together in one round trip."""
-    client, person = service_clients().survey, current_user._get_current_object()
-    got = service_clients().read_together({
-        "survey": functools.partial(client.get_survey, person, survey_id),
-        "touchpoints": functools.partial(client.list_touchpoints, person),
-        "versions": functools.partial(client.list_versions, person, survey_id),
-        "live": functools.partial(client.get_live_version, person, survey_id)})
-    survey, live = got.pop("survey"), got.pop("live")
+    reads (touchpoints, version history), all in one read of the survey service."""
     try:
-        if isinstance(survey, ConsoleServiceError):
-            raise survey
-        if not survey.get("draft") and isinstance(live, ConsoleServiceError):
-            raise live
+        got = service_clients().survey.survey_editor(current_user, survey_id)
     except ConsoleServiceError as error:
         _refused_403(error)
         if isinstance(error, ServiceRefusedError) and error.status == 404:
             abort(404)
         raise
-    if not survey.get("live_version"):
-        got["versions"] = []  # never published: no history to show, whatever the read said
-    return survey, survey.get("draft") or live["definition"], got
+    survey = got["survey"]
+    definition = survey.get("draft") or (got["live"] or {}).get("definition")
+    if definition is None:  # neither a draft nor a published version: nothing to edit
+        abort(404)
+    return survey, definition, {"touchpoints": got["touchpoints"], "versions": got["versions"]}
 
 
 @surveys_pages.route("/<int:survey_id>/edit", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -55,29 +56,38 @@ def index():
                            surveys={item["id"]: item for item in surveys or []}, can_edit=current_user.role in EDITORS)
 
 
-def _editor_reads(trigger_id: int | None) -> dict[str, Any]:
-    """The editor's reads beside the trigger: surveys, event types, contact rules and, for a stored
-    trigger, the recent events of its type (asked by trigger id, so they need not wait for the trigger)."""
-    survey = service_clients().survey
-    reads = {"surveys": survey.list_surveys, "event_types": survey.list_event_types, "rules": survey.contact_rules}
-    if trigger_id is not None:
-        reads["events"] = functools.partial(survey.recent_events, trigger_id=trigger_id, limit=RECENT_EVENTS)
-    return reads
+def _editor_read(trigger_id: int | None) -> Callable[..., dict[str, Any]]:
+    """The editor's one read of the survey service (``GET /v1/trigger-editor``): published surveys, event
+    types and contact rules and, for a stored trigger, the trigger and the recent events of its type."""
+    return functools.partial(service_clients().survey.trigger_editor, trigger_id=trigger_id,
+                             events_limit=RECENT_EVENTS)
 
 
-def _choices(form: TriggerForm, trigger: dict[str, Any] | None, got: dict[str, Any] | None = None) -> dict[str, Any]:
+def _editor_reply(trigger_id: int) -> tuple[dict[str, Any], None]:
+    """The editor's read for a stored trigger, which the page cannot do without: a refusal or a missing
+    trigger is the service's own answer (403, 404); a service down is the error page that names it."""
+    try:
+        return _editor_read(trigger_id)(current_user), None
+    except ConsoleServiceError as error:
+        _refused_as_page(error)
+        raise
+
+
+def _choices(form: TriggerForm, trigger: dict[str, Any] | None,
+             got: tuple[dict[str, Any] | None, str | None] | None = None) -> dict[str, Any]:
     """Fill the survey and event type pickers; returns what the page shows beside them, and the recent
-    events of the trigger's type for the dry run. The reads go to the survey service together."""
-    got = got or optional_reads(_editor_reads(trigger["id"] if trigger else None))
-    surveys, surveys_problem = got["surveys"]
-    published = [item for item in surveys or [] if item.get("status") == SurveyStatus.PUBLISHED]
+    events of the trigger's type for the dry run. ``got``: the editor's read when already made, as
+    ``(reply, problem)``; without it the read is made here (a service down is then a notice on the form)."""
+    choices, problem = got or optional_reads({"editor": _editor_read(trigger["id"] if trigger else None)})["editor"]
+    choices = choices or {}
+    surveys = choices.get("surveys") or []
+    published = [item for item in surveys if item.get("status") == SurveyStatus.PUBLISHED]
     form.survey_id.choices = [("", _("Choose a published survey"))] + [(str(item["id"]), item["name"])
                                                                         for item in published]
     if trigger and not any(str(item["id"]) == str(trigger["survey_id"]) for item in published):
         form.survey_id.choices.append((str(trigger["survey_id"]), _("Survey %(id)s (not published)",
                                                                     id=trigger["survey_id"])))
-    event_types, types_problem = got["event_types"]
-    event_types = event_types or []
+    event_types = choices.get("event_types") or []
     form.event_type.choices = [("", _("Choose an event type"))] + [
         (item["type"], _("%(type)s · %(count)s events, last %(when)s", type=item["type"],
                          count=f"{item['count']:,}", when=moment(item["last_received_at"])))
@@ -85,10 +95,9 @@ def _choices(form: TriggerForm, trigger: dict[str, Any] | None, got: dict[str, A
     current = (trigger or {}).get("event_type") or form.event_type.data
     if current and not any(item["type"] == current for item in event_types):
         form.event_type.choices.append((current, _("%(type)s · not seen yet", type=current)))
-    rules, rules_problem = got["rules"]
-    return {"surveys": {item["id"]: item for item in surveys or []}, "event_types": event_types, "rules": rules,
-            "read_problems": [p for p in (surveys_problem, types_problem, rules_problem) if p],
-            "recent": got.get("events", (None, None))}
+    return {"surveys": {item["id"]: item for item in surveys}, "event_types": event_types,
+            "rules": choices.get("contact_rules"), "read_problems": [problem] if problem else [],
+            "recent": (choices.get("recent_events"), problem)}
 
 
 def _render_editor(form: TriggerForm, trigger: dict[str, Any] | None, status: int = 200,
@@ -142,33 +151,24 @@ def new():
 @triggers_pages.route("/<int:trigger_id>", methods=["GET", "POST"])
 @login_required
 def edit(trigger_id: int):
-    """One trigger: its options, the contact rules that apply, and the dry run (all read at once)."""
-    survey = service_clients().survey
-    reads = _editor_reads(trigger_id)
-    reads["trigger"] = functools.partial(survey.get_trigger, trigger_id=trigger_id)
-    got = optional_reads(reads)
-    trigger, _problem = got.pop("trigger")
-    if trigger is None:  # refused or down: ask once more to answer with the service's own error
-        try:
-            trigger = survey.get_trigger(current_user, trigger_id)
-        except ConsoleServiceError as error:
-            _refused_as_page(error)
-            raise
+    """One trigger: its options, the contact rules that apply, and the dry run (all in one read)."""
+    got = _editor_reply(trigger_id)
+    trigger = got[0]["trigger"]
     form = TriggerForm()
     if request.method == "GET":
         fill_from_trigger(form, trigger)
-        return _render_editor(form, trigger, context=_choices(form, trigger, got))
-    return _editor_post(form, trigger)
+    return _editor_post(form, trigger, got)
 
 
-def _editor_post(form: TriggerForm, trigger: dict[str, Any] | None):
+def _editor_post(form: TriggerForm, trigger: dict[str, Any] | None,
+                 got: tuple[dict[str, Any] | None, str | None] | None = None):
+    context = _choices(form, trigger, got)
     if request.method == "GET":
-        return _render_editor(form, trigger)
+        return _render_editor(form, trigger, context=context)
     if "add_condition" in request.form:  # another blank row, without saving (works without JavaScript)
         if len(form.conditions) < form.conditions.max_entries:
             form.conditions.append_entry()
-        return _render_editor(form, trigger)
-    context = _choices(form, trigger)
+        return _render_editor(form, trigger, context=context)
     if not form.validate_on_submit():
         return _render_editor(form, trigger, 422, context)
     return _save(form, trigger, context)
@@ -221,14 +221,11 @@ def _event_for_preview(form: DryRunForm, trigger: dict[str, Any], events: list[d
 def dry_run(trigger_id: int):
     """What the trigger would do with a real or pasted event: the decision and its reasons; nothing is written."""
     survey = service_clients().survey
-    try:
-        trigger = survey.get_trigger(current_user, trigger_id)
-    except ConsoleServiceError as error:
-        _refused_as_page(error)
-        raise
+    got = _editor_reply(trigger_id)
+    trigger = got[0]["trigger"]
     trigger_form = TriggerForm(formdata=None)
     fill_from_trigger(trigger_form, trigger)
-    context = _choices(trigger_form, trigger)
+    context = _choices(trigger_form, trigger, got)
     form = DryRunForm()
     events, problem = context["recent"]
     _event_choices(form, events or [])

@@ -15,6 +15,7 @@ from services.survey.api import (
     surveys,
     tracking,
     tracking_settings,
+    trigger_editor,
     triggers,
     unsubscribe,
     webhooks,
@@ -25,4 +26,4 @@ def blueprints() -> list:
     """The service's API blueprints, registered by the app factory."""
     return [surveys.blp, events.blp, triggers.blp, invitations.blp, customers.blp, unsubscribe.blp,
             responses.blp, response_page.response_page, event_types.blp, contact_rules.blp,
-            previews.blp, previews.preview_page, brand.blp, webhooks.blp] + [tracking.blp, tracking_settings.blp, funnel.blp, response_triage.blp]
+            previews.blp, previews.preview_page, brand.blp, webhooks.blp] + [tracking.blp, tracking_settings.blp, funnel.blp, response_triage.blp, trigger_editor.blp]

@@ -21,7 +21,8 @@ from shared.contracts.triggers import ContactBudgetSchema, ContactRulesSchema
 blp = ApiBlueprint("contact_rules", __name__, url_prefix="/v1", description="Contact rules")
 
 
-def _current() -> dict:
+def contact_rules_reply() -> dict:
+    """The contact rules in force, as ``ContactRulesSchema`` answers them."""
     configured = rules()
     budget = budget_in_force(get_session(), configured.policy)
     return {"budget_max_contacts": budget.policy.max_contacts, "budget_days": budget.policy.days,
@@ -36,7 +37,7 @@ class ContactRules(MethodView):
     def get(self):
         """The contact budget in force, where it comes from, and the default time zone of send windows
         (marketer, analyst)."""
-        return _current()
+        return contact_rules_reply()
 
     @require_roles()
     @blp.arguments(ContactBudgetSchema)
@@ -45,11 +46,11 @@ class ContactRules(MethodView):
         """Set the contact budget; it applies to the next planning or dispatch decision (admin)."""
         store_budget(get_session(), ContactPolicy(max_contacts=body["budget_max_contacts"], days=body["budget_days"]),
                      by=current_principal().subject, now=now())
-        return _current()
+        return contact_rules_reply()
 
     @require_roles()
     @blp.response(200, ContactRulesSchema)
     def delete(self):
         """Forget the stored budget: the configured one applies again (admin)."""
         forget_budget(get_session())
-        return _current()
+        return contact_rules_reply()

@@ -10,7 +10,7 @@ from services.common.blueprint import ApiBlueprint
 from services.common.db import get_session
 from services.survey import events
 from services.survey.api.context import limit_body, now
-from services.survey.event_reads import recent_events
+from services.survey.event_reads import recent_events, stored_event
 from services.survey.triggers import get_trigger
 from shared.contracts.events import (
     MAX_BATCH_BYTES,
@@ -23,6 +23,8 @@ from shared.contracts.events import (
     StoredEventSchema,
 )
 from shared.statuses import EventResultStatus
+
+EVENT_READERS = ("marketer",)  # who may read stored events (personal data)
 
 blp = ApiBlueprint("events", __name__, url_prefix="/v1", description="Journey events")
 WRITERS = ("ingest",)
@@ -43,7 +45,7 @@ class Events(MethodView):
             return reply, 200, {"Idempotent-Replayed": "true"}
         return reply, 201
 
-    @require_roles("marketer")
+    @require_roles(*EVENT_READERS)
     @blp.arguments(EventQueryArgsSchema, location="query")
     @blp.response(200, StoredEventSchema(many=True))
     def get(self, args):
@@ -54,9 +56,7 @@ class Events(MethodView):
             event_type = get_trigger(get_session(), args["trigger_id"]).event_type
         found = recent_events(get_session(), event_type=event_type, customer_id=args.get("customer_id"),
                               limit=args["limit"])
-        return [{"id": event.event_id, "type": event.type, "occurred_at": event.occurred_at,
-                 "received_at": event.received_at, "customer_id": event.customer_id,
-                 "attributes": event.attributes or {}} for event in found]
+        return [stored_event(event) for event in found]
 
 
 @blp.route("/events/batch")

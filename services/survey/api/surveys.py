@@ -9,7 +9,7 @@ from services.common.blueprint import ApiBlueprint
 from services.common.db import get_session
 from services.survey import surveys, touchpoints
 from services.survey.api.context import now
-from shared.contracts.survey_previews import SurveyVersionSummarySchema
+from shared.contracts.survey_previews import SurveyEditorSchema, SurveyVersionSummarySchema
 from shared.contracts.surveys import (
     SurveyCreateSchema,
     SurveyQueryArgsSchema,
@@ -55,6 +55,16 @@ class SurveyItem(MethodView):
     def patch(self, changes, survey_id):
         """Edit a survey; editing a live survey makes a new draft (marketer)."""
         return surveys.update_survey(get_session(), survey_id=survey_id, changes=changes, now=now())
+
+
+@blp.route("/surveys/<int:survey_id>/editor")
+class SurveyEditor(MethodView):
+    @require_roles(*READERS)
+    @blp.response(200, SurveyEditorSchema)
+    def get(self, survey_id):
+        """What a survey builder shows, in one read: the survey, its live version (null if never published),
+        its version history and the touchpoints (marketer, analyst)."""
+        return surveys.editor_view(get_session(), survey_id)
 
 
 @blp.route("/surveys/<int:survey_id>/publish")

@@ -1,0 +1,51 @@
+"""What an editor of triggers shows, in one read: the trigger, the surveys it can ask, the event types
+seen, the contact rules and the recent events of the trigger's type.
+
+The console's trigger editor needs all of them before it can show its form; asked one by one they
+cost five round trips and five authentications of the same person. Each part is exactly what its own
+endpoint answers (``GET /v1/triggers/{id}``, ``/v1/event-types``, ``/v1/contact-rules``,
+``/v1/events``), read by the same functions under the same role rules.
+"""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from sqlalchemy import or_, select
+
+from services.common.auth import current_principal, require_roles
+from services.common.blueprint import ApiBlueprint
+from services.common.db import get_session
+from services.survey.api.contact_rules import contact_rules_reply
+from services.survey.api.events import EVENT_READERS
+from services.survey.event_reads import event_type_summaries, recent_events, stored_event
+from services.survey.models import Survey
+from services.survey.triggers import get_trigger
+from shared.contracts.triggers import TriggerEditorArgsSchema, TriggerEditorSchema
+from shared.statuses import SurveyStatus
+
+blp = ApiBlueprint("trigger_editor", __name__, url_prefix="/v1", description="Triggers at journey moments")
+
+
+@blp.route("/trigger-editor")
+class TriggerEditor(MethodView):
+    @require_roles("marketer", "analyst")
+    @blp.arguments(TriggerEditorArgsSchema, location="query")
+    @blp.response(200, TriggerEditorSchema)
+    def get(self, args):
+        """What a trigger editor shows: every published survey (by name), the event types seen with their
+        volume and last arrival, the contact rules in force; with ``trigger_id`` also that trigger, its
+        survey whatever its status, and the latest events of its type for a dry run (those for marketers
+        only: personal data) (marketer, analyst)."""
+        session = get_session()
+        trigger = get_trigger(session, args["trigger_id"]) if "trigger_id" in args else None
+        wanted = Survey.status == SurveyStatus.PUBLISHED
+        if trigger is not None:
+            wanted = or_(wanted, Survey.id == trigger.survey_id)
+        surveys = session.execute(select(Survey.id, Survey.name, Survey.status, Survey.touchpoint, Survey.recontact_days)
+                                  .where(wanted).order_by(Survey.name, Survey.id)).all()
+        events = None
+        if trigger is not None and current_principal().has_role(*EVENT_READERS):
+            events = [stored_event(event) for event in
+                      recent_events(session, event_type=trigger.event_type, limit=args["events_limit"])]
+        return {"trigger": trigger, "surveys": surveys, "event_types": event_type_summaries(session),
+                "contact_rules": contact_rules_reply(), "recent_events": events}

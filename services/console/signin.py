@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_login import LoginManager, UserMixin
 
-from services.common.db import get_session
+from services.common.db import get_session, reads_without_transaction
 from services.common.ratelimit import TokenBuckets
 from services.console.models import User
 
@@ -43,7 +43,10 @@ def load_session_user(session_id: str) -> SessionUser | None:
     user_id, _, stamp = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = get_session().get(User, int(user_id))
+    session = get_session()
+    if request.method in ("GET", "HEAD"):  # a page that only reads: its statements need no transaction
+        reads_without_transaction(session)
+    user = session.get(User, int(user_id))
     if user is None or user.is_disabled or _session_stamp(user) != stamp:
         return None
     return SessionUser(user)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from services.survey.models import EventTypeCount, JourneyEvent
@@ -31,15 +31,13 @@ def event_type_summaries(session: Session) -> list[EventTypeSummary]:
     """Every event type seen, most recently arrived first: the matched events' stored counts
     (``event_type_counts``) plus the events not matched yet (few, through the unmatched index), so the
     read does not grow with the number of events ever received."""
-    found: dict[str, EventTypeSummary] = {
-        kind: EventTypeSummary(kind, count, first, latest)
-        for kind, count, first, latest in session.execute(select(
-            EventTypeCount.type, EventTypeCount.count, EventTypeCount.first_received_at,
-            EventTypeCount.last_received_at))}
-    pending = session.execute(select(JourneyEvent.type, func.count(), func.min(JourneyEvent.received_at),
-                                     func.max(JourneyEvent.received_at))
-                              .where(JourneyEvent.matched_at.is_(None)).group_by(JourneyEvent.type))
-    for kind, count, first, latest in pending:
+    stored = select(EventTypeCount.type, EventTypeCount.count, EventTypeCount.first_received_at,
+                    EventTypeCount.last_received_at)
+    pending = (select(JourneyEvent.type, func.count(), func.min(JourneyEvent.received_at),
+                      func.max(JourneyEvent.received_at))
+               .where(JourneyEvent.matched_at.is_(None)).group_by(JourneyEvent.type))
+    found: dict[str, EventTypeSummary] = {}
+    for kind, count, first, latest in session.execute(union_all(stored, pending)):  # one round trip
         known = found.get(kind)
         found[kind] = EventTypeSummary(kind, count, first, latest) if known is None else EventTypeSummary(
             kind, known.count + count, min(known.first_received_at, first), max(known.last_received_at, latest))

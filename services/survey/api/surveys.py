@@ -6,7 +6,7 @@ from flask.views import MethodView
 
 from services.common.auth import require_roles
 from services.common.blueprint import ApiBlueprint
-from services.common.db import get_session
+from services.common.db import get_session, reads_without_transaction
 from services.survey import surveys, touchpoints
 from services.survey.api.context import now
 from shared.contracts.survey_previews import SurveyEditorSchema, SurveyVersionSummarySchema
@@ -64,7 +64,9 @@ class SurveyEditor(MethodView):
     def get(self, survey_id):
         """What a survey builder shows, in one read: the survey, its live version (null if never published),
         its version history and the touchpoints (marketer, analyst)."""
-        return surveys.editor_view(get_session(), survey_id)
+        session = get_session()
+        reads_without_transaction(session)
+        return surveys.editor_view(session, survey_id)
 
 
 @blp.route("/surveys/<int:survey_id>/publish")

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 
 from services.common.auth import current_principal, require_roles
 from services.common.blueprint import ApiBlueprint
-from services.common.db import get_session
+from services.common.db import get_session, reads_without_transaction
 from services.survey.api.contact_rules import contact_rules_reply
 from services.survey.api.events import EVENT_READERS
 from services.survey.event_reads import event_type_summaries, recent_events, stored_event
@@ -37,6 +37,7 @@ class TriggerEditor(MethodView):
         survey whatever its status, and the latest events of its type for a dry run (those for marketers
         only: personal data) (marketer, analyst)."""
         session = get_session()
+        reads_without_transaction(session)
         trigger = get_trigger(session, args["trigger_id"]) if "trigger_id" in args else None
         wanted = Survey.status == SurveyStatus.PUBLISHED
         if trigger is not None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from babel.dates import format_skeleton, format_time
+from babel.dates import format_datetime
 from flask_babel import get_locale, get_timezone, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
@@ -49,8 +49,9 @@ def moment(value: datetime | None) -> str:
         return ""
     zone = get_timezone()
     locale = get_locale()
-    day = format_skeleton("MMMd", value, tzinfo=zone, locale=locale)
-    return f"{day} {format_time(value, 'HH:mm', tzinfo=zone, locale=locale)} {zone}"
+    # the day as the language writes "5 Dec" (its MMMd skeleton) and the time, formatted in one pass
+    pattern = f"{locale.datetime_skeletons.get('MMMd', 'MMM d')} HH:mm"
+    return f"{format_datetime(value, pattern, tzinfo=zone, locale=locale)} {zone}"
 
 
 def duration(minutes: int | None) -> str:

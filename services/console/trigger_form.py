@@ -159,13 +159,14 @@ def fill_from_trigger(form: TriggerForm, trigger: dict[str, Any]) -> None:
     form.cancel_on.data = ", ".join(trigger.get("cancel_on") or [])
     form.cancel_match_attribute.data = trigger.get("cancel_match_attribute")
     form.priority.data, form.active.data = trigger["priority"], trigger["active"]
-    while form.conditions.entries:
+    wanted = [*(trigger.get("conditions") or []), *([None] * BLANK_CONDITION_ROWS)]
+    while len(form.conditions.entries) > len(wanted):
         form.conditions.pop_entry()
-    for condition in [*(trigger.get("conditions") or []), *([None] * BLANK_CONDITION_ROWS)]:
-        row = form.conditions.append_entry()
-        if condition:
-            row.form.field.data, row.form.op.data = condition["field"], condition["op"]
-            row.form.value.data = value_text(condition.get("value"))
+    while len(form.conditions.entries) < len(wanted):  # the blank rows made with the form are reused
+        form.conditions.append_entry()
+    for row, condition in zip(form.conditions.entries, wanted, strict=True):
+        row.form.field.data, row.form.op.data = (condition["field"], condition["op"]) if condition else (None, None)
+        row.form.value.data = value_text(condition.get("value")) if condition else None
 
 
 def chosen_event_type(form: TriggerForm) -> str:

@@ -57,6 +57,33 @@ def test_one_worker_reads_in_order_on_the_calling_thread():
     assert seen == [threading.current_thread().name] * 2
 
 
+def test_a_started_read_travels_while_the_page_works_and_its_error_comes_back():
+    together = ReadsTogether(workers=2)
+    page_done = threading.Event()
+    down = ServiceDownError("survey", "connection refused")
+
+    def read():
+        assert page_done.wait(10)  # finishes only if the page went on while it was sent
+        return "reply"
+
+    def fails():
+        raise down
+
+    try:
+        waiting = together.start(read)
+        page_done.set()  # the page's own work, done meanwhile
+        assert waiting() == "reply"
+        assert together.start(fails)() is down
+        with pytest.raises(KeyError):
+            together.start(lambda: {}["bug"])()
+    finally:
+        together.close()
+    inline = ReadsTogether(workers=1)  # test stacks: read at once, on the calling thread
+    seen = []
+    waiting = inline.start(lambda: seen.append(threading.current_thread().name) or "now")
+    assert seen == [threading.current_thread().name] and waiting() == "now"
+
+
 @pytest.mark.parametrize("client_class", [SurveyClient, MetricsClient, NotifierClient])
 def test_a_clients_mixins_never_define_the_same_name_twice(client_class):
     """Each service client is made of mixins; a name two of them define (a reply schema, a method) would

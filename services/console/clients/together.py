@@ -44,6 +44,14 @@ class ReadsTogether:
         futures: dict[str, Future] = {name: executor.submit(_outcome, read) for name, read in reads.items()}
         return {name: future.result() for name, future in futures.items()}
 
+    def start(self, read: Callable[[], Any]) -> Callable[[], Any]:
+        """Send one read now and return what waits for it: the page does its own work (builds its forms)
+        meanwhile. The waiter returns the value, or the ``ConsoleServiceError`` the read raised."""
+        if self.workers <= 1:
+            outcome = _outcome(read)
+            return lambda: outcome
+        return self._executor().submit(_outcome, read).result
+
     def close(self) -> None:
         """Stop the pool's threads."""
         with self._lock:

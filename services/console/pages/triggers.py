@@ -63,14 +63,21 @@ def _editor_read(trigger_id: int | None) -> Callable[..., dict[str, Any]]:
                              events_limit=RECENT_EVENTS)
 
 
-def _editor_reply(trigger_id: int) -> tuple[dict[str, Any], None]:
-    """The editor's read for a stored trigger, which the page cannot do without: a refusal or a missing
-    trigger is the service's own answer (403, 404); a service down is the error page that names it."""
-    try:
-        return _editor_read(trigger_id)(current_user), None
-    except ConsoleServiceError as error:
-        _refused_as_page(error)
-        raise
+def _editor_reply(waiting: Callable[[], Any]) -> tuple[dict[str, Any], None]:
+    """The editor's read for a stored trigger (sent by :func:`_send_editor_read`), which the page cannot do
+    without: a refusal or a missing trigger is the service's own answer (403, 404); a service down is the
+    error page that names it."""
+    outcome = waiting()
+    if isinstance(outcome, ConsoleServiceError):
+        _refused_as_page(outcome)
+        raise outcome
+    return outcome, None
+
+
+def _send_editor_read(trigger_id: int) -> Callable[[], Any]:
+    """Send the editor's read of a stored trigger now; the page builds its forms while it travels."""
+    return service_clients().start_read(functools.partial(_editor_read(trigger_id),
+                                                          current_user._get_current_object()))
 
 
 def _choices(form: TriggerForm, trigger: dict[str, Any] | None,
@@ -152,9 +159,10 @@ def new():
 @login_required
 def edit(trigger_id: int):
     """One trigger: its options, the contact rules that apply, and the dry run (all in one read)."""
-    got = _editor_reply(trigger_id)
-    trigger = got[0]["trigger"]
+    waiting = _send_editor_read(trigger_id)
     form = TriggerForm()
+    got = _editor_reply(waiting)
+    trigger = got[0]["trigger"]
     if request.method == "GET":
         fill_from_trigger(form, trigger)
     return _editor_post(form, trigger, got)
@@ -221,12 +229,13 @@ def _event_for_preview(form: DryRunForm, trigger: dict[str, Any], events: list[d
 def dry_run(trigger_id: int):
     """What the trigger would do with a real or pasted event: the decision and its reasons; nothing is written."""
     survey = service_clients().survey
-    got = _editor_reply(trigger_id)
+    waiting = _send_editor_read(trigger_id)
+    form = DryRunForm()
+    got = _editor_reply(waiting)
     trigger = got[0]["trigger"]
     trigger_form = TriggerForm(formdata=None)
     fill_from_trigger(trigger_form, trigger)
     context = _choices(trigger_form, trigger, got)
-    form = DryRunForm()
     events, problem = context["recent"]
     _event_choices(form, events or [])
     result, explanation, status = None, None, 200

@@ -101,9 +101,11 @@ def test_a_firing_alert_shows_its_numbers_why_it_dropped_and_can_be_test_sent_mu
     page = text_of(client.get(f"/alerts/{stored.id}?explain=channel"))
     assert "Firing" in page and "Why it dropped" in page and "Top contributions to the change" in page
     assert "/responses?" not in page  # survey does not let a team lead read responses: no link to a refusal
+    assert '<th scope="col">Responses</th>' not in page  # nor a column that would stay empty
     admin = _lead(alerts, alerts.person("admin", "alerts-admin@example.com"))
     as_admin = text_of(admin.get(f"/alerts/{stored.id}?explain=channel"))
     assert "/responses?from=2025-02-03&amp;to=2025-02-10&amp;touchpoint=delivery" in as_admin  # Seoul days
+    assert '<th scope="col">Responses</th>' in as_admin
     assert "in_app" in page and "email" in page  # the segments of the channel split
     assert "Firing ×1" in page  # the notices the episode sent
     assert len(_specs(page)) == 1

@@ -184,6 +184,7 @@ def detail(subscription_id: str):
                            metric=metric_words(subscription), episodes=episodes, notices=(alerts or {}).get("notices", []),
                            charts=charts, latest=latest, explanation=explanation, explain_problem=explain_problem,
                            grouping=grouping, problems=problems, mute_form=MuteForm(), mute_choices=MUTE_CHOICES,
+                           reads_responses=reads_responses,
                            score_rule=score_rule, group_words=group_words)
 
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DecimalField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from services.console.clients.base import ConsoleServiceError, ServiceRefusedError
-from services.console.forms import REQUIRED, _zones
+from services.console.forms import REQUIRED, ConsoleForm, _zones
 from services.console.pages.support import apply_errors
 from services.console.widgets import BooleanField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from shared.channels import AlertChannelType
@@ -50,7 +49,7 @@ def _units() -> list[tuple[str, str]]:
     return _choices(UNIT_LABELS, UNITS)
 
 
-class AlertForm(FlaskForm):
+class AlertForm(ConsoleForm):
     """``/alerts/new`` and ``/alerts/<id>/edit``."""
 
     name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=200)])

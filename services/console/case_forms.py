@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import RadioField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from services.console.case_view import OUTCOME_LABELS
+from services.console.forms import ConsoleForm
 from services.console.models import User
 from services.console.widgets import IntegerField, SelectField, StringField, TextAreaField
 from shared.actor import ACTOR_SUBJECT_PREFIX
@@ -65,19 +65,19 @@ def _stripped(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class AssignForm(FlaskForm):
+class AssignForm(ConsoleForm):
     """Give the case to a person (or to nobody)."""
 
     assignee = SelectField(_l("Assign to"), choices=[], validate_choice=True)
 
 
-class NoteForm(FlaskForm):
+class NoteForm(ConsoleForm):
     """What was done ("called the customer, refund issued")."""
 
     text = TextAreaField(_l("Note"), filters=[_stripped], validators=[DataRequired(REQUIRED), Length(max=NOTE_MAX)])
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(ConsoleForm):
     """Close the case with an outcome and, optionally, a last note."""
 
     outcome = RadioField(_l("Outcome"), choices=lambda: [(key, str(label)) for key, label in OUTCOME_LABELS.items()],
@@ -85,7 +85,7 @@ class ResolveForm(FlaskForm):
     note = TextAreaField(_l("Note (optional)"), filters=[_stripped], validators=[Optional(), Length(max=NOTE_MAX)])
 
 
-class PlaybookForm(FlaskForm):
+class PlaybookForm(ConsoleForm):
     """A playbook: where it applies, what to do in both languages, how fast, and who by default."""
 
     touchpoint = SelectField(_l("Touchpoint"), choices=[], validators=[InputRequired(REQUIRED)])

@@ -6,12 +6,14 @@ whose errors the page puts back on the fields (``pages.support.apply_errors``).
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import EmailField, HiddenField
 from wtforms.validators import EqualTo, InputRequired, Length, NumberRange, Optional
 
+from services.console.i18n import form_messages
 from services.console.passwords import MIN_PASSWORD_LENGTH
 from services.console.people import time_zones
 from services.console.vocabulary import language_choices, role_choices
@@ -23,11 +25,20 @@ REQUIRED = _l("Enter this.")
 CHOOSE_ROLE = _l("Choose a role")
 
 
+class ConsoleForm(FlaskForm):
+    """Every console form: Flask-WTF's (CSRF token, request data), with WTForms' own messages in the
+    person's language from a catalogue kept per process."""
+
+    class Meta:
+        def get_translations(self, form):  # noqa: ARG002 - WTForms' signature
+            return form_messages(str(get_locale() or "en"))
+
+
 def _zones() -> list[tuple[str, str]]:
     return [(zone, zone.replace("_", " ")) for zone in time_zones()]
 
 
-class SignInForm(FlaskForm):
+class SignInForm(ConsoleForm):
     """``/login``."""
 
     email = EmailField(_l("Email"), validators=[InputRequired(REQUIRED)])
@@ -35,7 +46,7 @@ class SignInForm(FlaskForm):
     next = HiddenField()
 
 
-class ProfileFields(FlaskForm):
+class ProfileFields(ConsoleForm):
     """Language and time zone, shared by several forms."""
 
     language = SelectField(_l("Language"), choices=language_choices, validators=[InputRequired(REQUIRED)])
@@ -46,7 +57,7 @@ class PreferencesForm(ProfileFields):
     """A person's own language and time zone."""
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(ConsoleForm):
     """A person changes their own password."""
 
     current_password = PasswordField(_l("Current password"), validators=[InputRequired(REQUIRED)])
@@ -76,7 +87,7 @@ class UserCreateForm(UserEditForm):
                message=_l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))])
 
 
-class KeyCreateForm(FlaskForm):
+class KeyCreateForm(ConsoleForm):
     """An admin creates an API key."""
 
     # No role is preselected: an admin key must be a choice, never a default.
@@ -85,11 +96,11 @@ class KeyCreateForm(FlaskForm):
     subject = StringField(_l("Held by"), validators=[InputRequired(REQUIRED), Length(max=200)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(ConsoleForm):
     """A button that changes something (disable, revoke, sign out): only the CSRF token."""
 
 
-class ContactBudgetForm(FlaskForm):
+class ContactBudgetForm(ConsoleForm):
     """An admin sets the contact budget (the survey service checks the same bounds)."""
 
     budget_max_contacts = IntegerField(_l("At most this many surveys per customer"), validators=[
@@ -100,7 +111,7 @@ class ContactBudgetForm(FlaskForm):
                                              message=_l("Enter a whole number from 1 to %(max)d.", max=MAX_BUDGET_DAYS))])
 
 
-class BrandForm(FlaskForm):
+class BrandForm(ConsoleForm):
     """An admin sets the organisation's brand (the survey service checks the colour's contrast and the logo)."""
 
     name = StringField(_l("Organisation name"), validators=[InputRequired(REQUIRED), Length(max=100)])

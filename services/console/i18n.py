@@ -22,6 +22,7 @@ from flask_babel import (
     get_locale,
 )
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 from services.console.models import LANGUAGES
 
@@ -43,6 +44,17 @@ def catalogue(language: str) -> support.Translations | support.NullTranslations:
         buffer.seek(0)
         _CATALOGUES[language] = support.Translations(fp=buffer)
     return _CATALOGUES[language]
+
+
+_FORM_CATALOGUES: dict[str, support.Translations | support.NullTranslations] = {}
+
+
+def form_messages(language: str) -> support.Translations | support.NullTranslations:
+    """WTForms' own messages ("Not a valid integer value.") in ``language``, as WTForms ships them,
+    read once per process (Flask-WTF would read the file again on every request)."""
+    if language not in _FORM_CATALOGUES:
+        _FORM_CATALOGUES[language] = support.Translations.load(messages_path(), [language], domain="wtforms")
+    return _FORM_CATALOGUES[language]
 
 
 class PoDomain(Domain):

@@ -13,12 +13,11 @@ import json
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from services.console.clients.base import ConsoleServiceError, ServiceRefusedError
-from services.console.forms import REQUIRED
+from services.console.forms import REQUIRED, ConsoleForm
 from services.console.pages.support import apply_errors
 from services.console.refusals import localized
 from services.console.widgets import BooleanField, IntegerField, SelectField, StringField, TextAreaField
@@ -57,7 +56,7 @@ class ConditionRow(Form):
     value = StringField(_l("Value"), validators=[Optional(), Length(max=2000)])
 
 
-class TriggerForm(FlaskForm):
+class TriggerForm(ConsoleForm):
     """``/triggers/new`` and ``/triggers/<id>``."""
 
     name = StringField(_l("Name"), validators=[InputRequired(REQUIRED), Length(max=200)])
@@ -86,7 +85,7 @@ class TriggerForm(FlaskForm):
     active = BooleanField(_l("Active: new events create invitations"), default=True)
 
 
-class DryRunForm(FlaskForm):
+class DryRunForm(ConsoleForm):
     """The dry run: a recent real event, or one pasted as JSON."""
 
     event_id = SelectField(_l("A recent event"), choices=[], validate_choice=False)

@@ -6,7 +6,7 @@ import copy
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from services.survey import touchpoints
@@ -134,6 +134,16 @@ def editor_view(session: Session, survey_id: int) -> dict[str, Any]:
     live = next((version for version in versions if version.version == survey.live_version), None)
     return {"survey": survey, "live": live, "versions": [_history_entry(version) for version in versions],
             "touchpoints": touchpoints.list_touchpoints(session)}
+
+
+def trigger_choices(session: Session, *, including: int | None = None) -> list[Any]:
+    """The surveys a trigger can ask, by name: every published one, plus the survey ``including`` (a
+    trigger's own survey) whatever its status. Rows of id, name, status, touchpoint and recontact days."""
+    wanted = Survey.status == SurveyStatus.PUBLISHED
+    if including is not None:
+        wanted = or_(wanted, Survey.id == including)
+    return list(session.execute(select(Survey.id, Survey.name, Survey.status, Survey.touchpoint, Survey.recontact_days)
+                                .where(wanted).order_by(Survey.name, Survey.id)))
 
 
 def publish_survey(session: Session, *, survey_id: int, now: datetime) -> SurveyVersion:

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.survey.delivery.url_safety import UnsafeUrlError, check_webhook_url
+from services.survey.event_reads import event_type_summaries, recent_events, stored_event
 from services.survey.exceptions import InvalidTriggerError, TriggerNotFoundError
 from services.survey.models import Trigger
-from services.survey.surveys import get_survey
+from services.survey.surveys import get_survey, trigger_choices
 from shared.channels import InvitationChannel
 from shared.statuses import SurveyStatus
 
@@ -22,6 +23,20 @@ def get_trigger(session: Session, trigger_id: int) -> Trigger:
     if trigger is None:
         raise TriggerNotFoundError(f"no trigger {trigger_id}")
     return trigger
+
+
+def editor_view(session: Session, *, trigger_id: int | None, events_limit: int, with_events: bool) -> dict[str, Any]:
+    """What a trigger editor shows, read together: the trigger (None for a new one; raises
+    ``TriggerNotFoundError``), the surveys it can ask (its own whatever its status), the event types seen
+    and, when ``with_events`` and there is a trigger, the latest events of its type as stored events
+    (None otherwise: events are personal data, not every reader's)."""
+    trigger = get_trigger(session, trigger_id) if trigger_id is not None else None
+    events = None
+    if trigger is not None and with_events:
+        events = [stored_event(event) for event in recent_events(session, event_type=trigger.event_type,
+                                                                 limit=events_limit)]
+    return {"trigger": trigger, "surveys": trigger_choices(session, including=trigger and trigger.survey_id),
+            "event_types": event_type_summaries(session), "recent_events": events}
 
 
 def list_triggers(session: Session, *, survey_id: int | None = None, event_type: str | None = None,

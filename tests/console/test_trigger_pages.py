@@ -192,3 +192,19 @@ def test_a_survey_service_that_is_down_is_named_and_the_form_is_kept(console_sta
     reply = post_form(http, "/triggers/new", trigger_form(1, name="kept while down"))
     assert reply.status_code in (422, 503) and 'value="kept while down"' in text_of(reply)
     assert http.get("/triggers").status_code == 503
+
+
+def test_wtforms_own_messages_follow_the_persons_language(console):
+    """WTForms' messages (a number that is not one) come in the person's language, from the catalogue the
+    console keeps per process; one person's language does not leak into the next request."""
+    survey = seed_survey(console)
+    korean = console.client()
+    sign_in(korean, console.person("marketer", "minji@example.com", language="ko"), PASSWORD)
+    english = _signed_in(console, "marketer")
+    for http, message in ((korean, "올바르지 않은 정수 값입니다."), (english, "Not a valid integer value."),
+                          (korean, "올바르지 않은 정수 값입니다.")):
+        reply = post_form(http, "/triggers/new", trigger_form(survey["id"], priority="high"), page="/triggers/new")
+        page = text_of(reply)
+        assert reply.status_code == 422 and 'id="priority-error"' in page
+        assert message in page.split('id="priority-error"')[1][:300]
+    assert service_triggers(console) == []

@@ -92,3 +92,85 @@ def test_console_forms_take_their_fields_from_the_widgets_module():
                     isinstance(node.value, ast.Name) and node.value.id == "wtforms":
                 offenders.append(f"{path.relative_to(console)}: wtforms.{node.attr}")
     assert offenders == []
+
+
+def test_console_forms_derive_from_the_console_form():
+    """A form built on FlaskForm itself would read WTForms' catalogue from disk on every request and
+    bypass the console's per-process one."""
+    console = Path(widgets.__file__).parent
+    offenders = []
+    for path in console.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and node.name != "ConsoleForm":
+                offenders += [f"{path.relative_to(console)}: {node.name}" for base in node.bases
+                              if isinstance(base, ast.Name) and base.id == "FlaskForm"]
+    assert offenders == []
+
+
+def test_form_messages_are_read_once_per_language():
+    from services.console.i18n import form_messages
+
+    korean = form_messages("ko")
+    assert korean is form_messages("ko") and korean.gettext("Not a valid integer value.") == "올바르지 않은 정수 값입니다."
+    assert form_messages("en").gettext("Not a valid integer value.") == "Not a valid integer value."
+
+
+# The field macro as components.html wrote it before widgets.form_field drew it: the helper must write
+# the same markup (label, hint, error, ARIA wiring, input) for every combination.
+MACRO_FIELD = """{% macro field(f, hint=None, width=None) -%}
+  {%- set described = [] -%}
+  {%- if hint %}{% set _ignored = described.append(f.id ~ "-hint") %}{% endif -%}
+  {%- if f.errors %}{% set _ignored = described.append(f.id ~ "-error") %}{% endif -%}
+  <div class="field{% if f.errors %} field--error{% endif %}">
+    <label class="field__label" for="{{ f.id }}">{{ f.label.text }}</label>
+    {%- if hint %}<p class="field__hint" id="{{ f.id }}-hint">{{ hint }}</p>{% endif %}
+    {%- if f.errors %}
+    <p class="field__error" id="{{ f.id }}-error"><span class="visually-hidden">{{ _("Error:") }}</span> {{ f.errors|join(" ") }}</p>
+    {%- endif %}
+    {%- set attrs = dict(kwargs) -%}
+    {%- if described %}{% set _ignored = attrs.update({"aria-describedby": described|join(" ")}) %}{% endif -%}
+    {%- if f.errors %}{% set _ignored = attrs.update({"aria-invalid": "true"}) %}{% endif %}
+    {{ f(class_="input" ~ (" input--" ~ width if width else ""), **attrs) }}
+  </div>
+{%- endmacro %}"""
+
+
+class FieldSample(Form):
+    text = wtforms.StringField(HOSTILE)
+    number = widgets.IntegerField("Number")
+    choice = SelectField("Choice", choices=[("a", HOSTILE), ("b", "B")])
+    notes = widgets.TextAreaField("Notes")
+
+
+@pytest.fixture(scope="module")
+def console_app():
+    from services.console.app import create_app
+
+    return create_app()
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+@pytest.mark.parametrize("name", ["text", "number", "choice", "notes"])
+@pytest.mark.parametrize(("hint", "width", "attrs", "errors"), [
+    (None, None, {}, []),
+    (HOSTILE, None, {}, []),
+    (None, "short", {"type": "time", "inputmode": "numeric"}, []),
+    (HOSTILE, "medium", {"autocomplete": "off"}, [HOSTILE, "Second"]),
+    (None, None, {}, ["Only one"]),
+])
+def test_form_field_writes_what_the_field_macro_wrote(console_app, name, language, hint, width, attrs, errors):
+    from flask_babel import force_locale
+
+    app = console_app
+    form = FieldSample(data={"text": HOSTILE, "number": 12, "choice": "a", "notes": HOSTILE})
+    field = form[name]
+    field.errors = list(errors)
+    with app.test_request_context("/"), force_locale(language):
+        macro = app.jinja_env.from_string(MACRO_FIELD + "{{ field(f, hint, width, **attrs) }}")
+        old = macro.render(f=field, hint=hint, width=width, attrs=attrs)
+        new = app.jinja_env.from_string('{% import "components.html" as ui %}{{ ui.field(f, hint, width, **attrs) }}'
+                                        ).render(f=field, hint=hint, width=width, attrs=attrs)
+    assert new == old
+    assert "<script>" not in new
+    if errors:
+        assert ("오류:" if language == "ko" else "Error:") in new and 'aria-invalid="true"' in new

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import InputRequired
 
+from services.console.forms import ConsoleForm
 from services.console.widgets import SelectField
 from shared.contracts.finance import TIME_UNITS
 
@@ -18,14 +18,14 @@ def _time_units() -> list[tuple[str, str]]:
     return [(unit, str(labels[unit])) for unit in TIME_UNITS]
 
 
-class RefitForm(FlaskForm):
+class RefitForm(ConsoleForm):
     """``POST /finance/clv/refit``: fit BG/NBD and Gamma-Gamma on purchases up to a day."""
 
     as_of = DateField(_l("Purchases up to"), validators=[InputRequired(REQUIRED)])
     time_unit = SelectField(_l("Time unit"), choices=_time_units, default="week")
 
 
-class HoldoutForm(FlaskForm):
+class HoldoutForm(ConsoleForm):
     """``GET /finance/clv/holdout``: fit on a calibration period, check on the holdout period after it."""
 
     class Meta:

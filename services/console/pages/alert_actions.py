@@ -11,13 +11,13 @@ from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField
 from wtforms.validators import Optional
 
 from services.common.db import get_session
 from services.console.audit import record_change
 from services.console.clients import ConsoleServiceError, ServiceRefusedError, service_clients
+from services.console.forms import ConsoleForm
 from services.console.pages.support import acting_actor, now, service_problem
 from services.console.widgets import SelectField
 
@@ -28,7 +28,7 @@ MUTE_CHOICES = (("1h", 1, _l("1 hour")), ("4h", 4, _l("4 hours")), ("1d", 24, _l
 LONGEST_MUTE = timedelta(days=366)
 
 
-class MuteForm(FlaskForm):
+class MuteForm(ConsoleForm):
     """Mute an alert for a chosen time."""
 
     length = SelectField(_l("Mute for"), choices=lambda: [(key, str(label)) for key, _hours, label in MUTE_CHOICES],

@@ -10,6 +10,7 @@ from services.console.navigation import items_for
 from services.console.pages.support import service_problem
 from services.console.people import name_of_subject
 from services.console.vocabulary import LANGUAGE_LABELS, ROLE_LABELS, audit_action_label, language_choices
+from services.console.widgets import form_field
 
 
 def init_template_context(app: Flask) -> None:
@@ -21,6 +22,7 @@ def init_template_context(app: Flask) -> None:
         audit_action_label=audit_action_label,
         language_choices=language_choices,
         service_problem=service_problem,
+        form_field=form_field,
         person_named=lambda subject: name_of_subject(get_session(), subject),
     )
 

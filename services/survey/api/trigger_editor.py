@@ -10,18 +10,14 @@ endpoint answers (``GET /v1/triggers/{id}``, ``/v1/event-types``, ``/v1/contact-
 from __future__ import annotations
 
 from flask.views import MethodView
-from sqlalchemy import or_, select
 
 from services.common.auth import current_principal, require_roles
 from services.common.blueprint import ApiBlueprint
 from services.common.db import get_session, reads_without_transaction
 from services.survey.api.contact_rules import contact_rules_reply
 from services.survey.api.events import EVENT_READERS
-from services.survey.event_reads import event_type_summaries, recent_events, stored_event
-from services.survey.models import Survey
-from services.survey.triggers import get_trigger
+from services.survey.triggers import editor_view
 from shared.contracts.triggers import TriggerEditorArgsSchema, TriggerEditorSchema
-from shared.statuses import SurveyStatus
 
 blp = ApiBlueprint("trigger_editor", __name__, url_prefix="/v1", description="Triggers at journey moments")
 
@@ -38,15 +34,6 @@ class TriggerEditor(MethodView):
         only: personal data) (marketer, analyst)."""
         session = get_session()
         reads_without_transaction(session)
-        trigger = get_trigger(session, args["trigger_id"]) if "trigger_id" in args else None
-        wanted = Survey.status == SurveyStatus.PUBLISHED
-        if trigger is not None:
-            wanted = or_(wanted, Survey.id == trigger.survey_id)
-        surveys = session.execute(select(Survey.id, Survey.name, Survey.status, Survey.touchpoint, Survey.recontact_days)
-                                  .where(wanted).order_by(Survey.name, Survey.id)).all()
-        events = None
-        if trigger is not None and current_principal().has_role(*EVENT_READERS):
-            events = [stored_event(event) for event in
-                      recent_events(session, event_type=trigger.event_type, limit=args["events_limit"])]
-        return {"trigger": trigger, "surveys": surveys, "event_types": event_type_summaries(session),
-                "contact_rules": contact_rules_reply(), "recent_events": events}
+        view = editor_view(session, trigger_id=args.get("trigger_id"), events_limit=args["events_limit"],
+                           with_events=current_principal().has_role(*EVENT_READERS))
+        return {**view, "contact_rules": contact_rules_reply()}

@@ -45,9 +45,13 @@ class BudgetInForce:
     updated_by: str | None = None
 
 
+_STORED_BUDGET = select(ContactSettings.budget_max_contacts, ContactSettings.budget_days, ContactSettings.updated_at,
+                        ContactSettings.updated_by).where(ContactSettings.id == SETTINGS_ROW)
+
+
 def budget_in_force(session: Session, configured: ContactPolicy) -> BudgetInForce:
     """The stored budget when an admin has set one, else ``configured``."""
-    row = session.get(ContactSettings, SETTINGS_ROW)
+    row = session.execute(_STORED_BUDGET).first()
     if row is None:
         return BudgetInForce(policy=configured, source="configuration")
     return BudgetInForce(policy=ContactPolicy(max_contacts=row.budget_max_contacts, days=row.budget_days),

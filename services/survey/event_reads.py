@@ -7,11 +7,12 @@ counted on each read.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import Select, bindparam, func, select, union_all
 from sqlalchemy.orm import Session
 
 from services.survey.models import EventTypeCount, JourneyEvent
@@ -27,17 +28,19 @@ class EventTypeSummary:
     last_received_at: datetime
 
 
+# Built once: the statement is the same on every read (SQLAlchemy then finds its compiled form at once).
+_EVENT_TYPES = union_all(
+    select(EventTypeCount.type, EventTypeCount.count, EventTypeCount.first_received_at, EventTypeCount.last_received_at),
+    select(JourneyEvent.type, func.count(), func.min(JourneyEvent.received_at), func.max(JourneyEvent.received_at))
+    .where(JourneyEvent.matched_at.is_(None)).group_by(JourneyEvent.type))
+
+
 def event_type_summaries(session: Session) -> list[EventTypeSummary]:
     """Every event type seen, most recently arrived first: the matched events' stored counts
     (``event_type_counts``) plus the events not matched yet (few, through the unmatched index), so the
     read does not grow with the number of events ever received."""
-    stored = select(EventTypeCount.type, EventTypeCount.count, EventTypeCount.first_received_at,
-                    EventTypeCount.last_received_at)
-    pending = (select(JourneyEvent.type, func.count(), func.min(JourneyEvent.received_at),
-                      func.max(JourneyEvent.received_at))
-               .where(JourneyEvent.matched_at.is_(None)).group_by(JourneyEvent.type))
     found: dict[str, EventTypeSummary] = {}
-    for kind, count, first, latest in session.execute(union_all(stored, pending)):  # one round trip
+    for kind, count, first, latest in session.execute(_EVENT_TYPES):  # one round trip
         known = found.get(kind)
         found[kind] = EventTypeSummary(kind, count, first, latest) if known is None else EventTypeSummary(
             kind, known.count + count, min(known.first_received_at, first), max(known.last_received_at, latest))
@@ -48,17 +51,25 @@ STORED_EVENT_COLUMNS = (JourneyEvent.event_id, JourneyEvent.type, JourneyEvent.o
                         JourneyEvent.customer_id, JourneyEvent.attributes)
 
 
+@functools.cache
+def _recent_query(by_type: bool, by_customer: bool) -> Select:
+    """The latest events, with the filters asked for as bound parameters: built once per combination."""
+    query = (select(*STORED_EVENT_COLUMNS).order_by(JourneyEvent.received_at.desc(), JourneyEvent.seq.desc())
+             .limit(bindparam("limit")))
+    if by_type:
+        query = query.where(JourneyEvent.type == bindparam("event_type"))
+    if by_customer:
+        query = query.where(JourneyEvent.customer_id == bindparam("customer_id"))
+    return query
+
+
 def recent_events(session: Session, *, event_type: str | None = None, customer_id: str | None = None,
                   limit: int = 20) -> list[Any]:
     """The latest events (by arrival), optionally of one type or one customer: rows of the columns
     :func:`stored_event` reads (not whole events: a read of the editor's, kept light)."""
-    query = (select(*STORED_EVENT_COLUMNS).order_by(JourneyEvent.received_at.desc(), JourneyEvent.seq.desc())
-             .limit(limit))
-    if event_type is not None:
-        query = query.where(JourneyEvent.type == event_type)
-    if customer_id is not None:
-        query = query.where(JourneyEvent.customer_id == customer_id)
-    return list(session.execute(query))
+    query = _recent_query(event_type is not None, customer_id is not None)
+    values = {"limit": limit, "event_type": event_type, "customer_id": customer_id}
+    return list(session.execute(query, {name: value for name, value in values.items() if value is not None}))
 
 
 def stored_event(event: Any) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import copy
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from services.survey import touchpoints
@@ -136,14 +136,20 @@ def editor_view(session: Session, survey_id: int) -> dict[str, Any]:
             "touchpoints": touchpoints.list_touchpoints(session)}
 
 
+_CHOICE_COLUMNS = (Survey.id, Survey.name, Survey.status, Survey.touchpoint, Survey.recontact_days)
+_PUBLISHED_CHOICES = (select(*_CHOICE_COLUMNS).where(Survey.status == SurveyStatus.PUBLISHED)
+                      .order_by(Survey.name, Survey.id))
+_CHOICES_INCLUDING = (select(*_CHOICE_COLUMNS)
+                      .where(or_(Survey.status == SurveyStatus.PUBLISHED, Survey.id == bindparam("including")))
+                      .order_by(Survey.name, Survey.id))
+
+
 def trigger_choices(session: Session, *, including: int | None = None) -> list[Any]:
     """The surveys a trigger can ask, by name: every published one, plus the survey ``including`` (a
     trigger's own survey) whatever its status. Rows of id, name, status, touchpoint and recontact days."""
-    wanted = Survey.status == SurveyStatus.PUBLISHED
-    if including is not None:
-        wanted = or_(wanted, Survey.id == including)
-    return list(session.execute(select(Survey.id, Survey.name, Survey.status, Survey.touchpoint, Survey.recontact_days)
-                                .where(wanted).order_by(Survey.name, Survey.id)))
+    if including is None:
+        return list(session.execute(_PUBLISHED_CHOICES))
+    return list(session.execute(_CHOICES_INCLUDING, {"including": including}))
 
 
 def publish_survey(session: Session, *, survey_id: int, now: datetime) -> SurveyVersion:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from services.survey.delivery.url_safety import UnsafeUrlError, check_webhook_url
@@ -25,12 +25,24 @@ def get_trigger(session: Session, trigger_id: int) -> Trigger:
     return trigger
 
 
+_TRIGGER_ROW = select(*Trigger.__table__.columns).where(Trigger.id == bindparam("trigger_id"))
+
+
+def trigger_row(session: Session, trigger_id: int) -> Any:
+    """The trigger as a row of its columns, for a read that only shows it (no ORM object to build or
+    track); raises ``TriggerNotFoundError``."""
+    row = session.execute(_TRIGGER_ROW, {"trigger_id": trigger_id}).first()
+    if row is None:
+        raise TriggerNotFoundError(f"no trigger {trigger_id}")
+    return row
+
+
 def editor_view(session: Session, *, trigger_id: int | None, events_limit: int, with_events: bool) -> dict[str, Any]:
     """What a trigger editor shows, read together: the trigger (None for a new one; raises
     ``TriggerNotFoundError``), the surveys it can ask (its own whatever its status), the event types seen
     and, when ``with_events`` and there is a trigger, the latest events of its type as stored events
     (None otherwise: events are personal data, not every reader's)."""
-    trigger = get_trigger(session, trigger_id) if trigger_id is not None else None
+    trigger = trigger_row(session, trigger_id) if trigger_id is not None else None
     events = None
     if trigger is not None and with_events:
         events = [stored_event(event) for event in recent_events(session, event_type=trigger.event_type,

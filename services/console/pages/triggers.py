@@ -111,8 +111,8 @@ def _render_editor(form: TriggerForm, trigger: dict[str, Any] | None, status: in
                    context: dict[str, Any] | None = None, **extra: Any):
     context = context or _choices(form, trigger)
     if trigger is not None and "dry_run" not in extra:
-        extra["dry_run"] = _dry_run_form(*context["recent"])
-    page = {name: value for name, value in context.items() if name != "recent"}
+        extra["dry_run"] = _dry_run_form(*context["recent"], form=context.get("dry_run_form"))
+    page = {name: value for name, value in context.items() if name not in ("recent", "dry_run_form")}
     return render_template("pages/triggers/edit.html", form=form, trigger=trigger,
                            can_edit=current_user.role in EDITORS, **page, **extra), status
 
@@ -160,17 +160,19 @@ def new():
 def edit(trigger_id: int):
     """One trigger: its options, the contact rules that apply, and the dry run (all in one read)."""
     waiting = _send_editor_read(trigger_id)
-    form = TriggerForm()
+    form, dry_run_form = TriggerForm(), DryRunForm(formdata=None)  # while the read travels
     got = _editor_reply(waiting)
     trigger = got[0]["trigger"]
     if request.method == "GET":
         fill_from_trigger(form, trigger)
-    return _editor_post(form, trigger, got)
+    return _editor_post(form, trigger, got, dry_run_form)
 
 
 def _editor_post(form: TriggerForm, trigger: dict[str, Any] | None,
-                 got: tuple[dict[str, Any] | None, str | None] | None = None):
+                 got: tuple[dict[str, Any] | None, str | None] | None = None, dry_run_form: DryRunForm | None = None):
     context = _choices(form, trigger, got)
+    if dry_run_form is not None:
+        context["dry_run_form"] = dry_run_form
     if request.method == "GET":
         return _render_editor(form, trigger, context=context)
     if "add_condition" in request.form:  # another blank row, without saving (works without JavaScript)
@@ -182,9 +184,10 @@ def _editor_post(form: TriggerForm, trigger: dict[str, Any] | None,
     return _save(form, trigger, context)
 
 
-def _dry_run_form(events: list[dict[str, Any]] | None, problem: str | None) -> dict[str, Any]:
-    """The dry run's form with the recent real events of the trigger's type."""
-    form = DryRunForm(formdata=None)
+def _dry_run_form(events: list[dict[str, Any]] | None, problem: str | None,
+                  form: DryRunForm | None = None) -> dict[str, Any]:
+    """The dry run's form (``form`` when already built, empty) with the recent real events of the trigger's type."""
+    form = form or DryRunForm(formdata=None)
     _event_choices(form, events or [])
     return {"form": form, "events": events or [], "problem": problem}
 

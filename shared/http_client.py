@@ -10,7 +10,9 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,22 @@ from marshmallow import EXCLUDE, Schema, ValidationError
 from shared.backoff import Backoff
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+_WHEN_SENT: ContextVar[Callable[[], None] | None] = ContextVar("cx_when_sent", default=None)
+_SENT_EVENT = "http11.send_request_body.complete"  # httpcore's trace: the whole request is on the wire
+
+
+@contextmanager
+def when_sent(callback: Callable[[], None]) -> Iterator[None]:
+    """Within this block, call ``callback`` as soon as a request of this context has been written to the
+    network, before its reply comes back (through httpx's ``trace`` extension; once per attempt).
+
+    For a caller that hands a read to another thread and wants the request on its way before it goes
+    on with work of its own, which would otherwise hold the interpreter while the read waits to send."""
+    token = _WHEN_SENT.set(callback)
+    try:
+        yield
+    finally:
+        _WHEN_SENT.reset(token)
 
 
 class ServiceCallError(Exception):
@@ -118,6 +136,9 @@ class ServiceClient:
             raise InvalidReplyError(f"{method} {path}: reply does not match contract: {exc.messages}") from exc
 
     def _send_with_retries(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        notify = _WHEN_SENT.get()
+        if notify is not None:
+            kwargs["extensions"] = {"trace": lambda event, _info: notify() if event == _SENT_EVENT else None}
         last_problem = "no attempt made"
         for attempt in range(self.retry.max_attempts):
             retry_after = None

@@ -4,6 +4,7 @@ returned in its place."""
 from __future__ import annotations
 
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -12,6 +13,7 @@ from services.console.clients.metrics import MetricsClient
 from services.console.clients.notifier import NotifierClient
 from services.console.clients.survey import SurveyClient
 from services.console.clients.together import ReadsTogether
+from shared.http_client import RetryPolicy, ServiceClient
 
 
 def test_reads_run_at_the_same_time():
@@ -82,6 +84,44 @@ def test_a_started_read_travels_while_the_page_works_and_its_error_comes_back():
     seen = []
     waiting = inline.start(lambda: seen.append(threading.current_thread().name) or "now")
     assert seen == [threading.current_thread().name] and waiting() == "now"
+
+
+def test_a_started_read_returns_once_its_request_is_on_the_wire():
+    """``start`` lets the page go on as soon as the request has been written, not when the reply comes:
+    the server here answers only after the page has gone on (it waits for ``released``), so a ``start``
+    that waited for the reply would hold the page until the server gave up waiting."""
+    arrived, released, outcome = threading.Event(), threading.Event(), {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            arrived.set()
+            outcome["released in time"] = released.wait(10)
+            body = b'{"ok": true}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    client = ServiceClient(f"http://127.0.0.1:{server.server_address[1]}", api_key=None,
+                           retry=RetryPolicy(max_attempts=1))
+    together = ReadsTogether(workers=2, send_wait=60)
+    try:
+        waiting = together.start(lambda: client.request("GET", "/slow"))
+        assert arrived.wait(10)  # the request left before start returned
+        released.set()  # the page's own work is done; now the server may answer
+        assert waiting() == {"ok": True}
+        assert outcome["released in time"]  # start did not wait for the reply
+    finally:
+        together.close()
+        client.close()
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.mark.parametrize("client_class", [SurveyClient, MetricsClient, NotifierClient])

@@ -13,7 +13,7 @@ from pathlib import Path
 from babel import support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import (
     Babel,
     Domain,
@@ -66,12 +66,13 @@ class PoDomain(Domain):
     """
 
     def get_translations(self):
-        context = _get_current_context()
-        if context is None:
+        try:
+            state = g._get_current_object()  # one lookup of the request's state, not three per text
+        except RuntimeError:  # outside a request or app context
             return catalogue("en")
-        found = getattr(context, "babel_translations", None)
+        found = getattr(getattr(state, "_flask_babel", None), "babel_translations", None)
         if found is None:
-            found = context.babel_translations = catalogue(str(get_locale() or "en"))
+            found = _get_current_context().babel_translations = catalogue(str(get_locale() or "en"))
         return found
 
 
@@ -110,6 +111,15 @@ def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LANGUAGE"])
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", app.config["DEFAULT_TIME_ZONE"])
     ConsoleBabel(app, locale_selector=select_language, timezone_selector=select_time_zone)
+    # Templates ask the catalogue straight from the domain (Flask-Babel's own callables look the domain
+    # up again for each text); the same catalogue, the same newstyle formatting.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: _DOMAIN.get_translations().ugettext(text),
+        ngettext=lambda singular, plural, n: _DOMAIN.get_translations().ungettext(singular, plural, n),
+        pgettext=lambda context, text: _DOMAIN.get_translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: _DOMAIN.get_translations().unpgettext(
+            context, singular, plural, n),
+        newstyle=True)
 
     @app.template_filter("when")
     def _when(value, style: str = "medium") -> str:

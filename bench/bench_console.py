@@ -9,6 +9,13 @@ requests per page, on keep-alive connections, after a warm-up. The requests go r
 the machine is doing. Each page's ratio is its figure over the same figure of ``/healthz``; the goal
 is a p95 under 10 times ``/healthz``'s.
 
+The timing starts once the stack has settled: ``make run`` prints its tour as soon as the demo is posted,
+while the workers are still matching the demo's events, sending its invitations and relaying its
+responses for a minute or more. Measured then, every page shares the machine with that one-off backlog
+(a p95 then says more about the backlog than about the page), so the run first waits, up to
+``SETTLE_LIMIT_SECONDS``, until the stack's processes use less than 5 % of a core for three seconds in a
+row, and reports how long that took.
+
 Pages: the survey list (``/surveys``), the builder (``/surveys/<id>/edit``, of the demo survey with the
 most questions) and the trigger editor (``/triggers/<id>``) as the demo marketer; the overview (``/``)
 as the marketer and ``/settings/users`` and ``/settings/audit`` as the demo admin. A page the console
@@ -47,6 +54,8 @@ SIGN_IN = re.compile(r"^\s+(?P<role>[a-z_]+)\s+(?P<email>\S+@\S+)\s+password (?P
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 WARM_UP = 10
 GOAL = 10.0  # p95 of a page under GOAL x p95 of /healthz
+SETTLE_LIMIT_SECONDS = 300
+IDLE_SHARE = 0.05  # of one core, summed over the stack's processes
 
 
 def launch_stack(databases: dict[str, str], ports: dict[str, int], var: Path, *options: str,
@@ -78,6 +87,39 @@ def start_stack(pg_url: str, var: Path) -> tuple[subprocess.Popen, dict[str, str
         stop_stack(process)
         raise RuntimeError(f"the stack did not start with the demo:\n{tour[-3000:]}")
     return process, {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}, tour
+
+
+def _group_cpu_ticks(group: int) -> int | None:
+    """CPU time (clock ticks, user + system) of the live processes of process group ``group``; None
+    where there is no ``/proc``."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    total = 0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()  # after "pid (name)"
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        if int(fields[2]) == group:  # fields: state ppid pgrp ... utime(11) stime(12)
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
+def settle(process: subprocess.Popen, limit: float = SETTLE_LIMIT_SECONDS) -> float:
+    """Wait until the stack (``process``'s group: gunicorn, workers) is idle for three seconds in a row, or
+    ``limit`` seconds passed; returns the seconds waited (0 where processes cannot be observed)."""
+    idle_ticks = IDLE_SHARE * os.sysconf("SC_CLK_TCK")
+    started, quiet = time.monotonic(), 0
+    last = _group_cpu_ticks(process.pid)
+    while last is not None and quiet < 3 and time.monotonic() - started < limit:
+        time.sleep(1)
+        now = _group_cpu_ticks(process.pid)
+        quiet = quiet + 1 if now - last <= idle_ticks else 0
+        last = now
+    return time.monotonic() - started
 
 
 def stop_stack(process: subprocess.Popen) -> None:
@@ -134,6 +176,9 @@ def demo_ids(survey_url: str) -> tuple[int | None, int | None]:
     return (survey["id"] if survey else None), (min(t["id"] for t in triggers) if triggers else None)
 
 
+OVERVIEW_GOAL = "none here: bench_dashboards holds it (< 2 s at 10M responses)"
+
+
 def pages(survey_id: int | None, trigger_id: int | None) -> list[tuple[str, str, str]]:
     """(label, path, role) of every page measured."""
     return [
@@ -144,6 +189,11 @@ def pages(survey_id: int | None, trigger_id: int | None) -> list[tuple[str, str,
         ("people", "/settings/users", "admin"),
         ("audit log", "/settings/audit", "admin"),
     ]
+
+
+def goal_of(figure: str) -> str:
+    """The goal a page's row is held to: the overview (the dashboard home) has its own, at scale."""
+    return OVERVIEW_GOAL if "overview" in figure else f"p95 <= {GOAL:.0f}x /healthz"
 
 
 def ms(seconds: float) -> str:
@@ -157,6 +207,7 @@ def run(pg_url: str, count: int | None = None) -> list[dict]:
     started = time.perf_counter()
     process, urls, tour = start_stack(pg_url, var)
     ready_seconds = time.perf_counter() - started
+    settled_seconds = settle(process)
     people = {m["role"]: m.groupdict() for m in SIGN_IN.finditer(tour)}
     clients: dict[str, httpx.Client] = {}
     rows: list[dict] = []
@@ -190,7 +241,7 @@ def run(pg_url: str, count: int | None = None) -> list[dict]:
             rows.append({"figure": figure, "value": f"median {ms(median)}, p95 {ms(tail)}",
                          "baseline": f"/healthz median {ms(base_median)}, p95 {ms(base_p95)}",
                          "ratio": f"median {median / base_median:.1f}x, p95 {tail / base_p95:.1f}x",
-                         "goal": f"p95 <= {GOAL:.0f}x /healthz"})
+                         "goal": goal_of(figure)})
     finally:
         for client in clients.values():
             client.close()
@@ -198,6 +249,9 @@ def run(pg_url: str, count: int | None = None) -> list[dict]:
     shutil.rmtree(var, ignore_errors=True)  # logs kept only when something failed
     rows.append({"figure": "console: make run stack up with the demo seeded (PostgreSQL)",
                  "value": f"{ready_seconds:.0f} s", "baseline": "", "ratio": "", "goal": ""})
+    rows.append({"figure": "console: then until the workers had the demo's backlog done (stack idle)",
+                 "value": f"{settled_seconds:.0f} s", "baseline": "", "ratio": "",
+                 "goal": f"timing starts then (at most {SETTLE_LIMIT_SECONDS} s)"})
     return rows
 
 

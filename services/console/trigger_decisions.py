@@ -8,10 +8,10 @@ the service's own English reason stays available as the detail.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from babel.dates import format_datetime
+from babel.dates import parse_pattern
 from flask_babel import get_locale, get_timezone, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
@@ -49,9 +49,11 @@ def moment(value: datetime | None) -> str:
         return ""
     zone = get_timezone()
     locale = get_locale()
-    # the day as the language writes "5 Dec" (its MMMd skeleton) and the time, formatted in one pass
-    pattern = f"{locale.datetime_skeletons.get('MMMd', 'MMM d')} HH:mm"
-    return f"{format_datetime(value, pattern, tzinfo=zone, locale=locale)} {zone}"
+    # the day as the language writes "5 Dec" (its MMMd skeleton) and the time, formatted in one pass by
+    # Babel's parsed pattern (kept by Babel), on the time in the person's zone (naive times are UTC)
+    pattern = parse_pattern(f"{locale.datetime_skeletons.get('MMMd', 'MMM d')} HH:mm")
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(zone)
+    return f"{pattern.apply(local, locale)} {zone}"
 
 
 def duration(minutes: int | None) -> str:

@@ -22,4 +22,5 @@ def test_moment_in_the_persons_language_and_zone(console, language, zone, expect
     monkeypatch.setitem(app.config, "DEFAULT_TIME_ZONE", zone)  # nobody signed in: the console's zone
     with app.test_request_context(), force_locale(language):
         assert moment(datetime(2026, 12, 5, 3, 4, tzinfo=timezone.utc)) == expected
+        assert moment(datetime(2026, 12, 5, 3, 4)) == expected  # a naive time is UTC
         assert moment(None) == ""

@@ -4,7 +4,6 @@ returned in its place."""
 from __future__ import annotations
 
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -13,7 +12,6 @@ from services.console.clients.metrics import MetricsClient
 from services.console.clients.notifier import NotifierClient
 from services.console.clients.survey import SurveyClient
 from services.console.clients.together import ReadsTogether
-from shared.http_client import RetryPolicy, ServiceClient
 
 
 def test_reads_run_at_the_same_time():
@@ -57,71 +55,6 @@ def test_one_worker_reads_in_order_on_the_calling_thread():
     together.run({"a": lambda: seen.append(threading.current_thread().name),
                   "b": lambda: seen.append(threading.current_thread().name)})
     assert seen == [threading.current_thread().name] * 2
-
-
-def test_a_started_read_travels_while_the_page_works_and_its_error_comes_back():
-    together = ReadsTogether(workers=2)
-    page_done = threading.Event()
-    down = ServiceDownError("survey", "connection refused")
-
-    def read():
-        assert page_done.wait(10)  # finishes only if the page went on while it was sent
-        return "reply"
-
-    def fails():
-        raise down
-
-    try:
-        waiting = together.start(read)
-        page_done.set()  # the page's own work, done meanwhile
-        assert waiting() == "reply"
-        assert together.start(fails)() is down
-        with pytest.raises(KeyError):
-            together.start(lambda: {}["bug"])()
-    finally:
-        together.close()
-    inline = ReadsTogether(workers=1)  # test stacks: read at once, on the calling thread
-    seen = []
-    waiting = inline.start(lambda: seen.append(threading.current_thread().name) or "now")
-    assert seen == [threading.current_thread().name] and waiting() == "now"
-
-
-def test_a_started_read_returns_once_its_request_is_on_the_wire():
-    """``start`` lets the page go on as soon as the request has been written, not when the reply comes:
-    the server here answers only after the page has gone on (it waits for ``released``), so a ``start``
-    that waited for the reply would hold the page until the server gave up waiting."""
-    arrived, released, outcome = threading.Event(), threading.Event(), {}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's name
-            arrived.set()
-            outcome["released in time"] = released.wait(10)
-            body = b'{"ok": true}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    client = ServiceClient(f"http://127.0.0.1:{server.server_address[1]}", api_key=None,
-                           retry=RetryPolicy(max_attempts=1))
-    together = ReadsTogether(workers=2, send_wait=60)
-    try:
-        waiting = together.start(lambda: client.request("GET", "/slow"))
-        assert arrived.wait(10)  # the request left before start returned
-        released.set()  # the page's own work is done; now the server may answer
-        assert waiting() == {"ok": True}
-        assert outcome["released in time"]  # start did not wait for the reply
-    finally:
-        together.close()
-        client.close()
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.mark.parametrize("client_class", [SurveyClient, MetricsClient, NotifierClient])

@@ -192,6 +192,8 @@ def test_a_survey_service_that_is_down_is_named_and_the_form_is_kept(console_sta
     reply = post_form(http, "/triggers/new", trigger_form(1, name="kept while down"))
     assert reply.status_code in (422, 503) and 'value="kept while down"' in text_of(reply)
     assert http.get("/triggers").status_code == 503
+    stored = http.get("/triggers/1")  # the editor of a stored trigger cannot do without its read
+    assert stored.status_code == 503 and "survey" in text_of(stored).lower()
 
 
 def test_wtforms_own_messages_follow_the_persons_language(console):

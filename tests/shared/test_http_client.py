@@ -7,7 +7,9 @@ import random
 import threading
 import time
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 from marshmallow import fields
 from werkzeug.serving import make_server
@@ -15,6 +17,7 @@ from werkzeug.wrappers import Request, Response
 
 from shared.contracts.base import ReplySchema
 from shared.http_client import RetryPolicy, ServiceClient, ServiceRejectedError, ServiceUnavailableError
+from tests.support import free_port
 
 
 class FlakyServer:
@@ -30,7 +33,7 @@ class FlakyServer:
     def __call__(self, environ, start_response):
         request = Request(environ)
         self.seen.append({"headers": dict(request.headers), "body": request.get_data(as_text=True),
-                          "path": request.path})
+                          "path": request.path, "query": request.query_string.decode()})
         step = self.script.pop(0) if self.script else 200
         if step == "slow":
             time.sleep(1.0)
@@ -142,3 +145,87 @@ def test_backoff_grows_exponentially_and_is_capped():
     assert all(c <= 8.0 for c in ceilings)
     assert ceilings[3] > 4.0  # the ceiling really grew to the cap
     assert min(draws[5]) < 1.0  # full jitter: small waits remain possible
+
+
+def test_begin_get_sends_now_and_reads_the_reply_later(server):
+    client = _client(server.url)
+    reply = client.begin_get("/v1/things", params={"a": 1, "flag": True}, reply_schema=EchoReplySchema(),
+                             extra_headers={"X-Cx-Acting-For": "signed"}, request_id="rid-1")
+    assert reply() == {"ok": True, "echo": "/v1/things"}  # unknown field dropped, as request() does
+    [seen] = server.seen
+    assert seen["headers"]["Authorization"] == "Bearer svc-key" and seen["headers"]["X-Request-Id"] == "rid-1"
+    assert seen["headers"]["X-Cx-Acting-For"] == "signed" and seen["headers"]["Accept"] == "application/json"
+    assert seen["headers"]["User-Agent"] == "cxloop"
+    assert seen["query"] == "a=1&flag=true"  # as request() sends them
+
+
+def test_begin_get_goes_on_with_the_later_attempts_after_a_failed_first(server):
+    server.script = [503, 503]
+    client = _client(server.url)
+    assert client.begin_get("/v1/things")()["ok"] is True
+    assert len(server.seen) == 3 and len(client.sleeps) == 2  # the same attempts and waits as request()
+    server.script = [404]
+    with pytest.raises(ServiceRejectedError) as rejected:
+        client.begin_get("/v1/things")()
+    assert rejected.value.status_code == 404 and len(server.seen) == 4  # a 4xx is not retried
+    server.script = [503] * 4
+    with pytest.raises(ServiceUnavailableError, match="4 attempts: HTTP 503"):
+        client.begin_get("/v1/things")()
+    server.script = ["slow"]
+    assert _client(server.url, timeout=0.3).begin_get("/v1/slow")()["ok"] is True  # timed out, then retried
+
+
+def test_begin_get_to_no_one_fails_after_every_attempt():
+    client = _client(f"http://127.0.0.1:{free_port()}")  # nothing listens: refused
+    reply = client.begin_get("/v1/things")
+    with pytest.raises(ServiceUnavailableError, match="after 4 attempts"):
+        reply()
+    assert len(client.sleeps) == 3
+
+
+def test_begin_get_returns_before_the_reply_arrives():
+    """The reply can only come after the caller went on (the server waits for ``released``): a begin_get
+    that waited for its reply would hold the caller until the server gave up."""
+    arrived, released, outcome = threading.Event(), threading.Event(), {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            arrived.set()
+            outcome["released in time"] = released.wait(10)
+            body = b'{"ok": true, "echo": "/held"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    held = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=held.serve_forever, daemon=True).start()
+    try:
+        reply = _client(f"http://127.0.0.1:{held.server_address[1]}").begin_get("/held")
+        assert arrived.wait(10)  # the request is out, and begin_get has returned
+        released.set()
+        assert reply() == {"ok": True, "echo": "/held"} and outcome["released in time"]
+    finally:
+        held.shutdown()
+        held.server_close()
+
+
+def test_begin_get_through_a_test_transport_makes_the_request_at_once():
+    calls = []
+
+    def answer(request):
+        calls.append(str(request.url))
+        return httpx.Response(200, json={"ok": True, "echo": request.url.path})
+
+    client = _client("http://survey.test", transport=httpx.MockTransport(answer))
+    reply = client.begin_get("/v1/things", reply_schema=EchoReplySchema())
+    assert calls == ["http://survey.test/v1/things"]  # made already
+    assert reply() == {"ok": True, "echo": "/v1/things"}
+    failing = _client("http://survey.test", transport=httpx.MockTransport(lambda request: httpx.Response(404, json={})))
+    reply = failing.begin_get("/v1/things")
+    with pytest.raises(ServiceRejectedError):
+        reply()

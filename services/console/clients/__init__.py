@@ -6,9 +6,7 @@ with ``httpx.WSGITransport`` onto in-process apps) through ``create_app(..., cli
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 from flask import current_app
@@ -54,10 +52,6 @@ class ServiceClients:
     def read_together(self, reads) -> dict:
         """A page's independent reads at once (see ``clients.together``): value or error, by name."""
         return self.together.run(reads)
-
-    def start_read(self, read) -> Callable[[], Any]:
-        """One read sent now, while the page goes on (see ``ReadsTogether.start``)."""
-        return self.together.start(read)
 
 
 def service_clients() -> ServiceClients:

@@ -7,7 +7,8 @@ A page never sees httpx: a client method either returns a reply loaded with a ``
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -91,6 +92,20 @@ class ClientSettings:
     transport: httpx.BaseTransport | None = None
 
 
+@contextmanager
+def _console_errors(service: str) -> Iterator[None]:
+    """The shared client's errors as the console's: a refusal (4xx) with its message and field errors,
+    or the service down."""
+    try:
+        yield
+    except ServiceRejectedError as error:
+        body = error.body if isinstance(error.body, Mapping) else {}
+        raise ServiceRefusedError(service, error.status_code, str(body.get("message") or error.body),
+                                  field_errors_of(body.get("errors"))) from None
+    except (ServiceUnavailableError, InvalidReplyError) as error:
+        raise ServiceDownError(service, str(error)) from None
+
+
 class ConsoleClient:
     """Calls one service for a person: console key plus ``X-Cx-Acting-For`` on every request.
 
@@ -120,16 +135,23 @@ class ConsoleClient:
              content_type: str | None = None) -> Any:
         """One request as ``person``; returns the loaded reply or raises a ``ConsoleServiceError``."""
         client = self._reads if method.upper() == "GET" else self._writes
-        try:
+        with _console_errors(self.service):
             return client.request(method, path, json=json, params=params, reply_schema=reply_schema,
                                   extra_headers=self.acting_for(person), content=content,
                                   content_type=content_type)
-        except ServiceRejectedError as error:
-            body = error.body if isinstance(error.body, Mapping) else {}
-            raise ServiceRefusedError(self.service, error.status_code, str(body.get("message") or error.body),
-                                      field_errors_of(body.get("errors"))) from None
-        except (ServiceUnavailableError, InvalidReplyError) as error:
-            raise ServiceDownError(self.service, str(error)) from None
+
+    def begin(self, person: Person, path: str, *, reply_schema: Schema | None = None,
+              params: Mapping[str, Any] | None = None) -> Callable[[], Any]:
+        """A read as ``person`` sent now (``ServiceClient.begin_get``); returns what gives its loaded reply
+        or raises the ``ConsoleServiceError``, so the page can build its forms while the service answers."""
+        with _console_errors(self.service):
+            reply = self._reads.begin_get(path, params=params, reply_schema=reply_schema,
+                                          extra_headers=self.acting_for(person))
+
+        def finish() -> Any:
+            with _console_errors(self.service):
+                return reply()
+        return finish
 
     def close(self) -> None:
         """Release the connection pools."""

@@ -3,6 +3,7 @@ use them (mixed into ``SurveyClient``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from services.console.clients.base import Person
@@ -53,6 +54,12 @@ class TriggerCalls:
         return self.call(person, "GET", "/v1/trigger-editor",
                          params=_present({"trigger_id": trigger_id, "events_limit": events_limit}),
                          reply_schema=self._trigger_editor)
+
+    def begin_trigger_editor(self, person: Person, *, trigger_id: int,
+                             events_limit: int = 10) -> Callable[[], dict[str, Any]]:
+        """:meth:`trigger_editor` for a stored trigger, sent now; returns what gives its reply (or raises)."""
+        return self.begin(person, "/v1/trigger-editor", reply_schema=self._trigger_editor,
+                          params={"trigger_id": trigger_id, "events_limit": events_limit})
 
     def contact_rules(self, person: Person) -> dict[str, Any]:
         """``GET /v1/contact-rules``: the contact budget and the default time zone."""

@@ -19,17 +19,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from services.console.clients.base import ConsoleServiceError
-from shared.http_client import when_sent
-
-SEND_WAIT_SECONDS = 0.05  # the longest a page waits for its started read to leave before going on
 
 
 class ReadsTogether:
     """Runs a page's independent reads concurrently on a small pool of its own."""
 
-    def __init__(self, workers: int, send_wait: float = SEND_WAIT_SECONDS) -> None:
+    def __init__(self, workers: int) -> None:
         self.workers = workers
-        self.send_wait = send_wait
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -47,28 +43,6 @@ class ReadsTogether:
         executor = self._executor()
         futures: dict[str, Future] = {name: executor.submit(_outcome, read) for name, read in reads.items()}
         return {name: future.result() for name, future in futures.items()}
-
-    def start(self, read: Callable[[], Any]) -> Callable[[], Any]:
-        """Send one read now and return what waits for it: the page does its own work (builds its forms)
-        meanwhile. Returns once the read's request has left (or the read ended, or ``send_wait`` passed).
-        The waiter returns the value, or the ``ConsoleServiceError`` the read raised."""
-        if self.workers <= 1:
-            outcome = _outcome(read)
-            return lambda: outcome
-        sent = threading.Event()
-
-        def send() -> Any:
-            with when_sent(sent.set):
-                try:
-                    return _outcome(read)
-                finally:
-                    sent.set()  # also when it failed before sending, or its client has no network
-
-        waiting = self._executor().submit(send).result
-        # The read goes out first: the page's own work (building forms) would otherwise hold the
-        # interpreter while the read thread waits to send; once sent, the read waits on the network.
-        sent.wait(self.send_wait)
-        return waiting
 
     def close(self) -> None:
         """Stop the pool's threads."""

@@ -67,17 +67,18 @@ def _editor_reply(waiting: Callable[[], Any]) -> tuple[dict[str, Any], None]:
     """The editor's read for a stored trigger (sent by :func:`_send_editor_read`), which the page cannot do
     without: a refusal or a missing trigger is the service's own answer (403, 404); a service down is the
     error page that names it."""
-    outcome = waiting()
-    if isinstance(outcome, ConsoleServiceError):
-        _refused_as_page(outcome)
-        raise outcome
-    return outcome, None
+    try:
+        return waiting(), None
+    except ConsoleServiceError as error:
+        _refused_as_page(error)
+        raise
 
 
 def _send_editor_read(trigger_id: int) -> Callable[[], Any]:
-    """Send the editor's read of a stored trigger now; the page builds its forms while it travels."""
-    return service_clients().start_read(functools.partial(_editor_read(trigger_id),
-                                                          current_user._get_current_object()))
+    """Send the editor's read of a stored trigger now; the page builds its forms while the service answers
+    (on this thread: the request is out before the forms are begun, and nothing waits to send)."""
+    return service_clients().survey.begin_trigger_editor(current_user._get_current_object(), trigger_id=trigger_id,
+                                                         events_limit=RECENT_EVENTS)
 
 
 def _choices(form: TriggerForm, trigger: dict[str, Any] | None,

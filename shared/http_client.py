@@ -65,7 +65,7 @@ class RetryPolicy:
         return wait
 
 
-def _retry_after_seconds(response: httpx.Response) -> float | None:
+def _retry_after_seconds(response: httpx.Response | http.client.HTTPResponse) -> float | None:
     value = response.headers.get("Retry-After")
     try:
         return float(value) if value is not None else None
@@ -92,7 +92,7 @@ class ServiceClient:
         proxied = any(name in ("http", "all") for name in urllib.request.getproxies_environment())
         self._plain = (transport is None and parts.scheme == "http" and parts.hostname is not None
                        and not proxied)  # what begin_get can send itself
-        self._host, self._port, self._prefix = parts.hostname, parts.port or 80, parts.path.rstrip("/")
+        self._host, self._port, self._prefix = parts.hostname or "", parts.port or 80, parts.path.rstrip("/")
 
     def close(self) -> None:
         """Release the connection pool."""

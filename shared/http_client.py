@@ -228,7 +228,7 @@ def _outcome_of(call: Callable[[], Any]) -> Callable[[], Any]:
 
 
 def _json_or_text(raw: bytes) -> Any:
-    """A reply body as :func:`_body_of` reads it."""
+    """A reply body: its JSON, else its text, else None when empty (both ways of sending read it so)."""
     if not raw:
         return None
     text = raw.decode("utf-8", errors="replace")
@@ -239,9 +239,4 @@ def _json_or_text(raw: bytes) -> Any:
 
 
 def _body_of(response: httpx.Response) -> Any:
-    if not response.content:
-        return None
-    try:
-        return response.json()
-    except ValueError:
-        return response.text
+    return _json_or_text(response.content)

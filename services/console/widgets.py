@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import wtforms
+from flask_babel import gettext
 from markupsafe import Markup, escape
 from wtforms.widgets.core import CheckboxInput, NumberInput, PasswordInput, Select, TextArea, TextInput, clean_key
 
@@ -143,8 +144,6 @@ def form_field(field, hint: Any = None, width: str | None = None, attrs: dict[st
     """A whole form field as the ``field`` macro of ``components.html`` draws it: the label, the hint,
     the error with its ARIA wiring, and the input. In Python because a form page draws dozens of them
     and a Jinja macro with keyword arguments costs several times what this does."""
-    from flask_babel import gettext  # noqa: PLC0415 - a request's language; widgets are imported before Babel
-
     attrs = dict(attrs or {})
     described = []
     html = [f'<div class="field{" field--error" if field.errors else ""}">\n'

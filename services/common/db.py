@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Unpack
 
 from flask import Flask, current_app, g
-from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
+from sqlalchemy import Connection, Engine, Result, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from services.common.config import normalise_database_url
@@ -112,6 +113,14 @@ def reads_without_transaction(session: Session) -> None:
     later, or on SQLite (whose transactions begin with a lock of our own), it changes nothing."""
     if isinstance(session.get_bind(), Engine) and is_postgres(session) and not session.in_transaction():
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def column_rows(session: Session, statement: Any, params: Mapping[str, Any] | None = None) -> Result[Unpack[tuple[Any, ...]]]:
+    """Run a SELECT of columns (not of mapped objects) on the session's connection, in its transaction:
+    the rows ``session.execute`` gives, without the ORM's pass over the statement and its result (about
+    50 microseconds a statement here). No autoflush: for reads that do not depend on changes still
+    pending in the session."""
+    return session.connection().execute(statement, params)
 
 
 def prefer_set_joins(session: Session) -> None:

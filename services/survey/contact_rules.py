@@ -15,10 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from services.common.db import column_rows
 from services.survey.models import ContactSettings, Invitation
 from shared.channels import InvitationChannel
 from shared.statuses import OPEN_INVITATION_STATUSES
@@ -45,13 +47,17 @@ class BudgetInForce:
     updated_by: str | None = None
 
 
-_STORED_BUDGET = select(ContactSettings.budget_max_contacts, ContactSettings.budget_days, ContactSettings.updated_at,
-                        ContactSettings.updated_by).where(ContactSettings.id == SETTINGS_ROW)
+STORED_BUDGET = select(ContactSettings.budget_max_contacts, ContactSettings.budget_days, ContactSettings.updated_at,
+                       ContactSettings.updated_by).where(ContactSettings.id == SETTINGS_ROW)
 
 
 def budget_in_force(session: Session, configured: ContactPolicy) -> BudgetInForce:
     """The stored budget when an admin has set one, else ``configured``."""
-    row = session.execute(_STORED_BUDGET).first()
+    return budget_of(column_rows(session, STORED_BUDGET).first(), configured)
+
+
+def budget_of(row: Any, configured: ContactPolicy) -> BudgetInForce:
+    """The budget in force from the row ``STORED_BUDGET`` found (None when no admin has set one)."""
     if row is None:
         return BudgetInForce(policy=configured, source="configuration")
     return BudgetInForce(policy=ContactPolicy(max_contacts=row.budget_max_contacts, days=row.budget_days),

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from services.common.reads_together import Read
 from services.survey import touchpoints
 from services.survey.exceptions import (
     SurveyNotFoundError,
@@ -16,7 +17,7 @@ from services.survey.exceptions import (
     SurveyVersionNotFoundError,
     TouchpointNotFoundError,
 )
-from services.survey.models import Survey, SurveyVersion, Touchpoint
+from services.survey.models import Survey, SurveyVersion, Touchpoint, Trigger
 from services.survey.survey_definition import DEFINITION_FIELDS, check_definition
 from shared.statuses import SurveyStatus
 
@@ -139,17 +140,20 @@ def editor_view(session: Session, survey_id: int) -> dict[str, Any]:
 _CHOICE_COLUMNS = (Survey.id, Survey.name, Survey.status, Survey.touchpoint, Survey.recontact_days)
 _PUBLISHED_CHOICES = (select(*_CHOICE_COLUMNS).where(Survey.status == SurveyStatus.PUBLISHED)
                       .order_by(Survey.name, Survey.id))
-_CHOICES_INCLUDING = (select(*_CHOICE_COLUMNS)
-                      .where(or_(Survey.status == SurveyStatus.PUBLISHED, Survey.id == bindparam("including")))
-                      .order_by(Survey.name, Survey.id))
+_CHOICES_OF_TRIGGER = (select(*_CHOICE_COLUMNS)
+                       .where(or_(Survey.status == SurveyStatus.PUBLISHED,
+                                  Survey.id == select(Trigger.survey_id).where(Trigger.id == bindparam("trigger_id"))
+                                  .scalar_subquery()))
+                       .order_by(Survey.name, Survey.id))
 
 
-def trigger_choices(session: Session, *, including: int | None = None) -> list[Any]:
-    """The surveys a trigger can ask, by name: every published one, plus the survey ``including`` (a
-    trigger's own survey) whatever its status. Rows of id, name, status, touchpoint and recontact days."""
-    if including is None:
-        return list(session.execute(_PUBLISHED_CHOICES))
-    return list(session.execute(_CHOICES_INCLUDING, {"including": including}))
+def trigger_choices_read(trigger_id: int | None = None) -> Read:
+    """The surveys a trigger can ask, by name: every published one, plus the trigger ``trigger_id``'s own
+    survey whatever its status (read in the same statement). Rows of id, name, status, touchpoint and
+    recontact days; the statement and its parameters, for ``rows_together``."""
+    if trigger_id is None:
+        return _PUBLISHED_CHOICES, None
+    return _CHOICES_OF_TRIGGER, {"trigger_id": trigger_id}
 
 
 def publish_survey(session: Session, *, survey_id: int, now: datetime) -> SurveyVersion:

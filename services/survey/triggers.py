@@ -8,11 +8,13 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from services.common.reads_together import rows_together
+from services.survey.contact_rules import STORED_BUDGET, ContactPolicy, budget_of
 from services.survey.delivery.url_safety import UnsafeUrlError, check_webhook_url
-from services.survey.event_reads import event_type_summaries, recent_events, stored_event
+from services.survey.event_reads import EVENT_TYPE_COUNTS, recent_events_read, stored_event, summaries_of
 from services.survey.exceptions import InvalidTriggerError, TriggerNotFoundError
 from services.survey.models import Trigger
-from services.survey.surveys import get_survey, trigger_choices
+from services.survey.surveys import get_survey, trigger_choices_read
 from shared.channels import InvitationChannel
 from shared.statuses import SurveyStatus
 
@@ -28,27 +30,30 @@ def get_trigger(session: Session, trigger_id: int) -> Trigger:
 _TRIGGER_ROW = select(*Trigger.__table__.columns).where(Trigger.id == bindparam("trigger_id"))
 
 
-def trigger_row(session: Session, trigger_id: int) -> Any:
-    """The trigger as a row of its columns, for a read that only shows it (no ORM object to build or
-    track); raises ``TriggerNotFoundError``."""
-    row = session.execute(_TRIGGER_ROW, {"trigger_id": trigger_id}).first()
-    if row is None:
-        raise TriggerNotFoundError(f"no trigger {trigger_id}")
-    return row
-
-
-def editor_view(session: Session, *, trigger_id: int | None, events_limit: int, with_events: bool) -> dict[str, Any]:
-    """What a trigger editor shows, read together: the trigger (None for a new one; raises
-    ``TriggerNotFoundError``), the surveys it can ask (its own whatever its status), the event types seen
-    and, when ``with_events`` and there is a trigger, the latest events of its type as stored events
-    (None otherwise: events are personal data, not every reader's)."""
-    trigger = trigger_row(session, trigger_id) if trigger_id is not None else None
-    events = None
-    if trigger is not None and with_events:
-        events = [stored_event(event) for event in recent_events(session, event_type=trigger.event_type,
-                                                                 limit=events_limit)]
-    return {"trigger": trigger, "surveys": trigger_choices(session, including=trigger and trigger.survey_id),
-            "event_types": event_type_summaries(session), "recent_events": events}
+def editor_view(session: Session, *, trigger_id: int | None, events_limit: int, with_events: bool,
+                configured: ContactPolicy) -> dict[str, Any]:
+    """What a trigger editor shows, read together (``rows_together``: one pipeline on PostgreSQL): the
+    trigger as a row of its columns (None for a new one; raises ``TriggerNotFoundError``), the surveys it
+    can ask (its own whatever its status), the event types seen, the contact budget in force (``budget``;
+    ``configured`` unless an admin stored one) and, when ``with_events`` and there is a trigger, the
+    latest events of its type as stored events (None otherwise: events are personal data, not every
+    reader's). The reads of the trigger's survey and events name the trigger, not its values, so none
+    waits for another."""
+    reads = [trigger_choices_read(trigger_id), (EVENT_TYPE_COUNTS, None), (STORED_BUDGET, None)]
+    if trigger_id is not None:
+        reads.append((_TRIGGER_ROW, {"trigger_id": trigger_id}))
+        if with_events:
+            reads.append(recent_events_read(of_trigger=trigger_id, limit=events_limit))
+    surveys, types, budget, *about_trigger = rows_together(session, reads)
+    trigger = events = None
+    if trigger_id is not None:
+        if not about_trigger[0]:
+            raise TriggerNotFoundError(f"no trigger {trigger_id}")
+        trigger = about_trigger[0][0]
+        if with_events:
+            events = [stored_event(event) for event in about_trigger[1]]
+    return {"trigger": trigger, "surveys": surveys, "event_types": summaries_of(types), "recent_events": events,
+            "budget": budget_of(budget[0] if budget else None, configured)}
 
 
 def list_triggers(session: Session, *, survey_id: int | None = None, event_type: str | None = None,

@@ -15,16 +15,16 @@ from services.common.auth import current_principal, require_roles
 from services.common.blueprint import ApiBlueprint
 from services.common.db import get_session
 from services.survey.api.context import now, rules
-from services.survey.contact_rules import ContactPolicy, budget_in_force, forget_budget, store_budget
+from services.survey.contact_rules import BudgetInForce, ContactPolicy, budget_in_force, forget_budget, store_budget
 from shared.contracts.triggers import ContactBudgetSchema, ContactRulesSchema
 
 blp = ApiBlueprint("contact_rules", __name__, url_prefix="/v1", description="Contact rules")
 
 
-def contact_rules_reply() -> dict:
-    """The contact rules in force, as ``ContactRulesSchema`` answers them."""
+def contact_rules_reply(budget: BudgetInForce | None = None) -> dict:
+    """The contact rules in force, as ``ContactRulesSchema`` answers them (``budget``: when already read)."""
     configured = rules()
-    budget = budget_in_force(get_session(), configured.policy)
+    budget = budget or budget_in_force(get_session(), configured.policy)
     return {"budget_max_contacts": budget.policy.max_contacts, "budget_days": budget.policy.days,
             "default_time_zone": configured.default_time_zone, "budget_source": budget.source,
             "updated_at": budget.updated_at, "updated_by": budget.updated_by}

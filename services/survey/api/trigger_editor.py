@@ -15,6 +15,7 @@ from services.common.auth import current_principal, require_roles
 from services.common.blueprint import ApiBlueprint
 from services.common.db import get_session, reads_without_transaction
 from services.survey.api.contact_rules import contact_rules_reply
+from services.survey.api.context import rules
 from services.survey.api.events import EVENT_READERS
 from services.survey.triggers import editor_view
 from shared.contracts.triggers import TriggerEditorArgsSchema, TriggerEditorSchema
@@ -35,5 +36,5 @@ class TriggerEditor(MethodView):
         session = get_session()
         reads_without_transaction(session)
         view = editor_view(session, trigger_id=args.get("trigger_id"), events_limit=args["events_limit"],
-                           with_events=current_principal().has_role(*EVENT_READERS))
-        return {**view, "contact_rules": contact_rules_reply()}
+                           with_events=current_principal().has_role(*EVENT_READERS), configured=rules().policy)
+        return {**view, "contact_rules": contact_rules_reply(view.pop("budget"))}

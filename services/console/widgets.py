@@ -16,7 +16,16 @@ from typing import Any
 import wtforms
 from flask_babel import gettext
 from markupsafe import Markup, escape
-from wtforms.widgets.core import CheckboxInput, NumberInput, PasswordInput, Select, TextArea, TextInput, clean_key
+from wtforms.widgets.core import (
+    CheckboxInput,
+    Input,
+    NumberInput,
+    PasswordInput,
+    Select,
+    TextArea,
+    TextInput,
+    clean_key,
+)
 
 
 def attributes(values: dict[str, Any]) -> str:
@@ -74,28 +83,44 @@ class SelectField(wtforms.SelectField):
     widget = FastSelect()
 
 
-class FastTextInput(TextInput):
-    """WTForms' ``TextInput``, its attributes written by :func:`attributes`."""
+class LeanInput(Input):
+    """WTForms' ``Input`` with :func:`attributes`, asking the field's flags for the validation attributes
+    by name (WTForms lists every name of the flags with ``dir`` on each input drawn). The input widgets
+    below put it after their WTForms class, so that class's own ``__call__`` (a checkbox's ``checked``,
+    a password's hidden value) runs first and then this one."""
 
     html_params = staticmethod(html_params)
 
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", field.id)
+        kwargs.setdefault("type", self.input_type)
+        if "value" not in kwargs:
+            kwargs["value"] = field._value()
+        datalist = getattr(field, "_datalist", None)
+        if datalist is not None and "list" not in kwargs:
+            kwargs["list"] = datalist if isinstance(datalist, str) else datalist.id
+        flags = getattr(field, "flags", None)
+        for name in self.validation_attrs:
+            value = getattr(flags, name, None)
+            if value is not None and name not in kwargs:
+                kwargs[name] = value() if callable(value) else value
+        return Markup(f"<input {attributes({'name': field.name, **kwargs})}>")
 
-class FastNumberInput(NumberInput):
-    """WTForms' ``NumberInput``, its attributes written by :func:`attributes`."""
 
-    html_params = staticmethod(html_params)
-
-
-class FastPasswordInput(PasswordInput):
-    """WTForms' ``PasswordInput`` (never echoes the value), its attributes written by :func:`attributes`."""
-
-    html_params = staticmethod(html_params)
+class FastTextInput(TextInput, LeanInput):
+    """WTForms' ``TextInput`` drawn by :class:`LeanInput`."""
 
 
-class FastCheckboxInput(CheckboxInput):
-    """WTForms' ``CheckboxInput``, its attributes written by :func:`attributes`."""
+class FastNumberInput(NumberInput, LeanInput):
+    """WTForms' ``NumberInput`` drawn by :class:`LeanInput`."""
 
-    html_params = staticmethod(html_params)
+
+class FastPasswordInput(PasswordInput, LeanInput):
+    """WTForms' ``PasswordInput`` (never echoes the value) drawn by :class:`LeanInput`."""
+
+
+class FastCheckboxInput(CheckboxInput, LeanInput):
+    """WTForms' ``CheckboxInput`` drawn by :class:`LeanInput`."""
 
 
 class FastTextArea(TextArea):
@@ -140,11 +165,10 @@ class TextAreaField(wtforms.TextAreaField):
     widget = FastTextArea()
 
 
-def form_field(field, hint: Any = None, width: str | None = None, attrs: dict[str, Any] | None = None) -> Markup:
-    """A whole form field as the ``field`` macro of ``components.html`` draws it: the label, the hint,
-    the error with its ARIA wiring, and the input. In Python because a form page draws dozens of them
-    and a Jinja macro with keyword arguments costs several times what this does."""
-    attrs = dict(attrs or {})
+def form_field(field, hint: Any = None, width: str | None = None, **attrs: Any) -> Markup:
+    """A whole form field, ``ui.field`` of ``components.html``: the label, the hint, the error with its
+    ARIA wiring, and the input (``attrs``: its attributes). In Python because a form page draws dozens
+    of them and a Jinja macro with keyword arguments costs several times what this does."""
     described = []
     html = [f'<div class="field{" field--error" if field.errors else ""}">\n'
             f'    <label class="field__label" for="{escape(field.id)}">{escape(field.label.text)}</label>']

@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import get_timezone
 
 from services.common.db import get_session
-from services.console.navigation import items_for
+from services.console.navigation import site_nav
 from services.console.pages.support import service_problem
 from services.console.people import name_of_subject
 from services.console.vocabulary import LANGUAGE_LABELS, ROLE_LABELS, audit_action_label, language_choices
@@ -18,7 +18,7 @@ def init_template_context(app: Flask) -> None:
     app.jinja_env.globals.update(
         role_label=lambda role: ROLE_LABELS.get(role, role),
         language_label=lambda language: LANGUAGE_LABELS.get(language, language),
-        nav_items=items_for,
+        site_nav=site_nav,
         audit_action_label=audit_action_label,
         language_choices=language_choices,
         service_problem=service_problem,

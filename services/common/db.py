@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Unpack
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Connection, Engine, Result, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -141,6 +141,7 @@ class Database:
         self.engine: Engine | None = bind.engine if bind is not None else engine
         self.bind = bind
         self.session_factory: sessionmaker[Session] | None = None
+        self.gets_without_transaction = False
         if app is not None:
             self.init_app(app)
 
@@ -164,12 +165,24 @@ class Database:
 
 
 def get_session() -> Session:
-    """The request's session, created on first use."""
+    """The request's session, created on first use (for a GET or HEAD of an app that asked for
+    ``gets_without_transaction``, without a transaction: see that function)."""
     if "db_session" not in g:
         database: Database = current_app.extensions["db"]
         assert database.session_factory is not None
-        g.db_session = database.session_factory()
+        g.db_session = session = database.session_factory()
+        if database.gets_without_transaction and has_request_context() and request.method in ("GET", "HEAD"):
+            reads_without_transaction(session)
     return g.db_session
+
+
+def gets_without_transaction(app: Flask) -> None:
+    """For an app whose GET and HEAD requests only read (the console's pages): their statements run
+    without BEGIN and ROLLBACK on PostgreSQL (``reads_without_transaction`` on the request's session when
+    it is made), each reading what is committed. A write made by such a request anyway would commit at
+    once, statement by statement: keep writes in POST handlers."""
+    database: Database = app.extensions["db"]
+    database.gets_without_transaction = True
 
 
 def _close_session(_exc: BaseException | None) -> None:

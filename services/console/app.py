@@ -6,7 +6,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from services.common.clock import SystemClock
-from services.common.db import Database
+from services.common.db import Database, gets_without_transaction
 from services.common.factory import BoundedIntConverter
 from services.common.health import health_blueprint
 from services.common.observability import configure_logging, init_request_tracking
@@ -37,6 +37,7 @@ def create_app(config_class: type[Config] | Config = Config, *, database: Databa
     app.config.from_object(config)
     configure_logging(config.SERVICE_NAME, config.LOG_LEVEL)
     (database or Database()).init_app(app)
+    gets_without_transaction(app)  # pages only read on GET: no BEGIN/ROLLBACK round trips on PostgreSQL
     app.extensions["clock"] = clock or SystemClock()
     app.extensions["console_clients"] = clients or ServiceClients.from_config(config)
     init_request_tracking(app, config.SERVICE_NAME)

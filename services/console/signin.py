@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 from flask_login import LoginManager, UserMixin
 from sqlalchemy import bindparam, select
 
-from services.common.db import column_rows, get_session, reads_without_transaction
+from services.common.db import column_rows, get_session
 from services.common.ratelimit import TokenBuckets
 from services.console.models import User
 
@@ -49,10 +49,7 @@ def load_session_user(session_id: str) -> SessionUser | None:
     user_id, _, stamp = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    session = get_session()
-    if request.method in ("GET", "HEAD"):  # a page that only reads: its statements need no transaction
-        reads_without_transaction(session)
-    user = column_rows(session, _SIGNED_IN, {"user_id": int(user_id)}).first()
+    user = column_rows(get_session(), _SIGNED_IN, {"user_id": int(user_id)}).first()
     if user is None or User.is_disabled.fget(user) or _session_stamp(user) != stamp:  # the rule of User, on a row
         return None
     return SessionUser(user)

@@ -29,11 +29,7 @@ def make_engine(url: str, **kwargs) -> Engine:
             create_private_file(Path(path))
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite defers BEGIN until the first write, which breaks SAVEPOINTs and makes reads
-        # non-transactional; SQLAlchemy emits BEGIN itself (the documented recipe). IMMEDIATE takes
-        # the write lock at once, so concurrent writers queue on busy_timeout instead of failing
-        # with SQLITE_BUSY when a read transaction tries to upgrade (one node, short transactions).
-        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     # No pre-ping: it costs a round trip on every checkout (measured: one of ~6 per ingested
     # event). A connection broken by a database restart is invalidated on its first error instead,
@@ -54,6 +50,21 @@ def create_private_file(path: Path) -> None:
     status = path.stat()
     if status.st_mode & 0o077 and status.st_uid == os.getuid():  # an older, world-readable file
         path.chmod(0o600)
+
+
+# The execution option ``reads_without_transaction`` sets on a SQLite connection.
+_READS_ONLY = "cx_reads_only"
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """pysqlite defers BEGIN until the first write, which breaks SAVEPOINTs and makes reads
+    non-transactional; SQLAlchemy emits BEGIN itself (the documented recipe). IMMEDIATE takes the write
+    lock at once, so concurrent writers queue on busy_timeout instead of failing with SQLITE_BUSY when a
+    read transaction tries to upgrade (one node, short transactions). A read that asked for no
+    transaction (``reads_without_transaction``) begins DEFERRED instead: in WAL mode it reads a snapshot
+    without the write lock, so it neither waits for writers nor holds them up."""
+    reads_only = connection.get_execution_options().get(_READS_ONLY)
+    connection.exec_driver_sql("BEGIN DEFERRED" if reads_only else "BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -109,10 +120,15 @@ def is_postgres(engine_or_session) -> bool:
 def reads_without_transaction(session: Session) -> None:
     """For a read made of independent parts that need no common snapshot (an editor's choices): on
     PostgreSQL the session's connection runs in autocommit, each SELECT its own transaction, which saves
-    the BEGIN and ROLLBACK round trips of the request. Call it before the session's first statement;
-    later, or on SQLite (whose transactions begin with a lock of our own), it changes nothing."""
-    if isinstance(session.get_bind(), Engine) and is_postgres(session) and not session.in_transaction():
+    the BEGIN and ROLLBACK round trips of the request. On SQLite its transaction begins DEFERRED instead
+    of taking the write lock (``_sqlite_begin``): the read waits for no writer. Only for sessions that do
+    not write. Call it before the session's first statement; later it changes nothing."""
+    if not isinstance(session.get_bind(), Engine) or session.in_transaction():
+        return
+    if is_postgres(session):
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    else:
+        session.connection(execution_options={_READS_ONLY: True})
 
 
 def column_rows(session: Session, statement: Any, params: Mapping[str, Any] | None = None) -> Result[Unpack[tuple[Any, ...]]]:
@@ -177,10 +193,11 @@ def get_session() -> Session:
 
 
 def gets_without_transaction(app: Flask) -> None:
-    """For an app whose GET and HEAD requests only read (the console's pages): their statements run
-    without BEGIN and ROLLBACK on PostgreSQL (``reads_without_transaction`` on the request's session when
-    it is made), each reading what is committed. A write made by such a request anyway would commit at
-    once, statement by statement: keep writes in POST handlers."""
+    """For an app whose GET and HEAD requests only read (the console's pages): ``reads_without_transaction``
+    on the request's session when it is made. On PostgreSQL their statements run without BEGIN and
+    ROLLBACK, each reading what is committed; on SQLite they read without taking the write lock. A write
+    made by such a request anyway would commit statement by statement on PostgreSQL and could find the
+    database busy on SQLite: keep writes in POST handlers."""
     database: Database = app.extensions["db"]
     database.gets_without_transaction = True
 
